@@ -1,8 +1,52 @@
 """camb-notebook: the CAMB.AI API native in Jupyter (magics, widgets, DataFrames, and a local sandbox).
 
-Usage: `%load_ext camb_notebook`, then `%camb help`.
+Public names are imported lazily so `%load_ext camb_notebook` stays fast and `import camb_notebook.api`
+never pulls in pandas or ipywidgets. Usage: `%load_ext camb_notebook`, then `%camb help`.
 """
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
+
+# public name -> module that defines it (imported on first access)
+_EXPORTS: dict[str, str] = {
+    "ApiClient": "camb_notebook.api",
+    "BatchJob": "camb_notebook.jobs",
+    "Camb": "camb_notebook._session",
+    "CambError": "camb_notebook.api",
+    "Job": "camb_notebook.jobs",
+    "JobManager": "camb_notebook.jobs",
+    "panel": "camb_notebook.widgets",
+    "session": "camb_notebook._session",
+    "translate_frame": "camb_notebook.frames",
+}
+
+__all__ = sorted([*_EXPORTS, "__version__", "load_ipython_extension", "unload_ipython_extension"])
+
+if TYPE_CHECKING:
+    from IPython.core.interactiveshell import InteractiveShell
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name from its module on first use (keeps the extension's load time low)."""
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'camb_notebook' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
+
+def load_ipython_extension(ipython: InteractiveShell) -> None:
+    """Register `%camb` and `%%camb_translate` (called by `%load_ext camb_notebook`)."""
+    from camb_notebook.magics import load_ipython_extension as load
+
+    load(ipython)
+
+
+def unload_ipython_extension(ipython: InteractiveShell) -> None:
+    """Undo `load_ipython_extension` (called by `%unload_ext camb_notebook`)."""
+    from camb_notebook.magics import unload_ipython_extension as unload
+
+    unload(ipython)
