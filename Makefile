@@ -2,7 +2,7 @@
 # Everything they need is installed here, so both work on a fresh machine from a fresh clone.
 SHELL := /bin/bash
 PYTHON ?= $(shell python3 -c 'import sys; print(sys.executable)')
-OLDEST_PYTHON ?= $(shell ls -d /root/.pyenv/versions/3.10*/bin/python3.10 2>/dev/null | head -1)
+OLDEST_PYTHON ?= $(shell ls -d "$$(pyenv root 2>/dev/null)"/versions/3.10*/bin/python3.10 2>/dev/null | tail -1)
 TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 VENV := .venv
@@ -10,7 +10,10 @@ PY := $(VENV)/bin/python
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 PYTEST_ARGS ?=
 
-.PHONY: demo test env lint typecheck pytest browser-deps bench chaos clean
+.PHONY: demo test env env-oldest lint typecheck pytest pytest-oldest browser-deps bench chaos clean
+OLDEST := .venv-oldest
+# The oldest supported stack (Python 3.10, IPython 8.12, ipykernel 6.29, pandas 2.2): the kernel tests run there too.
+OLDEST_PINS := "ipykernel==6.29.*" "pandas==2.2.*" "ipython==8.12.*" "ipywidgets==8.1.*" "numpy<2.3"
 
 $(UV):
 	python3 -m venv $(TOOLS)
@@ -27,6 +30,11 @@ browser-deps:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends chromium; }
 
+env-oldest: $(UV)
+	@[ -n "$(OLDEST_PYTHON)" ] || { echo "Python 3.10 not found (set OLDEST_PYTHON=/path/to/python3.10)"; exit 1; }
+	[ -x $(OLDEST)/bin/python ] || $(UV) venv -q $(OLDEST) --python $(OLDEST_PYTHON)
+	VIRTUAL_ENV=$(OLDEST) $(UV) pip install -q -e ".[sandbox]" --group dev $(OLDEST_PINS)
+
 demo: env
 	@echo "JupyterLab on notebooks/quickstart.ipynb against the embedded sandbox; stop it with Ctrl-C."
 	CAMB_SANDBOX=1 $(VENV)/bin/jupyter lab $(ROOT_FLAG) notebooks/quickstart.ipynb
@@ -41,7 +49,10 @@ typecheck: env
 pytest: env browser-deps
 	$(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
-test: lint typecheck pytest
+pytest-oldest: env-oldest
+	$(OLDEST)/bin/python -m pytest -q -p no:cacheprovider -m kernel
+
+test: lint typecheck pytest pytest-oldest
 
 bench: env
 	$(PY) bench/run.py
