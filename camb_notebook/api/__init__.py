@@ -1,0 +1,17 @@
+"""The wire layer: an async httpx client for every CAMB.AI task family, plus errors, models, key, languages.
+
+Async only; never imports pandas or ipywidgets. Usage: `async with ApiClient() as api: await api.create(...)`.
+"""
+
+from __future__ import annotations
+
+from camb_notebook.api._errors import *  # noqa: F403
+from camb_notebook.api._errors import __all__ as _errors_all
+from camb_notebook.api._key import *  # noqa: F403
+from camb_notebook.api._key import __all__ as _key_all
+from camb_notebook.api._languages import *  # noqa: F403
+from camb_notebook.api._languages import __all__ as _languages_all
+from camb_notebook.api._models import *  # noqa: F403
+from camb_notebook.api._models import __all__ as _models_all
+
+__all__ = sorted([*_errors_all, *_key_all, *_languages_all, *_models_all])
