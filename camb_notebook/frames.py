@@ -1,0 +1,263 @@
+"""DataFrames in and out: batch-translate a column; show transcripts, dubbing and the jobs table as frames.
+
+Importing this module registers the `df.camb` / `series.camb` accessors. Translation returns a `BatchJob` at
+once whose result is a new frame (the input is never modified): wide (one column per target) or long (one row
+per row and target), with `camb_status` / `camb_error` columns. Call from the main thread.
+Usage: `batch = df.camb.translate("text", to=["fr-fr", "de-de"])`, then `out = await batch`.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Hashable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from camb_notebook.api import UsageError
+from camb_notebook.jobs._batch import BatchJob, translation_batch
+from camb_notebook.jobs._batch_plan import BatchOutcome, Errors
+
+if TYPE_CHECKING:
+    from camb_notebook._session import Camb
+    from camb_notebook.api import DubbingResult, Segment, TranscriptionResult
+    from camb_notebook.jobs import Job
+
+__all__ = [
+    "CambFrameAccessor",
+    "CambSeriesAccessor",
+    "dubbing_frame",
+    "jobs_frame",
+    "transcript_frame",
+    "translate_frame",
+]
+
+Out = Literal["wide", "long"]
+
+# camb_status: translated for every target / at least one target failed / never sent (missing or blank).
+STATUS_OK, STATUS_FAILED, STATUS_SKIPPED = "ok", "failed", "skipped"
+
+
+def _text_dtype(source: pd.Series) -> Any:
+    """Dtype of new text columns: the source's string dtype if it has one, else object (NaN for missing)."""
+    return source.dtype if isinstance(source.dtype, pd.StringDtype) else object
+
+
+def _text_column(values: Sequence[str | None], index: pd.Index, dtype: Any) -> pd.Series:
+    """A text column over `index` whose missing entries are NaN (the dtype's own NA for string dtypes)."""
+    return pd.Series([np.nan if value is None else value for value in values], index=index, dtype=dtype)
+
+
+def _row_errors(outcome: BatchOutcome) -> list[str | None]:
+    """One message per input row joining its targets' errors (`fr-fr: …; de-de: …`), None when none failed."""
+    per_target = [outcome.rows(target)[1] for target in outcome.targets]
+    joined: list[str | None] = []
+    for messages in zip(*per_target, strict=True):
+        parts = [
+            f"{target}: {message}"
+            for target, message in zip(outcome.targets, messages, strict=True)
+            if message
+        ]
+        joined.append("; ".join(parts) or None)
+    return joined
+
+
+def _status(sent: bool, error: str | None) -> str:
+    """The camb_status of one row (or one row and target)."""
+    if not sent:
+        return STATUS_SKIPPED
+    return STATUS_FAILED if error else STATUS_OK
+
+
+def assemble_wide(df: pd.DataFrame, column: Hashable, outcome: BatchOutcome) -> pd.DataFrame:
+    """The input frame plus `<column>_<target>` per target, `camb_status` and `camb_error` (same index)."""
+    dtype = _text_dtype(df[column])
+    added: dict[str, pd.Series] = {}
+    for target in outcome.targets:
+        added[f"{column}_{target}"] = _text_column(outcome.rows(target)[0], df.index, dtype)
+    errors = _row_errors(outcome)
+    statuses = [
+        _status(index >= 0, error) for index, error in zip(outcome.plan.positions, errors, strict=True)
+    ]
+    added["camb_status"] = _text_column(statuses, df.index, dtype)
+    added["camb_error"] = _text_column(errors, df.index, dtype)
+    out = df.copy()
+    for name, values in added.items():
+        out[name] = values
+    return out
+
+
+def assemble_long(df: pd.DataFrame, column: Hashable, outcome: BatchOutcome) -> pd.DataFrame:
+    """One row per (input row, target), row-major, with `camb_target`, `camb_translation`, status, error."""
+    dtype = _text_dtype(df[column])
+    count = len(outcome.targets)
+    repeated = df.iloc[np.repeat(np.arange(len(df)), count)]
+    out = repeated.reset_index(drop=True)
+    per_target = [outcome.rows(target) for target in outcome.targets]
+    texts = [per_target[j][0][i] for i in range(len(df)) for j in range(count)]
+    errors = [per_target[j][1][i] for i in range(len(df)) for j in range(count)]
+    sent = [index >= 0 for index in outcome.plan.positions for _ in range(count)]
+    out["camb_target"] = _text_column(list(outcome.targets) * len(df), out.index, dtype)
+    out["camb_translation"] = _text_column(texts, out.index, dtype)
+    out["camb_status"] = _text_column(
+        [_status(s, e) for s, e in zip(sent, errors, strict=True)], out.index, dtype
+    )
+    out["camb_error"] = _text_column(errors, out.index, dtype)
+    out.index = repeated.index
+    return out
+
+
+def _assign_into(name: str) -> Any:
+    """A done-callback that stores the batch's frame as `name` in the IPython user namespace."""
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is None:
+        raise UsageError("into= needs an IPython session; use `out = batch.result()` instead")
+
+    def assign(batch: BatchJob[pd.DataFrame]) -> None:
+        shell.user_ns[name] = batch.result()
+
+    return assign
+
+
+def translate_frame(
+    df: pd.DataFrame,
+    column: Hashable,
+    to: str | Sequence[str],
+    source: str = "en-us",
+    *,
+    out: Out = "wide",
+    into: str | None = None,
+    chunk_size: int | None = None,
+    max_chars: int | None = None,
+    concurrency: int | None = None,
+    formality: int | None = None,
+    gender: int | None = None,
+    cache: bool = True,
+    errors: Errors = "raise",
+    session: Camb | None = None,
+) -> BatchJob[pd.DataFrame]:
+    """Translate `df[column]` into each target; returns a BatchJob at once whose result is the new frame.
+
+    Identical strings are sent once, missing/blank ones never; non-strings raise naming the rows unless
+    `errors="coerce"` (then they are skipped). `into="name"` stores the frame in the user namespace when done.
+    """
+    if column not in df.columns:
+        raise UsageError(f"no column {column!r} in the frame (columns: {list(df.columns)!r})")
+    if out not in ("wide", "long"):
+        raise UsageError(f"out must be 'wide' or 'long', not {out!r}")
+    assign = _assign_into(into) if into is not None else None
+    if session is None:
+        from camb_notebook._session import session as default_session
+
+        session = default_session()
+    frame = df.copy()
+    assemble = assemble_wide if out == "wide" else assemble_long
+    batch = translation_batch(
+        session.manager,
+        frame[column].tolist(),
+        labels=frame.index.tolist(),
+        to=to,
+        source=source,
+        chunk_size=chunk_size,
+        max_chars=max_chars,
+        concurrency=concurrency,
+        formality=formality,
+        gender=gender,
+        cache=cache,
+        errors=errors,
+        finalize=lambda outcome: assemble(frame, column, outcome),
+    )
+    if assign is not None:
+        batch.add_done_callback(assign)
+    return batch
+
+
+class CambFrameAccessor:
+    """`df.camb`: CAMB.AI operations on a DataFrame."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self._frame = frame
+
+    def translate(
+        self, column: Hashable, to: str | Sequence[str], source: str = "en-us", **options: Any
+    ) -> Any:
+        """Translate one column; same arguments as `camb_notebook.translate_frame`, returns a BatchJob."""
+        return translate_frame(self._frame, column, to, source, **options)
+
+
+class CambSeriesAccessor:
+    """`series.camb`: CAMB.AI operations on a Series (named `text` when it has no name)."""
+
+    def __init__(self, series: pd.Series) -> None:
+        self._series = series
+
+    def translate(self, to: str | Sequence[str], source: str = "en-us", **options: Any) -> Any:
+        """Translate the values; the result frame holds the series as a column plus the translations."""
+        name = self._series.name if self._series.name is not None else "text"
+        return translate_frame(self._series.to_frame(name), name, to, source, **options)
+
+
+def _register_accessors() -> None:
+    """Register `camb` on DataFrame and Series (re-registering on module reload is expected, not a bug)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "registration of accessor", UserWarning)
+        pd.api.extensions.register_dataframe_accessor("camb")(CambFrameAccessor)
+        pd.api.extensions.register_series_accessor("camb")(CambSeriesAccessor)
+
+
+_register_accessors()
+
+
+def _segments_frame(segments: Iterable[Segment]) -> pd.DataFrame:
+    """Segments as rows with `start`, `end` (seconds), `speaker`, `text`."""
+    rows = [(s.start, s.end, s.speaker, s.text) for s in segments]
+    frame = pd.DataFrame(rows, columns=["start", "end", "speaker", "text"])
+    return frame.astype({"start": "float64", "end": "float64"})
+
+
+def transcript_frame(result: TranscriptionResult | Sequence[Segment]) -> pd.DataFrame:
+    """A transcription result (or its segments) as a frame with `start`, `end`, `speaker`, `text`."""
+    segments = result if isinstance(result, Sequence) else result.segments
+    return _segments_frame(segments)
+
+
+def dubbing_frame(result: DubbingResult) -> pd.DataFrame:
+    """A dubbing transcript as segments; a multi-target result adds a leading `language` column."""
+    if not result.by_language:
+        return _segments_frame(result.transcript)
+    parts = [
+        _segments_frame(item.transcript).assign(language=language)
+        for language, item in result.by_language.items()
+    ]
+    frame = pd.concat(parts, ignore_index=True)
+    return frame[["language", "start", "end", "speaker", "text"]]
+
+
+_JOB_COLUMNS = [
+    "family",
+    "state",
+    "server_status",
+    "task_id",
+    "run_id",
+    "created_at",
+    "updated_at",
+    "finished_at",
+    "error",
+]
+
+
+def jobs_frame(jobs: Iterable[Job]) -> pd.DataFrame:
+    """The jobs table: one row per job indexed by job id, newest last, errors as one-line strings."""
+    rows = [
+        {
+            **{name: getattr(job, name) for name in _JOB_COLUMNS if name != "error"},
+            "error": None if job.error is None else str(job.error),
+            "id": job.id,
+        }
+        for job in jobs
+    ]
+    frame = pd.DataFrame(rows, columns=["id", *_JOB_COLUMNS])
+    return frame.set_index("id")

@@ -1,0 +1,331 @@
+"""BatchJob: many texts to many targets as chunked translation jobs on the JobManager, behind one handle.
+
+Distinct texts are cut into chunks (count and characters) and each (chunk, target) becomes one engine Job, so
+the manager's in-flight limit, shared 429 cooldown, PAYMENT_REQUIRED breaker, journal and cache all apply.
+A failed chunk marks only its rows; PAYMENT_REQUIRED or cancel() stops new chunks and the batch returns what
+finished. The driver runs on the loop thread; the handle is used from the main thread.
+Usage: `batch = translation_batch(manager, texts, to=["fr-fr"])`, then `batch.result()` or `await batch`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import itertools
+import time
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from camb_notebook.api import (
+    CambError,
+    JobCancelled,
+    PaymentRequiredError,
+    QuotaExceeded,
+    TranslationResult,
+    UsageError,
+    resolve_language,
+)
+from camb_notebook.jobs._batch_plan import (
+    DEFAULT_CHUNK_SIZE,
+    DEFAULT_MAX_CHARS,
+    BatchOutcome,
+    Errors,
+    TextPlan,
+    chunk_texts,
+    clean_texts,
+    plan_texts,
+)
+from camb_notebook.jobs._job import Job, JobState
+
+if TYPE_CHECKING:
+    from camb_notebook.jobs._manager import JobManager
+
+__all__ = ["BatchJob", "BatchOptions", "translation_batch"]
+
+T = TypeVar("T")
+
+_STOPPING = (QuotaExceeded, PaymentRequiredError)
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """What every chunk of a batch shares: languages, chunk bounds, per-batch concurrency, request extras."""
+
+    source: str
+    targets: tuple[str, ...]
+    chunk_size: int = DEFAULT_CHUNK_SIZE
+    max_chars: int = DEFAULT_MAX_CHARS
+    concurrency: int | None = None
+    formality: int | None = None
+    gender: int | None = None
+    cache: bool = True
+
+    def request(self, texts: Sequence[str], target: str) -> dict[str, Any]:
+        """The wire request of one chunk (optional fields omitted, as the SDK does)."""
+        request: dict[str, Any] = {
+            "texts": list(texts),
+            "source_language": self.source,
+            "target_language": target,
+        }
+        if self.formality is not None:
+            request["formality"] = self.formality
+        if self.gender is not None:
+            request["gender"] = self.gender
+        return request
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """One engine job of the batch: a target and the distinct-text indices of its chunk."""
+
+    target: str
+    indices: tuple[int, ...]
+
+
+def _error_text(exc: BaseException) -> str:
+    """A short one-line message for a row's `camb_error` (class name and what happened, no hint)."""
+    text = exc.text if isinstance(exc, CambError) else str(exc)
+    return f"{type(exc).__name__}: {text}"
+
+
+class BatchJob(Job, Generic[T]):
+    """A Job over a whole batch; counts are in row-translations (rows with text × targets)."""
+
+    def __init__(
+        self,
+        manager: JobManager,
+        plan: TextPlan,
+        options: BatchOptions,
+        finalize: Callable[[BatchOutcome], T],
+        *,
+        outcome: BatchOutcome | None = None,
+    ) -> None:
+        """Prepare a batch (`_start()` runs it); `outcome` pre-fills what an earlier run already has."""
+        summary = {
+            "rows": len(plan.positions),
+            "distinct_texts": len(plan.unique),
+            "source_language": options.source,
+            "target_languages": list(options.targets),
+        }
+        super().__init__("translation", summary, dispatcher=manager.dispatcher, canceller=_cancel_batch)
+        self._manager = manager
+        self._plan = plan
+        self._options = options
+        self._finalize = finalize
+        self._outcome_so_far = outcome or BatchOutcome.empty(plan, options.targets)
+        self._weights = [0] * len(plan.unique)
+        for index in plan.positions:
+            if index >= 0:
+                self._weights[index] += 1
+        self.total = plan.sent_count * len(options.targets)
+        self.done_count = sum(
+            self._weights[i]
+            for target in options.targets
+            for i, text in enumerate(self._outcome_so_far.translations[target])
+            if text is not None
+        )
+        self.failed_count = 0
+        self.jobs: list[Job] = []
+        self._stop: BaseException | None = None
+        self._crash: BaseException | None = None
+        self._value: list[T] = []
+
+    def _units(self) -> list[_Unit]:
+        """The chunks still to translate, chunk-major so the first rows finish for every target first."""
+        per_target: list[list[_Unit]] = []
+        for target in self._options.targets:
+            todo = [i for i, text in enumerate(self._outcome_so_far.translations[target]) if text is None]
+            ranges = chunk_texts(
+                [self._plan.unique[i] for i in todo],
+                chunk_size=self._options.chunk_size,
+                max_chars=self._options.max_chars,
+            )
+            per_target.append([_Unit(target, tuple(todo[i] for i in span)) for span in ranges])
+        return [unit for row in itertools.zip_longest(*per_target) for unit in row if unit is not None]
+
+    # -- engine side (loop thread) -------------------------------------------------------------------------
+
+    def _start(self) -> BatchJob[T]:
+        """Run the driver on the engine's loop thread; returns self."""
+        self._dispatcher.capture()
+        self._manager.loop.spawn(self._drive(self._units())).add_done_callback(self._settle)
+        return self
+
+    async def _drive(self, units: list[_Unit]) -> None:
+        """Submit chunks while fewer than the limit run; stop submitting once the breaker or cancel trips."""
+        self._update(state="pending", submitted_at=time.time())
+        limit = self._options.concurrency or len(units) or 1
+        pending = list(reversed(units))
+        running: set[asyncio.Task[None]] = set()
+        while pending or running:
+            while pending and len(running) < limit and self._stop is None:
+                running.add(asyncio.ensure_future(self._run_unit(pending.pop())))
+            if self._stop is not None:
+                for unit in pending:
+                    self._fail(unit, self._stop)
+                pending.clear()
+            if running:
+                _, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+
+    async def _run_unit(self, unit: _Unit) -> None:
+        """Run one chunk as an engine Job and record its translations or its error on its rows."""
+        texts = [self._plan.unique[i] for i in unit.indices]
+        job = self._manager.submit(
+            "translation", self._options.request(texts, unit.target), cache=self._options.cache
+        )
+        self.jobs.append(job)
+        try:
+            result = await job
+        except CambError as exc:
+            if isinstance(exc, _STOPPING) and self._stop is None:
+                self._stop = exc
+            self._fail(unit, exc)
+            return
+        if not isinstance(result, TranslationResult) or len(result.texts) != len(texts):
+            self._fail(unit, CambError("the server returned a different number of texts than were sent"))
+            return
+        translations = self._outcome_so_far.translations[unit.target]
+        for index, text in zip(unit.indices, result.texts, strict=True):
+            translations[index] = text
+            self.done_count += self._weights[index]
+        self._update()
+
+    def _fail(self, unit: _Unit, exc: BaseException) -> None:
+        """Mark a chunk's rows as failed with `exc` (the first such error becomes the batch's error)."""
+        message = _error_text(exc)
+        errors = self._outcome_so_far.errors[unit.target]
+        for index in unit.indices:
+            errors[index] = message
+            self.failed_count += self._weights[index]
+        self._update(error=self.error or exc)
+
+    def _settle(self, driver: concurrent.futures.Future[None]) -> None:
+        """Finish the handle when the driver ends (a driver crash is re-raised by `result()`)."""
+        self._crash = None if driver.cancelled() else driver.exception()
+        if isinstance(self._stop, JobCancelled):
+            state: JobState = "cancelled"
+        else:
+            state = "failed" if self.failed_count or self._crash is not None else "succeeded"
+        self._finish(state, error=self._crash or self.error)
+
+    # -- user side (any thread) ----------------------------------------------------------------------------
+
+    @property
+    def outcome(self) -> BatchOutcome:
+        """Per target and distinct text: the translations and error messages so far."""
+        return self._outcome_so_far
+
+    @property
+    def rate(self) -> float | None:
+        """Row-translations finished per second since the batch started (None before anything finished)."""
+        if self.submitted_at is None or self.done_count == 0:
+            return None
+        elapsed = (self.finished_at or time.time()) - self.submitted_at
+        return self.done_count / elapsed if elapsed > 0 else None
+
+    def progress(self) -> tuple[float | None, float | None]:
+        """(fraction finished or failed, ETA seconds extrapolated from the current rate)."""
+        if self.total == 0 or self.done():
+            return 1.0, 0.0
+        finished = self.done_count + self.failed_count
+        rate = self.rate
+        return finished / self.total, None if rate is None else (self.total - finished) / rate
+
+    def _outcome(self) -> T:
+        """The finalized result (computed once); failed rows carry their error, only a driver crash raises."""
+        if self._crash is not None:
+            raise self._crash
+        if not self._value:
+            self._value.append(self._finalize(self._outcome_so_far))
+        return self._value[0]
+
+    def retry_failed(self) -> BatchJob[T]:
+        """A new batch resubmitting only the rows that failed; what succeeded is carried over, not re-sent."""
+        if not self.done():
+            raise UsageError("the batch is still running; wait for it (or cancel it) before retry_failed()")
+        outcome = replace(
+            self._outcome_so_far,
+            translations={t: list(v) for t, v in self._outcome_so_far.translations.items()},
+            errors={t: [None] * len(self._plan.unique) for t in self._options.targets},
+        )
+        return BatchJob(self._manager, self._plan, self._options, self._finalize, outcome=outcome)._start()
+
+    def __repr__(self) -> str:
+        """`<BatchJob 3f2a: pending 120/2000, 0 failed>`."""
+        return (
+            f"<BatchJob {self.id}: {self.state} {self.done_count}/{self.total}, {self.failed_count} failed>"
+        )
+
+    def _summary(self) -> list[tuple[str, str]]:
+        """Label/value pairs for the static displays: rows, failures, rate and ETA."""
+        _, eta = self.progress()
+        rows = [("batch", self.id), ("state", self.state), ("rows", f"{self.done_count:,}/{self.total:,}")]
+        rows.append(("failed", f"{self.failed_count:,}"))
+        if self.rate is not None:
+            rows.append(("rate", f"{self.rate:,.0f} rows/s"))
+        if eta is not None and not self.done():
+            rows.append(("eta", f"{eta:.0f} s"))
+        if self.error is not None:
+            rows.append(("error", _error_text(self.error)))
+        return rows
+
+
+def _cancel_batch(job: Job, reason: str | None) -> bool:
+    """Stop a batch: no new chunks, running chunk jobs cancelled (their server tasks keep running)."""
+    assert isinstance(job, BatchJob)
+    if job._stop is None:
+        job._stop = JobCancelled("the batch was cancelled", reason=reason or "cancelled by the user")
+    for chunk in list(job.jobs):
+        chunk.cancel(reason)
+    return True
+
+
+def _targets(to: str | Sequence[str]) -> tuple[str, ...]:
+    """Resolve one or more targets to distinct locale tags, in the order given."""
+    values = [to] if isinstance(to, str) else list(to)
+    if not values:
+        raise UsageError("to= needs at least one target language")
+    return tuple(dict.fromkeys(resolve_language(value).locale for value in values))
+
+
+def translation_batch(
+    manager: JobManager,
+    texts: Sequence[object],
+    *,
+    to: str | Sequence[str],
+    source: str = "en-us",
+    labels: Sequence[Hashable] | None = None,
+    chunk_size: int | None = None,
+    max_chars: int | None = None,
+    concurrency: int | None = None,
+    formality: int | None = None,
+    gender: int | None = None,
+    cache: bool = True,
+    errors: Errors = "raise",
+    finalize: Callable[[BatchOutcome], T] | None = None,
+) -> BatchJob[Any]:
+    """Start translating `texts` into every target and return the BatchJob at once.
+
+    Without `finalize` the result is `{target: [translation or None per input]}`.
+    """
+    if concurrency is not None and concurrency < 1:
+        raise UsageError(f"concurrency must be at least 1, not {concurrency}")
+    options = BatchOptions(
+        source=resolve_language(source, allow_auto=True).locale,
+        targets=_targets(to),
+        chunk_size=DEFAULT_CHUNK_SIZE if chunk_size is None else chunk_size,
+        max_chars=DEFAULT_MAX_CHARS if max_chars is None else max_chars,
+        concurrency=concurrency,
+        formality=formality,
+        gender=gender,
+        cache=cache,
+    )
+    chunk_texts([], chunk_size=options.chunk_size, max_chars=options.max_chars)  # validates the bounds
+    plan = plan_texts(clean_texts(texts, labels=labels, errors=errors))
+    return BatchJob(manager, plan, options, finalize or _by_target)._start()
+
+
+def _by_target(outcome: BatchOutcome) -> dict[str, list[str | None]]:
+    """The default batch result: per target, one translation (or None) per input position."""
+    return {target: outcome.rows(target)[0] for target in outcome.targets}

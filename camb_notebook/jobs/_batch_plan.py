@@ -1,0 +1,142 @@
+"""Batch planning: validate texts, dedupe them, cut the distinct ones into chunks bounded by count and size.
+
+Pure functions with no I/O, no pandas and no engine state, so the batch driver and the DataFrame layer share
+one set of rules. Callable from any thread. Usage: `plan = plan_texts(clean_texts(values))`, then
+`chunk_texts(plan.unique, chunk_size=100, max_chars=10_000)`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from camb_notebook.api import UsageError
+
+__all__ = ["DEFAULT_CHUNK_SIZE", "DEFAULT_MAX_CHARS", "TextPlan", "chunk_texts", "clean_texts", "plan_texts"]
+
+# At most this many texts / characters per translation task (the API takes a list; no limit is published).
+DEFAULT_CHUNK_SIZE = 100
+DEFAULT_MAX_CHARS = 10_000
+
+Errors = Literal["raise", "coerce"]
+
+_SHOWN_ROWS = 10
+
+
+def _is_missing(value: object) -> bool:
+    """True for None, float NaN and pandas' NA/NaT singletons (checked by name so pandas stays unimported)."""
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return math.isnan(value)
+    return type(value).__name__ in {"NAType", "NaTType"}
+
+
+def clean_texts(
+    values: Sequence[object], *, labels: Sequence[Hashable] | None = None, errors: Errors = "raise"
+) -> list[str | None]:
+    """Map values to texts to send, with None for missing/blank ones; non-strings raise naming the rows.
+
+    `errors="coerce"` turns non-strings into None (not sent), the way pandas' `errors="coerce"` turns bad
+    values into NaN. `labels` name the rows in the error (a DataFrame index); positions are used without them.
+    """
+    if errors not in ("raise", "coerce"):
+        raise UsageError(f"errors must be 'raise' or 'coerce', not {errors!r}")
+    cleaned: list[str | None] = []
+    bad: list[int] = []
+    for position, value in enumerate(values):
+        if isinstance(value, str):
+            cleaned.append(value if value.strip() else None)
+        elif _is_missing(value):
+            cleaned.append(None)
+        else:
+            bad.append(position)
+            cleaned.append(None)
+    if bad and errors == "raise":
+        names = [labels[i] if labels is not None else i for i in bad]
+        shown = ", ".join(repr(name) for name in names[:_SHOWN_ROWS])
+        more = f" and {len(bad) - _SHOWN_ROWS} more" if len(bad) > _SHOWN_ROWS else ""
+        kinds = ", ".join(sorted({type(values[i]).__name__ for i in bad}))
+        raise UsageError(
+            f"{len(bad)} non-string value(s) ({kinds}) at row(s) {shown}{more}; "
+            "convert them with .astype(str) or pass errors='coerce' to leave them untranslated"
+        )
+    return cleaned
+
+
+@dataclass(frozen=True)
+class TextPlan:
+    """Distinct texts in first-seen order, and per input position the index of its text (-1: not sent)."""
+
+    unique: tuple[str, ...]
+    positions: tuple[int, ...]
+
+    @property
+    def sent_count(self) -> int:
+        """How many input positions carry a text (the batch's `total`)."""
+        return sum(1 for index in self.positions if index >= 0)
+
+
+def plan_texts(texts: Sequence[str | None]) -> TextPlan:
+    """Dedupe texts exactly (no normalisation) so each distinct string is translated once per target."""
+    index_of: dict[str, int] = {}
+    positions: list[int] = []
+    for text in texts:
+        if text is None:
+            positions.append(-1)
+        else:
+            positions.append(index_of.setdefault(text, len(index_of)))
+    return TextPlan(unique=tuple(index_of), positions=tuple(positions))
+
+
+def chunk_texts(texts: Sequence[str], *, chunk_size: int, max_chars: int) -> list[range]:
+    """Cut texts into consecutive ranges of at most `chunk_size` texts and `max_chars` characters.
+
+    A single text longer than `max_chars` gets a chunk of its own (texts are never split).
+    """
+    if chunk_size < 1:
+        raise UsageError(f"chunk_size must be at least 1, not {chunk_size}")
+    if max_chars < 1:
+        raise UsageError(f"max_chars must be at least 1, not {max_chars}")
+    chunks: list[range] = []
+    start = 0
+    chars = 0
+    for index, text in enumerate(texts):
+        size = len(text)
+        if index > start and (index - start >= chunk_size or chars + size > max_chars):
+            chunks.append(range(start, index))
+            start, chars = index, 0
+        chars += size
+    if start < len(texts):
+        chunks.append(range(start, len(texts)))
+    return chunks
+
+
+@dataclass
+class BatchOutcome:
+    """What a batch produced: per target, a translation or error message per distinct text (None: not yet)."""
+
+    plan: TextPlan
+    targets: tuple[str, ...]
+    translations: dict[str, list[str | None]]
+    errors: dict[str, list[str | None]]
+
+    @classmethod
+    def empty(cls, plan: TextPlan, targets: Sequence[str]) -> BatchOutcome:
+        """An outcome with nothing translated and nothing failed yet."""
+        size = len(plan.unique)
+        return cls(
+            plan=plan,
+            targets=tuple(targets),
+            translations={target: [None] * size for target in targets},
+            errors={target: [None] * size for target in targets},
+        )
+
+    def rows(self, target: str) -> tuple[list[str | None], list[str | None]]:
+        """Translations and error messages for `target` spread back over the input positions."""
+        done, failed = self.translations[target], self.errors[target]
+        texts = [done[index] if index >= 0 else None for index in self.plan.positions]
+        messages = [failed[index] if index >= 0 else None for index in self.plan.positions]
+        return texts, messages

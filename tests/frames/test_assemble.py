@@ -1,0 +1,94 @@
+"""Frame assembly: wide and long outputs keep the index, order and dtypes, with NaN for unsent rows."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from camb_notebook.frames import assemble_long, assemble_wide
+from camb_notebook.jobs._batch_plan import BatchOutcome, clean_texts, plan_texts
+
+
+def _frame() -> pd.DataFrame:
+    """A frame with a non-default index, mixed dtypes, a duplicate text and missing/blank values."""
+    return pd.DataFrame(
+        {
+            "id": np.array([10, 11, 12, 13, 14], dtype="int32"),
+            "text": ["hi", None, "yo", "hi", ""],
+            "kind": pd.Categorical(["a", "b", "a", "b", "a"]),
+            "when": pd.to_datetime(["2024-01-01"] * 5),
+        },
+        index=pd.Index(["e", "d", "c", "b", "a"], name="key"),
+    )
+
+
+def _outcome(df: pd.DataFrame) -> BatchOutcome:
+    """fr-fr fully translated; de-de translated except `yo`, which failed."""
+    plan = plan_texts(clean_texts(df["text"].tolist()))
+    outcome = BatchOutcome.empty(plan, ["fr-fr", "de-de"])
+    outcome.translations["fr-fr"][:] = [f"fr:{t}" for t in plan.unique]
+    outcome.translations["de-de"][0] = "de:hi"
+    outcome.errors["de-de"][1] = "JobFailed: boom"
+    return outcome
+
+
+def test_wide_adds_one_column_per_target_and_keeps_the_rest() -> None:
+    """Wide output is the input plus text_<target>, camb_status, camb_error; index, order and dtypes unchanged."""
+    df = _frame()
+    out = assemble_wide(df, "text", _outcome(df))
+    assert list(out.columns) == [*df.columns, "text_fr-fr", "text_de-de", "camb_status", "camb_error"]
+    assert out.index.equals(df.index)
+    pd.testing.assert_frame_equal(out[df.columns], df)
+    assert out["text_fr-fr"].tolist()[0] == "fr:hi" and out["text_fr-fr"].tolist()[2:4] == ["fr:yo", "fr:hi"]
+    assert out["text_fr-fr"].isna().tolist() == [False, True, False, False, True]
+    assert out["text_de-de"].isna().tolist() == [False, True, True, False, True]
+    assert out["camb_status"].tolist() == ["ok", "skipped", "failed", "ok", "skipped"]
+    assert out["camb_error"].iloc[2] == "de-de: JobFailed: boom"
+    assert out["camb_error"].isna().tolist() == [True, True, False, True, True]
+
+
+def test_wide_leaves_the_input_untouched() -> None:
+    """The input frame gains no columns."""
+    df = _frame()
+    assemble_wide(df, "text", _outcome(df))
+    assert list(df.columns) == ["id", "text", "kind", "when"]
+
+
+def test_long_has_one_row_per_row_and_target() -> None:
+    """Long output repeats each row once per target (row-major) with the original labels and dtypes."""
+    df = _frame()
+    out = assemble_long(df, "text", _outcome(df))
+    assert len(out) == 2 * len(df)
+    assert out.index.tolist() == [label for label in df.index for _ in range(2)]
+    assert out["camb_target"].tolist() == ["fr-fr", "de-de"] * len(df)
+    assert out["camb_translation"].tolist()[:2] == ["fr:hi", "de:hi"]
+    assert out["camb_translation"].isna().tolist()[4:6] == [False, True]
+    assert out["camb_status"].tolist()[4:6] == ["ok", "failed"]
+    assert out["camb_error"].tolist()[5] == "JobFailed: boom"
+    for column in df.columns:
+        assert out[column].dtype == df[column].dtype
+
+
+@pytest.mark.parametrize("dtype", ["string", "object"])
+def test_new_text_columns_follow_the_source_string_dtype(dtype: str) -> None:
+    """A string-dtype source gives string-dtype outputs; an object source gives object outputs with NaN."""
+    df = pd.DataFrame({"text": pd.array(["hi", None], dtype=dtype)})
+    plan = plan_texts(clean_texts(df["text"].tolist()))
+    outcome = BatchOutcome.empty(plan, ["fr-fr"])
+    outcome.translations["fr-fr"][0] = "salut"
+    out = assemble_wide(df, "text", outcome)
+    assert out["text_fr-fr"].dtype == df["text"].dtype
+    assert out["text_fr-fr"].isna().tolist() == [False, True]
+    if dtype == "object":
+        assert out["text_fr-fr"].iloc[1] is np.nan
+
+
+def test_duplicate_index_labels_survive_both_layouts() -> None:
+    """Duplicate index labels are kept as they are in wide and long output."""
+    df = pd.DataFrame({"text": ["a", "b"]}, index=[7, 7])
+    plan = plan_texts(df["text"].tolist())
+    outcome = BatchOutcome.empty(plan, ["fr-fr"])
+    outcome.translations["fr-fr"][:] = ["A", "B"]
+    assert assemble_wide(df, "text", outcome).index.tolist() == [7, 7]
+    assert assemble_long(df, "text", outcome)["camb_translation"].tolist() == ["A", "B"]
