@@ -1,0 +1,21 @@
+"""The job engine: a background loop thread that creates, polls and fetches CAMB.AI tasks for the notebook.
+
+Never imports pandas or ipywidgets. Usage: `manager = JobManager(api); job = manager.submit(family, request)`.
+"""
+
+from __future__ import annotations
+
+from camb_notebook.jobs._dispatch import *  # noqa: F403
+from camb_notebook.jobs._dispatch import __all__ as _dispatch_all
+from camb_notebook.jobs._job import *  # noqa: F403
+from camb_notebook.jobs._job import __all__ as _job_all
+from camb_notebook.jobs._journal import *  # noqa: F403
+from camb_notebook.jobs._journal import __all__ as _journal_all
+from camb_notebook.jobs._loop import *  # noqa: F403
+from camb_notebook.jobs._loop import __all__ as _loop_all
+from camb_notebook.jobs._manager import *  # noqa: F403
+from camb_notebook.jobs._manager import __all__ as _manager_all
+from camb_notebook.jobs._poll import *  # noqa: F403
+from camb_notebook.jobs._poll import __all__ as _poll_all
+
+__all__ = sorted([*_dispatch_all, *_job_all, *_journal_all, *_loop_all, *_manager_all, *_poll_all])

@@ -1,0 +1,270 @@
+"""Job: a handle on one remote task (create → poll → fetch), returned at once by `Camb.translate()` etc.
+
+Callable from any thread; its fields change only on the engine's loop thread, and callbacks (`on_change`,
+`add_done_callback`) always run on the kernel's main thread through the dispatcher. No cancel route exists
+on the API, so `cancel()` stops local polling only and says so. Usage: `job.result()` or `await job`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import contextvars
+import html
+import threading
+import time
+import uuid
+from collections.abc import Callable, Generator, Mapping
+from typing import TYPE_CHECKING, Any, Literal
+
+from camb_notebook.jobs._dispatch import Dispatcher, call_in, on_main_thread
+from camb_notebook.jobs._loop import wait_future
+
+if TYPE_CHECKING:
+    from IPython.lib.pretty import RepresentationPrinter
+
+__all__ = ["FINAL_STATES", "Job", "JobState", "set_display_hook"]
+
+JobState = Literal["queued", "creating", "pending", "fetching", "succeeded", "failed", "cancelled"]
+FINAL_STATES: frozenset[str] = frozenset({"succeeded", "failed", "cancelled"})
+
+Callback = Callable[["Job"], object]
+
+_display_hook: Callable[[Job], object] | None = None
+
+
+def set_display_hook(fn: Callable[[Job], object] | None) -> None:
+    """Register the factory that turns a displayed Job into a live widget (None: static snapshot)."""
+    global _display_hook
+    _display_hook = fn
+
+
+class Job:
+    """One remote task; the engine drives it, users wait on it, subscribe to it or cancel it."""
+
+    def __init__(
+        self,
+        family: str,
+        request: Mapping[str, Any],
+        *,
+        dispatcher: Dispatcher,
+        canceller: Callable[[Job, str | None], bool] | None = None,
+        job_id: str | None = None,
+    ) -> None:
+        """Create a queued job (the manager submits it); `canceller` stops its local task."""
+        now = time.time()
+        self.id: str = job_id or uuid.uuid4().hex[:8]
+        self.family = family
+        self.request: Mapping[str, Any] = request
+        self.task_id: str | None = None
+        self.run_id: int | None = None
+        self.state: JobState = "queued"
+        self.server_status: str | None = None
+        self.created_at: float = now
+        self.submitted_at: float | None = None
+        self.updated_at: float = now
+        self.finished_at: float | None = None
+        self.error: BaseException | None = None
+        self.cached = False  # True when the result came from the result cache (no task was created)
+        self.expected_duration: float | None = None  # median from the journal's history, set by the engine
+        self._result: Any = None
+        self._future: concurrent.futures.Future[None] = concurrent.futures.Future()
+        self._dispatcher = dispatcher
+        self._canceller = canceller
+        self._callbacks: list[tuple[Callback, contextvars.Context]] = []
+        self._done_callbacks: list[tuple[Callback, contextvars.Context]] = []
+        self._lock = threading.Lock()
+
+    # -- engine side (loop thread) -------------------------------------------------------------------------
+
+    def _update(self, **changes: Any) -> None:
+        """Apply field changes and notify subscribers on the main thread."""
+        for name, value in changes.items():
+            setattr(self, name, value)
+        self.updated_at = time.time()
+        self._publish()
+
+    def _finish(self, state: JobState, *, result: Any = None, error: BaseException | None = None) -> bool:
+        """Move to a final state once (later calls are ignored); wakes waiters and notifies subscribers."""
+        with self._lock:
+            if self._future.done():
+                return False
+            now = time.time()
+            self.state, self._result, self.error = state, result, error
+            self.updated_at = self.finished_at = now
+            self._future.set_result(None)
+        self._publish()
+        return True
+
+    def _publish(self) -> None:
+        """Queue one (coalesced) notification for the main thread when anyone listens."""
+        if self._callbacks or self._done_callbacks:
+            self._dispatcher.post(self._notify, key=("job", id(self)))
+
+    def _notify(self) -> None:
+        """Main thread: run change callbacks, then (once) the done callbacks."""
+        for cb, ctx in list(self._callbacks):
+            call_in(ctx, cb, self)
+        if self.done():
+            with self._lock:
+                done, self._done_callbacks = self._done_callbacks, []
+            for cb, ctx in done:
+                call_in(ctx, cb, self)
+
+    # -- user side (any thread) ----------------------------------------------------------------------------
+
+    def done(self) -> bool:
+        """True once the job succeeded, failed or was cancelled."""
+        return self._future.done()
+
+    def result(self, timeout: float | None = None) -> Any:
+        """Block until the job is final and return its result (or raise its error).
+
+        On the main thread, pending job events (progress widgets) are applied while waiting. A kernel
+        interrupt stops only this wait: polling continues and the server task keeps running (no cancel route).
+        """
+        self._dispatcher.capture()
+        main = on_main_thread()
+        try:
+            wait_future(
+                self._future,
+                timeout=timeout,
+                idle=self._dispatcher.drain if main else None,
+                cancel_on_interrupt=False,
+            )
+        except TimeoutError:
+            raise TimeoutError(
+                f"{self!r} is still {self.state} after {timeout} s; it keeps polling in the background"
+            ) from None
+        except KeyboardInterrupt:
+            raise KeyboardInterrupt(self._interrupt_message()) from None
+        if main:
+            self._dispatcher.drain()
+        return self._outcome()
+
+    def __await__(self) -> Generator[Any, None, Any]:
+        """`await job` on any running loop (the kernel's included) without blocking it."""
+        return self._wait_async().__await__()
+
+    async def _wait_async(self) -> Any:
+        """Wait on the caller's loop for the final state, then return the result or raise the error."""
+        if not self.done():
+            loop = asyncio.get_running_loop()
+            waiter: asyncio.Future[None] = loop.create_future()
+
+            def wake(_: object) -> None:
+                with contextlib.suppress(RuntimeError):  # the caller's loop closed meanwhile
+                    loop.call_soon_threadsafe(_wake, waiter)
+
+            self._future.add_done_callback(wake)
+            await waiter
+        return self._outcome()
+
+    def _outcome(self) -> Any:
+        """The result of a final job, or raise its error."""
+        if self.error is not None:
+            raise self.error
+        return self._result
+
+    def cancel(self, reason: str | None = None) -> bool:
+        """Stop local work on this job (a created server task keeps running); False when already final."""
+        if self.done() or self._canceller is None:
+            return False
+        return self._canceller(self, reason)
+
+    def on_change(self, callback: Callback) -> Callable[[], None]:
+        """Call `callback(job)` on the main thread after every change; returns an unsubscribe function."""
+        self._dispatcher.capture()
+        entry = (callback, contextvars.copy_context())
+        self._callbacks.append(entry)
+
+        def unsubscribe() -> None:
+            with contextlib.suppress(ValueError):
+                self._callbacks.remove(entry)
+
+        return unsubscribe
+
+    def add_done_callback(self, fn: Callback) -> None:
+        """Call `fn(job)` once on the main thread when the job is final (soon, if it already is)."""
+        self._dispatcher.capture()
+        with self._lock:
+            self._done_callbacks.append((fn, contextvars.copy_context()))
+            final = self.done()
+        if final:
+            self._publish()
+
+    def progress(self) -> tuple[float | None, float | None]:
+        """(fraction, eta seconds) from the journal's history; never 1.0 before success, None w/o history."""
+        if self.state == "succeeded":
+            return 1.0, 0.0
+        expected = self.expected_duration
+        if self.state in FINAL_STATES or expected is None or expected <= 0:
+            return None, None
+        if self.submitted_at is None:
+            return 0.0, expected
+        elapsed = max(time.time() - self.submitted_at, 0.0)
+        if elapsed >= expected:
+            return 0.99, None  # overdue: no honest ETA
+        return min(elapsed / expected, 0.99), expected - elapsed
+
+    def _interrupt_message(self) -> str:
+        """What an interrupted wait leaves running."""
+        where = f"server task {self.task_id}" if self.task_id else "its task (once created)"
+        return (
+            f"stopped waiting for {self!r}: it keeps polling in the background and the {where} keeps"
+            " running on the server (the API has no cancel route); job.cancel() stops local polling"
+        )
+
+    # -- display -------------------------------------------------------------------------------------------
+
+    def __repr__(self) -> str:
+        """`<Job 3f2a translation: pending>`."""
+        return f"<Job {self.id} {self.family}: {self.state}>"
+
+    def _summary(self) -> list[tuple[str, str]]:
+        """Label/value pairs for the static displays."""
+        fraction, eta = self.progress()
+        rows = [("job", self.id), ("family", self.family), ("state", self.state)]
+        if self.task_id:
+            rows.append(("task_id", self.task_id))
+        if self.run_id is not None:
+            rows.append(("run_id", str(self.run_id)))
+        if not self.done():
+            rows.append(("progress", "no estimate" if fraction is None else f"{fraction:.0%}"))
+            if eta is not None:
+                rows.append(("eta", f"{eta:.0f} s"))
+        if self.cached:
+            rows.append(("source", "result cache (no task created)"))
+        if self.error is not None:
+            rows.append(("error", f"{type(self.error).__name__}: {self.error}"))
+        return rows
+
+    def _repr_pretty_(self, p: RepresentationPrinter, cycle: bool) -> None:
+        """Text snapshot for terminal IPython."""
+        p.text(repr(self) if cycle else "\n".join(f"{k:>9}: {v}" for k, v in self._summary()))
+
+    def _repr_html_(self) -> str:
+        """Static HTML snapshot (a live widget needs the display hook)."""
+        cells = "".join(
+            f"<tr><th style='text-align:left'>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
+            for k, v in self._summary()
+        )
+        return f"<table class='camb-job'>{cells}</table>"
+
+    def _ipython_display_(self) -> None:
+        """Show a live widget through the registered hook, else the static snapshot."""
+        from IPython.display import display
+
+        hook = _display_hook
+        shown = hook(self) if hook is not None else None
+        if hook is None:
+            display({"text/plain": repr(self), "text/html": self._repr_html_()}, raw=True)
+        elif shown is not None:
+            display(shown)
+
+
+def _wake(waiter: asyncio.Future[None]) -> None:
+    """Resolve an `await job` waiter once (on the waiter's loop)."""
+    if not waiter.done():
+        waiter.set_result(None)

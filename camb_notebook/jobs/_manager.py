@@ -1,0 +1,462 @@
+"""JobManager: the registry and engine driving every Job on the loop thread (limit, breaker, cache, journal).
+
+`submit()` returns a Job at once; its task runs on the `camb-loop` thread (the only one using httpx/SQLite).
+The journal gets the intent before each create and the task_id right after it, so `resume()` in a new kernel
+reattaches pending tasks without creating anything. Usage: `JobManager(api).submit("translation", request)`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import contextlib
+import json
+import os
+import sys
+import time
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import anyio
+
+from camb_notebook.api import (
+    AmbiguousSubmitError,
+    JobCancelled,
+    PaymentRequiredError,
+    QuotaExceeded,
+    TaskStatus,
+    UsageError,
+    result_from_dict,
+)
+from camb_notebook.jobs._dispatch import Dispatcher, on_main_thread
+from camb_notebook.jobs._job import Job
+from camb_notebook.jobs._journal import JobRecord, Journal
+from camb_notebook.jobs._loop import LoopThread, wait_future
+from camb_notebook.jobs._poll import PollPolicy, TaskApi, fetch_result, poll_until_terminal
+from camb_notebook.jobs._request import RequestInfo, describe
+
+__all__ = ["JobManager"]
+
+
+class JobManager:
+    """Registry of jobs plus the engine: in-flight limit, PAYMENT_REQUIRED breaker, cache and journal."""
+
+    def __init__(
+        self,
+        api: TaskApi,
+        *,
+        journal: Journal | None = None,
+        home: str | Path | None = None,
+        max_in_flight: int = 8,
+        policy: PollPolicy | None = None,
+        loop: LoopThread | None = None,
+        dispatcher: Dispatcher | None = None,
+    ) -> None:
+        """Wire the engine; the loop thread starts on first use."""
+        self.api = api
+        self.journal = journal if journal is not None else Journal(home)
+        self.policy = policy if policy is not None else PollPolicy()
+        self.loop = loop if loop is not None else LoopThread()
+        self.dispatcher = dispatcher if dispatcher is not None else Dispatcher()
+        self.breaker: QuotaExceeded | None = None
+        self._max_in_flight = max_in_flight
+        self._limiter: anyio.CapacityLimiter | None = None
+        self._jobs: dict[str, Job] = {}
+        self._infos: dict[str, RequestInfo] = {}
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._inflight: dict[tuple[str, str], Job] = {}
+        self._cancel_reasons: dict[str, str | None] = {}
+        self._closed = False
+        self._closing = False
+        atexit.register(self._close_at_exit)
+
+    def __repr__(self) -> str:
+        """Counts by state, the limit and the journal location."""
+        active = sum(not j.done() for j in self._jobs.values())
+        return f"<JobManager {len(self._jobs)} jobs ({active} active), max_in_flight={self._max_in_flight}>"
+
+    # -- configuration -------------------------------------------------------------------------------------
+
+    @property
+    def max_in_flight(self) -> int:
+        """How many jobs may be between create and result at once."""
+        return self._max_in_flight
+
+    @max_in_flight.setter
+    def max_in_flight(self, value: int) -> None:
+        """Resize the limit (applies to waiting jobs at once)."""
+        if value < 1:
+            raise UsageError(f"max_in_flight must be at least 1, not {value}")
+        self._max_in_flight = value
+        limiter = self._limiter
+        if limiter is not None:
+            self.loop.call_soon(setattr, limiter, "total_tokens", value)
+
+    @property
+    def limiter(self) -> anyio.CapacityLimiter:
+        """The shared in-flight limiter (use it on the loop thread only)."""
+        if self._limiter is None:
+            self._limiter = anyio.CapacityLimiter(self._max_in_flight)
+        return self._limiter
+
+    def check_breaker(self, job: Job | None = None) -> None:
+        """Raise QuotaExceeded when an earlier task hit PAYMENT_REQUIRED (no new creates after that)."""
+        if self.breaker is not None:
+            raise QuotaExceeded(
+                "not submitted: an earlier task hit PAYMENT_REQUIRED",
+                job=job,
+                hint="Add credits, then call reset_breaker() and submit again",
+            )
+
+    def trip_breaker(self, error: QuotaExceeded) -> None:
+        """Stop all further creates (called on PAYMENT_REQUIRED / 402)."""
+        if self.breaker is None:
+            self.breaker = error
+
+    def reset_breaker(self) -> None:
+        """Allow creates again (after adding credits)."""
+        self.breaker = None
+
+    # -- submitting ----------------------------------------------------------------------------------------
+
+    def submit(self, family: str, request: Mapping[str, Any], *, cache: bool = True) -> Job:
+        """Register a Job for `request` (wire field names, languages resolved), start it, return at once."""
+        if self._closed:
+            raise UsageError("this session is closed", hint="Create a new Camb() session")
+        self.dispatcher.capture()
+        job = Job(family, request, dispatcher=self.dispatcher, canceller=self._cancel)
+        self._jobs[job.id] = job
+        self.loop.call_soon(self._start, job, self._drive(job, cache))
+        return job
+
+    def _start(self, job: Job, coro: Any) -> None:
+        """Loop thread: run a job's coroutine as a strongly referenced task."""
+        task = asyncio.ensure_future(coro)
+        self._tasks[job.id] = task
+        task.add_done_callback(lambda t: self._task_done(job, t))
+
+    def _task_done(self, job: Job, task: asyncio.Task[None]) -> None:
+        """Loop thread: drop the reference; any escaped error still lands on the Job."""
+        if self._tasks.get(job.id) is task:
+            del self._tasks[job.id]
+        if task.cancelled():
+            job._finish("cancelled", error=self._cancelled_error(job))
+        elif (exc := task.exception()) is not None:
+            job._finish("failed", error=exc)
+
+    async def _drive(self, job: Job, use_cache: bool) -> None:
+        """Loop thread: cache → intent → create → poll → fetch, with every outcome landing on the Job."""
+        key: tuple[str, str] | None = None
+        try:
+            info = await self._describe(job)
+            key = (job.family, info.hash)
+            job.expected_duration = self.journal.median_duration(job.family, info.size)
+            self._record(job)
+            if use_cache and await self._reuse(job, key):
+                return
+            self._inflight.setdefault(key, job)
+            async with self.limiter:
+                await self._create(job)
+                await self._poll_and_fetch(job)
+        except asyncio.CancelledError:
+            self._finish(job, "cancelled", error=self._cancelled_error(job))
+        except Exception as exc:
+            if isinstance(exc, QuotaExceeded):
+                self.trip_breaker(exc)
+            self._finish(job, "failed", error=exc)
+        finally:
+            if key is not None and self._inflight.get(key) is job:
+                del self._inflight[key]
+
+    async def _describe(self, job: Job) -> RequestInfo:
+        """Hash and summarize the request (in a worker thread when files must be read)."""
+        uploads = any(k.endswith(("_path", "_bytes")) for k in job.request)
+        if uploads:
+            info = await asyncio.to_thread(describe, job.family, job.request)
+        else:
+            info = describe(job.family, job.request)
+        self._infos[job.id] = info
+        return info
+
+    async def _reuse(self, job: Job, key: tuple[str, str]) -> bool:
+        """Serve an identical earlier (or in-flight) request's result; True when the job is done that way."""
+        twin = self._inflight.get(key)
+        if twin is not None and twin is not job:
+            with contextlib.suppress(Exception):
+                await twin._wait_async()
+        hit = self.journal.cached_result(*key)
+        if hit is None:
+            return False
+        job.cached = True
+        self._finish(job, "succeeded", result=result_from_dict(job.family, hit[1]))  # type: ignore[arg-type]
+        return True
+
+    async def _create(self, job: Job) -> None:
+        """Journal the intent, create the task, journal the task_id right away."""
+        self.check_breaker(job)
+        job._update(state="creating")
+        self._record(job)
+        try:
+            task_id = await self.api.create(job.family, job.request)
+        except PaymentRequiredError as exc:
+            raise QuotaExceeded(f"not created: {exc}", job=job) from exc
+        job._update(state="pending", task_id=task_id, submitted_at=time.time(), server_status="PENDING")
+        self._record(job)
+
+    async def _poll_and_fetch(self, job: Job) -> None:
+        """Poll until terminal, then fetch and store the result."""
+        assert job.task_id is not None
+        run_id = job.run_id
+        if run_id is None:
+            status = await poll_until_terminal(
+                self.api, job.family, job.task_id, self.policy, job=job, on_status=lambda s: _seen(job, s)
+            )
+            run_id = status.run_id
+            assert run_id is not None
+            job._update(state="fetching", run_id=run_id)
+            self._record(job)
+        result = await fetch_result(self.api, job.family, job.task_id, run_id, self.policy, job)
+        info = self._infos.get(job.id)
+        if info is not None:
+            self.journal.store_result(job.id, job.family, info.hash, result.to_dict())
+        self._finish(job, "succeeded", result=result)
+
+    def _finish(
+        self, job: Job, state: Any, *, result: Any = None, error: BaseException | None = None
+    ) -> None:
+        """Finalize a job and journal it (a shutdown leaves the row as it was, for resume())."""
+        if job._finish(state, result=result, error=error) and not (self._closing and state == "cancelled"):
+            self._record(job)
+
+    def _record(self, job: Job) -> None:
+        """Write the job's row to the journal."""
+        info = self._infos.get(job.id)
+        if info is None:
+            return
+        self.journal.upsert(
+            JobRecord(
+                id=job.id,
+                family=job.family,
+                request_hash=info.hash,
+                request=json.dumps(info.summary, ensure_ascii=False),
+                size=info.size,
+                state=job.state,
+                server_status=job.server_status,
+                task_id=job.task_id,
+                run_id=job.run_id,
+                created_at=job.created_at,
+                submitted_at=job.submitted_at,
+                updated_at=job.updated_at,
+                finished_at=job.finished_at,
+                error=None if job.error is None else f"{type(job.error).__name__}: {job.error}",
+                pid=os.getpid(),
+            )
+        )
+
+    # -- cancelling ----------------------------------------------------------------------------------------
+
+    def _cancelled_error(self, job: Job) -> JobCancelled:
+        """The error a cancelled job carries, saying what keeps running on the server."""
+        reason = self._cancel_reasons.pop(job.id, None)
+        if self._closing:
+            reason = reason or "the session closed; resume() in a new session reattaches it"
+        server = (
+            f"server task {job.task_id} keeps running (the API has no cancel route)"
+            if job.task_id
+            else "no server task was created"
+        )
+        return JobCancelled(
+            f"cancelled locally{f' ({reason})' if reason else ''}; {server}",
+            reason=reason,
+            task_id=job.task_id,
+            job=job,
+        )
+
+    def _cancel(self, job: Job, reason: str | None) -> bool:
+        """Cancel a job's local task; waits for it to settle unless called on the loop thread."""
+        if self.loop.in_loop_thread():
+            return self._cancel_now(job, reason) is not None
+        return self.loop.run_sync(self._cancel_async, job, reason, idle=self._idle())
+
+    def _cancel_now(self, job: Job, reason: str | None) -> asyncio.Task[None] | None:
+        """Loop thread: request cancellation of the job's task."""
+        task = self._tasks.get(job.id)
+        if task is None or job.done():
+            return None
+        self._cancel_reasons[job.id] = reason
+        task.cancel()
+        return task
+
+    async def _cancel_async(self, job: Job, reason: str | None) -> bool:
+        """Loop thread: cancel and wait until the job is final."""
+        task = self._cancel_now(job, reason)
+        if task is None:
+            return False
+        await asyncio.wait([task])
+        return True
+
+    def cancel_all(self, reason: str | None = None) -> int:
+        """Cancel every unfinished job; returns how many were cancelled."""
+        return sum(job.cancel(reason) for job in list(self._jobs.values()) if not job.done())
+
+    # -- registry ------------------------------------------------------------------------------------------
+
+    def jobs(self) -> list[Job]:
+        """Every job of this session, oldest first."""
+        return list(self._jobs.values())
+
+    def get(self, id_or_prefix: str) -> Job:
+        """A job by id or unique id prefix (this session first, then the journal)."""
+        matches = [j for i, j in self._jobs.items() if i.startswith(id_or_prefix)]
+        if not matches:
+            matches = self.loop.run_sync(self._load, id_or_prefix)
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise UsageError(f"no job matches {id_or_prefix!r}", hint="See jobs() for the ids")
+        ids = ", ".join(j.id for j in matches[:5])
+        raise UsageError(f"{id_or_prefix!r} matches several jobs ({ids})", hint="Type more of the id")
+
+    async def _load(self, prefix: str) -> list[Job]:
+        """Loop thread: rebuild jobs of earlier sessions from the journal (finished ones with results)."""
+        jobs = []
+        for row in self.journal.find(prefix):
+            job = self._adopt(row)
+            if row.state == "succeeded" and (stored := self.journal.load_result(row.id)) is not None:
+                job._finish("succeeded", result=result_from_dict(row.family, stored))  # type: ignore[arg-type]
+            elif row.state in ("failed", "cancelled"):
+                job._finish(row.state, error=UsageError(row.error or row.state))  # type: ignore[arg-type]
+            jobs.append(job)
+        return jobs
+
+    def _adopt(self, row: JobRecord) -> Job:
+        """Build a Job (not yet final) from a journal row and register it."""
+        job = Job(
+            row.family,
+            json.loads(row.request),
+            dispatcher=self.dispatcher,
+            canceller=self._cancel,
+            job_id=row.id,
+        )
+        job.task_id, job.run_id, job.server_status = row.task_id, row.run_id, row.server_status
+        job.state = row.state  # type: ignore[assignment]
+        job.created_at, job.submitted_at, job.updated_at = row.created_at, row.submitted_at, row.updated_at
+        self._infos[job.id] = RequestInfo(row.request_hash, json.loads(row.request), row.size)
+        self._jobs[job.id] = job
+        return job
+
+    # -- resume --------------------------------------------------------------------------------------------
+
+    def resume(self) -> list[Job]:
+        """Reattach unfinished jobs of dead sessions from the journal; never creates a task. Returns them."""
+        self.dispatcher.capture()
+        return self.loop.run_sync(self._resume, idle=self._idle())
+
+    async def _resume(self) -> list[Job]:
+        """Loop thread: poll jobs with a task_id, report intents without one, cancel never-submitted ones."""
+        jobs = []
+        for row in self.journal.unfinished():
+            if row.id in self._jobs or (row.pid != os.getpid() and _alive(row.pid)):
+                continue
+            job = self._adopt(row)
+            job.expected_duration = self.journal.median_duration(row.family, row.size)
+            if row.task_id is not None:
+                self._record(job)  # claim the row for this process
+                self._start(job, self._reattach(job))
+            elif row.state == "creating":
+                when = datetime.fromtimestamp(row.updated_at, timezone.utc).isoformat(timespec="seconds")
+                text = f"may exist on the server (created at {when}, no task_id recorded)"
+                self._finish(job, "failed", error=AmbiguousSubmitError(text))
+            else:
+                text = "never submitted: the kernel exited first"
+                self._finish(job, "cancelled", error=JobCancelled(text, reason="not submitted", job=job))
+            jobs.append(job)
+        return jobs
+
+    async def _reattach(self, job: Job) -> None:
+        """Loop thread: continue polling/fetching a resumed job under the limiter."""
+        try:
+            async with self.limiter:
+                await self._poll_and_fetch(job)
+        except asyncio.CancelledError:
+            self._finish(job, "cancelled", error=self._cancelled_error(job))
+        except Exception as exc:
+            self._finish(job, "failed", error=exc)
+
+    # -- waiting and shutdown ------------------------------------------------------------------------------
+
+    def _idle(self) -> Any:
+        """What a blocking wait does between slices: drain main-thread events (on the main thread only)."""
+        return self.dispatcher.drain if on_main_thread() else None
+
+    def wait(self, jobs: Iterable[Job] | None = None, timeout: float | None = None) -> list[Job]:
+        """Block until the jobs (default: all unfinished) are final; errors stay on the jobs."""
+        self.dispatcher.capture()
+        targets = list(jobs) if jobs is not None else [j for j in self._jobs.values() if not j.done()]
+        deadline = None if timeout is None else time.monotonic() + timeout
+        try:
+            for job in targets:
+                left = None if deadline is None else max(deadline - time.monotonic(), 0.0)
+                wait_future(job._future, timeout=left, idle=self._idle(), cancel_on_interrupt=False)
+        except TimeoutError:
+            running = sum(not j.done() for j in targets)
+            raise TimeoutError(
+                f"{running} job(s) still running after {timeout} s; they keep polling"
+            ) from None
+        except KeyboardInterrupt:
+            running = sum(not j.done() for j in targets)
+            raise KeyboardInterrupt(
+                f"stopped waiting: {running} job(s) keep polling in the background and their server tasks"
+                " keep running (the API has no cancel route); cancel('all') stops local polling"
+            ) from None
+        if on_main_thread():
+            self.dispatcher.drain()
+        return targets
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Stop polling (journal rows stay resumable), close the HTTP client and journal, stop the loop."""
+        if self._closed:
+            return
+        self._closed = self._closing = True
+        atexit.unregister(self._close_at_exit)
+        if self.loop.running and not self.loop.in_loop_thread():
+            with contextlib.suppress(Exception):
+                self.loop.run_sync(self._aclose, timeout=timeout)
+            self.loop.stop(timeout)
+
+    async def _aclose(self) -> None:
+        """Loop thread: cancel tasks, close the API client and the journal."""
+        tasks = list(self._tasks.values())
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.wait(tasks)
+        aclose = getattr(self.api, "aclose", None)
+        if aclose is not None:
+            await aclose()
+        self.journal.close()
+
+    def _close_at_exit(self) -> None:
+        """atexit: close quickly, never hang the interpreter's exit."""
+        self.close(timeout=2.0)
+
+
+def _seen(job: Job, status: TaskStatus) -> None:
+    """Record a new server status on the job (only when it changed)."""
+    if status.status != job.server_status:
+        job._update(server_status=status.status)
+
+
+def _alive(pid: int) -> bool:
+    """True when a process with this pid exists (a live kernel still owns its journal rows)."""
+    if sys.platform == "win32":
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
