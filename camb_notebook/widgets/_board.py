@@ -1,0 +1,254 @@
+"""Jobs board: a live table of this session's jobs and the journal's (family, created, status, elapsed, rows,
+result and cancel buttons), filters by status, and totals (chars sent, jobs failed).
+
+Rows are built on the main thread (construction, button clicks, job callbacks); the ticker thread only updates
+the cells of rows that exist, and asks the main thread for a rebuild when the set of jobs changed.
+Usage: `JobsBoard(session)` in a cell, or `%camb jobs`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as w
+
+from camb_notebook.widgets._results import result_views
+from camb_notebook.widgets._snapshot import TERMINAL, format_duration
+from camb_notebook.widgets._ticker import TICKER
+
+if TYPE_CHECKING:
+    from camb_notebook._session import Camb
+    from camb_notebook.jobs import BatchJob, Job, JobRecord, Journal
+
+__all__ = ["FILTERS", "JobsBoard", "Row"]
+
+FILTERS = ("all", "running", "succeeded", "failed", "cancelled")
+_COLUMNS = ("family", "created", "status", "elapsed", "rows", "", "")
+_TEXT_FAMILIES = frozenset({"translation", "tts", "translated_tts"})
+_COLOURS = {"succeeded": "#2e7d32", "failed": "#c62828", "cancelled": "#9e9e9e"}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One job as the board shows it (a live Job, or a journal record from this or an earlier kernel)."""
+
+    id: str
+    family: str
+    state: str
+    created_at: float
+    finished_at: float | None
+    rows: int | None
+    chars: int
+    error: str
+    job: Job | BatchJob | None  # None for journal-only rows (no live handle in this kernel)
+
+    def elapsed(self, now: float) -> float:
+        """Seconds from creation to the end (or now)."""
+        return max(0.0, (self.finished_at if self.finished_at is not None else now) - self.created_at)
+
+    def matches(self, status: str) -> bool:
+        """True when the row passes the status filter."""
+        if status == "all":
+            return True
+        if status == "running":
+            return self.state not in TERMINAL
+        return self.state == status
+
+
+def _rows_of(request: Mapping[str, Any] | None) -> int | None:
+    """How many texts a translation request holds."""
+    texts = (request or {}).get("texts")
+    return len(texts) if isinstance(texts, list | tuple) else None
+
+
+def row_from_job(job: Job | BatchJob) -> Row:
+    """A live job as a row (a batch counts its row-translations)."""
+    request: Mapping[str, Any] | None = getattr(job, "request", None)
+    total = getattr(job, "total", None)
+    texts = (request or {}).get("texts")
+    chars = sum(len(str(t)) for t in texts) if isinstance(texts, list | tuple) else 0
+    sent = getattr(job, "task_id", None) is not None and not getattr(job, "cached", False)
+    return Row(
+        id=str(job.id),
+        family=str(job.family),
+        state=str(job.state),
+        created_at=float(job.created_at),
+        finished_at=job.finished_at,
+        rows=total if total is not None else _rows_of(request),
+        chars=chars if sent and job.family in _TEXT_FAMILIES else 0,
+        error="" if job.error is None else str(job.error),
+        job=job,
+    )
+
+
+def row_from_record(record: Any) -> Row:
+    """A journal record (any object with JobRecord's fields) as a row without a live handle."""
+    family = str(record.family)
+    sent = record.task_id is not None
+    return Row(
+        id=str(record.id),
+        family=family,
+        state=str(record.state),
+        created_at=float(record.created_at),
+        finished_at=record.finished_at,
+        rows=None,
+        chars=int(record.size or 0) if sent and family in _TEXT_FAMILIES else 0,
+        error=str(record.error or ""),
+        job=None,
+    )
+
+
+async def _recent(journal: Journal) -> list[JobRecord]:
+    """Loop thread (the journal's only thread): the most recent records."""
+    return journal.recent()
+
+
+def _status_html(row: Row) -> str:
+    """The status cell: a coloured state word, with the error as a tooltip."""
+    colour = _COLOURS.get(row.state, "var(--jp-brand-color1,#1976d2)")
+    title = f' title="{html.escape(row.error)}"' if row.error else ""
+    return f"<span style='color:{colour};font-weight:600'{title}>{html.escape(row.state)}</span>"
+
+
+class _RowWidgets:
+    """The cells of one row; `update` sets traits only (any thread)."""
+
+    def __init__(self, row: Row, on_result: Callable[[Row], None]) -> None:
+        """Build the cells and buttons for `row` (main thread)."""
+        self.row = row
+        created = dt.datetime.fromtimestamp(row.created_at).strftime("%H:%M:%S")
+        self.family = w.HTML(f"<b>{html.escape(row.family)}</b>")
+        self.created = w.HTML(created)
+        self.status = w.HTML()
+        self.elapsed = w.HTML()
+        self.rows = w.HTML()
+        small = w.Layout(width="auto", height="26px")
+        self.result_button = w.Button(description="Result", icon="table", layout=small)
+        self.result_button.on_click(lambda _b: on_result(self.row))
+        self.cancel_button = w.Button(description="Cancel", icon="stop", layout=small)
+        self.cancel_button.on_click(self._on_cancel)
+        self.cells = [self.family, self.created, self.status, self.elapsed, self.rows]
+        self.cells += [self.result_button, self.cancel_button]
+
+    def _on_cancel(self, _button: w.Button) -> None:
+        """Cancel the live job behind this row."""
+        if self.row.job is not None:
+            self.cancel_button.disabled = True
+            self.row.job.cancel()
+
+    def update(self, row: Row, now: float) -> None:
+        """Show `row`'s current values."""
+        self.row = row
+        self.status.value = _status_html(row)
+        self.elapsed.value = format_duration(row.elapsed(now))
+        self.rows.value = "" if row.rows is None else f"{row.rows:,}"
+        live = row.job is not None
+        self.result_button.disabled = not (live and row.state == "succeeded")
+        self.cancel_button.disabled = not live or row.state in TERMINAL
+
+
+class JobsBoard:
+    """The live jobs table with a status filter, totals and a result area."""
+
+    def __init__(self, session: Camb | None = None) -> None:
+        """Build the board for `session` (default: the shared session) and start updating it."""
+        if session is None:
+            from camb_notebook._session import session as default_session
+
+            session = default_session()
+        self.session = session
+        self._lock = threading.RLock()
+        self._widgets: dict[str, _RowWidgets] = {}
+        self._rows: list[Row] = []
+        self.filter = w.ToggleButtons(options=FILTERS, value="all", style={"button_width": "84px"})
+        self.filter.observe(lambda _c: self.rebuild(), names="value")
+        self.totals = w.HTML()
+        self.refresh_button = w.Button(
+            icon="refresh", tooltip="Reload the journal", layout=w.Layout(width="36px")
+        )
+        self.refresh_button.on_click(lambda _b: self.rebuild())
+        self.table = w.GridBox(
+            layout=w.Layout(
+                grid_template_columns="repeat(5, max-content) auto auto",
+                grid_gap="2px 14px",
+                align_items="center",
+            )
+        )
+        self.result = w.VBox()
+        header = w.HBox([self.filter, self.refresh_button], layout=w.Layout(align_items="center"))
+        self.widget = w.VBox([header, self.totals, self.table, self.result])
+        self.widget.add_class("camb-board")
+        self.rebuild()
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        """Display as the board widget."""
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def collect(self) -> list[Row]:
+        """This session's live jobs plus the journal's other jobs, oldest first."""
+        manager = self.session.manager
+        live = {str(job.id): row_from_job(job) for job in manager.jobs()}
+        recent = manager.loop.run_sync(_recent, manager.journal, timeout=5.0)
+        records = [row_from_record(r) for r in recent if str(r.id) not in live]
+        return sorted([*records, *live.values()], key=lambda row: row.created_at)
+
+    def rebuild(self) -> None:
+        """Re-read the jobs and rebuild the table (main thread)."""
+        import time
+
+        with self._lock:
+            rows = self.collect()
+            now = time.time()
+            shown = [row for row in rows if row.matches(str(self.filter.value))]
+            cells: list[w.Widget] = [w.HTML(f"<b>{name}</b>") for name in _COLUMNS]
+            for row in shown:
+                widgets = self._widgets.get(row.id) or _RowWidgets(row, self.show_result)
+                self._widgets[row.id] = widgets
+                if row.job is not None and row.state not in TERMINAL:
+                    row.job.on_change(lambda _job: self.tick())
+                widgets.update(row, now)
+                cells.extend(widgets.cells)
+            self.table.children = tuple(cells)
+            self._rows = rows
+            self._show_totals(rows)
+        if any(row.state not in TERMINAL and row.job is not None for row in rows):
+            TICKER.add(self)
+
+    def _show_totals(self, rows: Iterable[Row]) -> None:
+        """Jobs, running, failed and characters sent."""
+        rows = list(rows)
+        running = sum(row.state not in TERMINAL for row in rows)
+        failed = sum(row.state == "failed" for row in rows)
+        chars = sum(row.chars for row in rows)
+        self.totals.value = (
+            f"<span class='camb-totals'>{len(rows)} jobs · {running} running · {failed} failed · "
+            f"{chars:,} chars sent</span>"
+        )
+
+    def tick(self) -> bool:
+        """Update live rows' cells (any thread); False once nothing runs."""
+        import time
+
+        with self._lock:
+            now = time.time()
+            rows = [row_from_job(row.job) if row.job is not None else row for row in self._rows]
+            for row in rows:
+                widgets = self._widgets.get(row.id)
+                if widgets is not None:
+                    widgets.update(row, now)
+            self._rows = rows
+            self._show_totals(rows)
+            return any(row.state not in TERMINAL for row in rows if row.job is not None)
+
+    def show_result(self, row: Row) -> None:
+        """Result button (main thread): show that job's result under the table."""
+        if row.job is None or row.state != "succeeded":
+            return
+        title = w.HTML(f"<b>{html.escape(row.family)}</b> <code>{html.escape(row.id)}</code>")
+        views = result_views(row.job.result(), getattr(row.job, "request", None))
+        self.result.children = (title, *views)

@@ -1,0 +1,108 @@
+"""Result views: what appears under a finished job's bar (a table head, an audio player, links + transcript).
+
+Results are read by shape, not by class, so translation texts, batch DataFrames, speech audio, transcripts,
+dubbing and story results all render without this module knowing the engine's types. Tables go through
+`Output.append_display_data` so JupyterLab styles them like any DataFrame. Main thread only (makes widgets).
+Usage: `box.children = result_views(job.result(), request=job.request)`.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import ipywidgets as w
+import pandas as pd
+
+__all__ = ["HEAD_ROWS", "result_frame", "result_views"]
+
+HEAD_ROWS = 10  # rows shown under a bar; the row count says how many exist
+
+
+def _table(frame: pd.DataFrame) -> w.Output:
+    """A DataFrame's first rows plus its row count, rendered like a normal cell output."""
+    out = w.Output(layout=w.Layout(max_height="360px", overflow="auto"))
+    out.append_display_data(frame.head(HEAD_ROWS))
+    rows = len(frame)
+    more = f" (showing {HEAD_ROWS})" if rows > HEAD_ROWS else ""
+    out.append_stdout(f"{rows} row{'s' if rows != 1 else ''}{more}\n")
+    return out
+
+
+def _segments_frame(segments: Sequence[Any]) -> pd.DataFrame:
+    """Transcript segments (objects or dicts) as a start/end/speaker/text table."""
+    rows = []
+    for seg in segments:
+        get = seg.get if isinstance(seg, Mapping) else (lambda k, s=seg: getattr(s, k, None))
+        rows.append(
+            {"start": get("start"), "end": get("end"), "speaker": get("speaker"), "text": get("text")}
+        )
+    return pd.DataFrame(rows, columns=["start", "end", "speaker", "text"])
+
+
+def result_frame(result: Any, request: Mapping[str, Any] | None = None) -> pd.DataFrame | None:
+    """The tabular part of a result (None when it has none): batch frames, translated texts, transcripts."""
+    if isinstance(result, pd.DataFrame):
+        return result
+    segments = getattr(result, "segments", None) or getattr(result, "transcript", None)
+    if isinstance(segments, Sequence) and not isinstance(segments, str):
+        return _segments_frame(segments)
+    texts = getattr(result, "texts", None)
+    if isinstance(texts, Sequence) and not isinstance(texts, str):
+        sources = (request or {}).get("texts")
+        if isinstance(sources, Sequence) and len(sources) == len(texts) and not isinstance(sources, str):
+            return pd.DataFrame({"text": list(sources), "translation": list(texts)})
+        return pd.DataFrame({"translation": list(texts)})
+    return None
+
+
+def _links(result: Any) -> w.HTML | None:
+    """Download links for dubbing and story outputs (per language when a dub has several targets)."""
+    pairs: list[tuple[str, str]] = []
+    for name in ("video_url", "audio_url", "dialogue_url"):
+        url = getattr(result, name, None)
+        if url:
+            pairs.append((name.removesuffix("_url"), url))
+    by_language = getattr(result, "by_language", None) or {}
+    for lang, sub in by_language.items():
+        for name in ("video_url", "audio_url"):
+            url = getattr(sub, name, None) if not isinstance(sub, Mapping) else sub.get(name)
+            if url:
+                pairs.append((f"{lang} {name.removesuffix('_url')}", url))
+    if not pairs:
+        return None
+    items = " · ".join(
+        f'<a href="{html.escape(url)}" target="_blank" rel="noopener">{html.escape(label)}</a>'
+        for label, url in pairs
+    )
+    return w.HTML(value=f"<span class='camb-links'>{items}</span>")
+
+
+def _audio(result: Any) -> w.Audio | None:
+    """An audio player for speech results (bytes plus content type)."""
+    audio = getattr(result, "audio", None)
+    if not isinstance(audio, bytes | bytearray) or not audio:
+        return None
+    content_type = str(getattr(result, "content_type", "") or "audio/wav")
+    fmt = content_type.split("/", 1)[-1].split(";", 1)[0].strip() or "wav"
+    return w.Audio(value=bytes(audio), format=fmt, autoplay=False, controls=True)
+
+
+def result_views(result: Any, request: Mapping[str, Any] | None = None) -> list[w.Widget]:
+    """The widgets that show a finished job's result, most useful first."""
+    views: list[w.Widget] = []
+    audio = _audio(result)
+    if audio is not None:
+        views.append(audio)
+    links = _links(result)
+    if links is not None:
+        views.append(links)
+    frame = result_frame(result, request)
+    if frame is not None:
+        views.append(_table(frame))
+    if not views:
+        out = w.Output()
+        out.append_stdout(f"{result!r}\n")
+        views.append(out)
+    return views

@@ -1,0 +1,161 @@
+"""Snapshot: one immutable reading of a job, the feed that every progress drawer (widget or text) renders.
+
+Pure functions only, no widgets: the label, bar fraction, bar style and status words are decided here once,
+so the widget and the text line always agree. Callable from any thread (it only reads the job).
+Usage: `snap = take_snapshot(job); snap.line()`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from camb_notebook.jobs import BatchJob, Job
+
+__all__ = ["Snapshot", "elapsed_seconds", "format_duration", "reason_words", "take_snapshot"]
+
+TERMINAL = frozenset({"succeeded", "failed", "cancelled"})
+# server outcomes that are not the job's fault but the account's or the server's: shown as warnings
+_WARNING_STATUSES = frozenset({"TIMEOUT", "PAYMENT_REQUIRED"})
+_WARNING_ERRORS = frozenset({"JobTimedOut", "QuotaExceeded", "PaymentRequiredError"})
+
+
+def reason_words(reason: str | None) -> str:
+    """Turn a server `exception_reason` such as SOURCE_NOT_FOUND into plain words ("source not found")."""
+    if not reason or reason == "NONE":
+        return ""
+    return reason.replace("_", " ").lower()
+
+
+def format_duration(seconds: float | None) -> str:
+    """Format seconds like tqdm does (`00:07`, `1:02:03`); `?` when unknown."""
+    if seconds is None or seconds < 0:
+        return "?"
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+
+
+def _epoch(value: Any) -> float | None:
+    """Read a timestamp that may be a datetime or epoch seconds."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.timestamp()
+    return float(value)
+
+
+def elapsed_seconds(job: Job | BatchJob, now: float | None = None) -> float | None:
+    """Seconds from creation to the end (or to now while the job runs)."""
+    start = _epoch(job.created_at)
+    if start is None:
+        return None
+    end = _epoch(getattr(job, "finished_at", None)) if job.state in TERMINAL else None
+    return max(0.0, (end if end is not None else (time.time() if now is None else now)) - start)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a drawer shows for a job at one instant."""
+
+    family: str
+    short_id: str
+    state: str
+    fraction: float | None  # 0..1, None when nothing is known yet
+    eta: float | None
+    done: int | None  # batches only: rows finished / total / failed
+    total: int | None
+    failed: int | None
+    elapsed: float | None
+    style: str  # ipywidgets bar_style: '', 'info', 'success', 'danger', 'warning'
+    status: str  # words after the bar, e.g. "pending · ETA 00:04"
+    detail: str  # the full one-line error message ('' when none)
+
+    @property
+    def terminal(self) -> bool:
+        """True once the job can no longer change."""
+        return self.state in TERMINAL
+
+    @property
+    def label(self) -> str:
+        """Family and short task id, the text left of the bar."""
+        return f"{self.family} {self.short_id}".rstrip()
+
+    @property
+    def counts(self) -> str:
+        """`3/6` for batches (with failures), '' for single tasks."""
+        if self.total is None:
+            return ""
+        text = f"{self.done or 0}/{self.total}"
+        return f"{text} ({self.failed} failed)" if self.failed else text
+
+    def line(self, width: int = 20) -> str:
+        """The whole snapshot as one text line (the fallback drawer), tqdm style."""
+        filled = round((self.fraction or 0.0) * width)
+        bar = "█" * filled + " " * (width - filled)
+        parts = [self.label, f"|{bar}|", self.counts, self.status, f"[{format_duration(self.elapsed)}]"]
+        return " ".join(p for p in parts if p)
+
+
+def _style(job: Job | BatchJob, state: str) -> str:
+    """Bar colour: success, warning for TIMEOUT/PAYMENT_REQUIRED, danger for other failures and cancels."""
+    if state == "succeeded":
+        failed = getattr(job, "failed_count", 0) or 0
+        return "warning" if failed else "success"
+    if state == "failed":
+        server = getattr(job, "server_status", None)
+        if server in _WARNING_STATUSES or type(job.error).__name__ in _WARNING_ERRORS:
+            return "warning"
+        return "danger"
+    if state == "cancelled":
+        return "danger"
+    return "info" if state in ("queued", "creating") else ""
+
+
+def _status(job: Job | BatchJob, state: str, eta: float | None) -> str:
+    """The words right of the bar: state, the failure reason in words, or the ETA while running."""
+    if state == "failed":
+        error = job.error
+        words = reason_words(getattr(error, "exception_reason", None))
+        if not words:
+            server = getattr(job, "server_status", None)
+            words = reason_words(server) if server in _WARNING_STATUSES else type(error).__name__
+        return f"failed: {words}"
+    if state == "cancelled":
+        return "cancelled"
+    if state == "succeeded":
+        return "done"
+    if eta is not None and state in ("pending", "fetching"):
+        return f"{state} · ETA {format_duration(eta)}"
+    return state
+
+
+def take_snapshot(job: Job | BatchJob, now: float | None = None) -> Snapshot:
+    """Read the job once (from any thread) and decide everything a drawer shows."""
+    state = job.state
+    fraction, eta = job.progress()
+    total = getattr(job, "total", None)
+    done = getattr(job, "done_count", None) if total is not None else None
+    failed = getattr(job, "failed_count", None) if total is not None else None
+    if total:
+        fraction = (done or 0) / total
+    if state == "succeeded":
+        fraction = 1.0
+    ident = getattr(job, "task_id", None) or getattr(job, "id", None) or ""
+    return Snapshot(
+        family=str(job.family),
+        short_id=str(ident)[:8],
+        state=state,
+        fraction=None if fraction is None else min(1.0, max(0.0, fraction)),
+        eta=eta,
+        done=done,
+        total=total,
+        failed=failed,
+        elapsed=elapsed_seconds(job, now),
+        style=_style(job, state),
+        status=_status(job, state, eta),
+        detail=str(job.error) if state == "failed" and job.error is not None else "",
+    )
