@@ -1,0 +1,83 @@
+"""Fault grammar of the sandbox (header `x-sandbox-fault`, `Sandbox.fail_next`, config `faults`), parsed.
+
+Grammar: `ITEM[,ITEM...]`, each ITEM optionally suffixed `xN` (N times, default 1):
+  request faults (hit the request itself; the request is not processed unless noted):
+    `429xN`                 429 with `Retry-After: <config.fault_retry_after>` and a JSON `detail`
+    `5xxxN` (`500`..`599`)  that status with a JSON `detail`
+    `resetxN`               the TCP connection is aborted before any byte (httpx: RemoteProtocolError)
+    `malformedxN`           200 `application/json` whose body is truncated JSON
+    `stall=SECxN`           the response is held SEC seconds, then the request is processed normally
+    `cutxN`                 streaming routes only: the connection drops after the first body chunk
+  task faults (shape the task the create request makes; ignored on other routes):
+    `result404xN`           after SUCCESS, the first N result fetches of its run answer 404
+    `pending_forever`       the task never leaves PENDING
+    `error=REASON`          ends in ERROR with `exception_reason=REASON` (any ExceptionReasons value)
+    `timeout`               ends in TIMEOUT
+    `payment_required`      ends in PAYMENT_REQUIRED
+Counting for the header: request faults expand in order (`429x1,503x2` → 429, 503, 503), and the k-th
+request carrying the same header value, from the same session (`x-sandbox-session`, else the API key), to the
+same route template (`POST translate`, `GET translate/{id}`) gets the k-th fault; later ones pass.
+Config rules (`FaultRule`) match a route pattern (fnmatch on `"METHOD template"` or the template); each match
+consumes one of `times` (None = forever). Header faults win over rules; rules win over the seeded random rate.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Fault", "parse_faults", "split_faults"]
+
+_ITEM = re.compile(
+    r"^(?P<name>\d{3}|reset|malformed|cut|result404|pending_forever|timeout|payment_required"
+    r"|stall=(?P<secs>\d+(?:\.\d+)?)|error=(?P<reason>[A-Z_]+))(?:x(?P<times>\d+))?$"
+)
+_TASK_FAULTS = ("result404", "pending_forever", "error", "timeout", "payment_required")
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One parsed grammar item; `kind` is a status code, reset, malformed, stall, cut or a task fault."""
+
+    kind: str
+    times: int = 1
+    seconds: float = 0.0
+    reason: str = ""
+
+    @property
+    def is_task_fault(self) -> bool:
+        """Whether the fault shapes a created task rather than the HTTP exchange."""
+        return self.kind in _TASK_FAULTS
+
+    @property
+    def status(self) -> int:
+        """The HTTP status of a status fault (429, 5xx), else 0."""
+        return int(self.kind) if self.kind.isdigit() else 0
+
+
+def parse_faults(spec: str) -> list[Fault]:
+    """Parse a comma-separated fault spec, raising ValueError naming the first bad item."""
+    faults: list[Fault] = []
+    for raw in (part.strip() for part in spec.split(",")):
+        match = _ITEM.match(raw)
+        if not match:
+            raise ValueError(f"bad sandbox fault {raw!r}")
+        name = match["name"]
+        kind = name.split("=", 1)[0]
+        if kind.isdigit() and not (kind == "429" or 500 <= int(kind) <= 599):
+            raise ValueError(f"bad sandbox fault status {kind!r}: use 429 or 500-599")
+        faults.append(
+            Fault(
+                kind=kind,
+                times=int(match["times"] or 1),
+                seconds=float(match["secs"] or 0),
+                reason=match["reason"] or "",
+            )
+        )
+    return faults
+
+
+def split_faults(faults: list[Fault]) -> tuple[list[Fault], list[Fault]]:
+    """Return (request faults expanded one per request, task faults)."""
+    expanded = [f for f in faults if not f.is_task_fault for _ in range(f.times)]
+    return expanded, [f for f in faults if f.is_task_fault]
