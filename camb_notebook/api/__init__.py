@@ -5,6 +5,8 @@ Async only; never imports pandas or ipywidgets. Usage: `async with ApiClient() a
 
 from __future__ import annotations
 
+from camb_notebook.api._client import *  # noqa: F403
+from camb_notebook.api._client import __all__ as _client_all
 from camb_notebook.api._errors import *  # noqa: F403
 from camb_notebook.api._errors import __all__ as _errors_all
 from camb_notebook.api._key import *  # noqa: F403
@@ -13,5 +15,21 @@ from camb_notebook.api._languages import *  # noqa: F403
 from camb_notebook.api._languages import __all__ as _languages_all
 from camb_notebook.api._models import *  # noqa: F403
 from camb_notebook.api._models import __all__ as _models_all
+from camb_notebook.api._retry import Cooldown as Cooldown
+from camb_notebook.api._retry import RetryPolicy as RetryPolicy
+from camb_notebook.api._stream import AudioStream as AudioStream
+from camb_notebook.api._stream import TextStream as TextStream
 
-__all__ = sorted([*_errors_all, *_key_all, *_languages_all, *_models_all])
+__all__ = sorted(
+    [
+        *_client_all,
+        *_errors_all,
+        *_key_all,
+        *_languages_all,
+        *_models_all,
+        "AudioStream",
+        "Cooldown",
+        "RetryPolicy",
+        "TextStream",
+    ]
+)
