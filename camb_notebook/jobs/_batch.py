@@ -26,6 +26,7 @@ from camb_notebook.api import (
     UsageError,
     resolve_language,
 )
+from camb_notebook.jobs._batch_fetch import BulkFetcher
 from camb_notebook.jobs._batch_plan import (
     DEFAULT_CHUNK_SIZE,
     DEFAULT_MAX_CHARS,
@@ -50,9 +51,9 @@ _STOPPING = (QuotaExceeded, PaymentRequiredError)
 
 @dataclass(frozen=True)
 class BatchOptions:
-    """What every chunk of a batch shares: languages, chunk bounds, per-batch concurrency, request extras."""
+    """What every chunk shares: source (wire value), target locales, bounds, concurrency, request extras."""
 
-    source: str
+    source: int | str
     targets: tuple[str, ...]
     chunk_size: int = DEFAULT_CHUNK_SIZE
     max_chars: int = DEFAULT_MAX_CHARS
@@ -66,7 +67,7 @@ class BatchOptions:
         request: dict[str, Any] = {
             "texts": list(texts),
             "source_language": self.source,
-            "target_language": target,
+            "target_language": resolve_language(target).wire_value,
         }
         if self.formality is not None:
             request["formality"] = self.formality
@@ -127,6 +128,7 @@ class BatchJob(Job, Generic[T]):
         )
         self.failed_count = 0
         self.jobs: list[Job] = []
+        self._fetcher = BulkFetcher(manager)
         self._stop: BaseException | None = None
         self._crash: BaseException | None = None
         self._value: list[T] = []
@@ -155,7 +157,7 @@ class BatchJob(Job, Generic[T]):
     async def _drive(self, units: list[_Unit]) -> None:
         """Submit chunks while fewer than the limit run; stop submitting once the breaker or cancel trips."""
         self._update(state="pending", submitted_at=time.time())
-        limit = self._options.concurrency or len(units) or 1
+        limit = self._options.concurrency or self._manager.max_in_flight
         pending = list(reversed(units))
         running: set[asyncio.Task[None]] = set()
         while pending or running:
@@ -171,8 +173,9 @@ class BatchJob(Job, Generic[T]):
     async def _run_unit(self, unit: _Unit) -> None:
         """Run one chunk as an engine Job and record its translations or its error on its rows."""
         texts = [self._plan.unique[i] for i in unit.indices]
+        request = self._options.request(texts, unit.target)
         job = self._manager.submit(
-            "translation", self._options.request(texts, unit.target), cache=self._options.cache
+            "translation", request, cache=self._options.cache, fetch=self._fetcher.fetch
         )
         self.jobs.append(job)
         try:
@@ -215,6 +218,11 @@ class BatchJob(Job, Generic[T]):
     def outcome(self) -> BatchOutcome:
         """Per target and distinct text: the translations and error messages so far."""
         return self._outcome_so_far
+
+    @property
+    def result_requests(self) -> int:
+        """Result requests this batch sent (one bulk request serves up to five chunks)."""
+        return self._fetcher.requests
 
     @property
     def rate(self) -> float | None:
@@ -312,7 +320,7 @@ def translation_batch(
     if concurrency is not None and concurrency < 1:
         raise UsageError(f"concurrency must be at least 1, not {concurrency}")
     options = BatchOptions(
-        source=resolve_language(source, allow_auto=True).locale,
+        source=resolve_language(source, allow_auto=True).wire_value,
         targets=_targets(to),
         chunk_size=DEFAULT_CHUNK_SIZE if chunk_size is None else chunk_size,
         max_chars=DEFAULT_MAX_CHARS if max_chars is None else max_chars,

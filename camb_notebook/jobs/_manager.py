@@ -14,7 +14,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,8 @@ from camb_notebook.jobs._poll import PollPolicy, TaskApi, fetch_result, poll_unt
 from camb_notebook.jobs._request import RequestInfo, describe
 
 __all__ = ["JobManager"]
+
+Fetch = Callable[[Job, int], Awaitable[Any]]
 
 
 class JobManager:
@@ -121,14 +123,19 @@ class JobManager:
 
     # -- submitting ----------------------------------------------------------------------------------------
 
-    def submit(self, family: str, request: Mapping[str, Any], *, cache: bool = True) -> Job:
-        """Register a Job for `request` (wire field names, languages resolved), start it, return at once."""
+    def submit(
+        self, family: str, request: Mapping[str, Any], *, cache: bool = True, fetch: Fetch | None = None
+    ) -> Job:
+        """Register a Job for `request` (wire field names, languages resolved), start it, return at once.
+
+        `fetch(job, run_id)` replaces the single result fetch (BatchJob fetches 2–5 runs per request).
+        """
         if self._closed:
             raise UsageError("this session is closed", hint="Create a new Camb() session")
         self.dispatcher.capture()
         job = Job(family, request, dispatcher=self.dispatcher, canceller=self._cancel)
         self._jobs[job.id] = job
-        self.loop.call_soon(self._start, job, self._drive(job, cache))
+        self.loop.call_soon(self._start, job, self._drive(job, cache, fetch))
         return job
 
     def _start(self, job: Job, coro: Any) -> None:
@@ -146,7 +153,7 @@ class JobManager:
         elif (exc := task.exception()) is not None:
             job._finish("failed", error=exc)
 
-    async def _drive(self, job: Job, use_cache: bool) -> None:
+    async def _drive(self, job: Job, use_cache: bool, fetch: Fetch | None = None) -> None:
         """Loop thread: cache → intent → create → poll → fetch, with every outcome landing on the Job."""
         key: tuple[str, str] | None = None
         try:
@@ -159,7 +166,7 @@ class JobManager:
             self._inflight.setdefault(key, job)
             async with self.limiter:
                 await self._create(job)
-                await self._poll_and_fetch(job)
+                await self._poll_and_fetch(job, fetch)
         except asyncio.CancelledError:
             self._finish(job, "cancelled", error=self._cancelled_error(job))
         except Exception as exc:
@@ -205,7 +212,7 @@ class JobManager:
         job._update(state="pending", task_id=task_id, submitted_at=time.time(), server_status="PENDING")
         self._record(job)
 
-    async def _poll_and_fetch(self, job: Job) -> None:
+    async def _poll_and_fetch(self, job: Job, fetch: Fetch | None = None) -> None:
         """Poll until terminal, then fetch and store the result."""
         assert job.task_id is not None
         run_id = job.run_id
@@ -217,7 +224,10 @@ class JobManager:
             assert run_id is not None
             job._update(state="fetching", run_id=run_id)
             self._record(job)
-        result = await fetch_result(self.api, job.family, job.task_id, run_id, self.policy, job)
+        if fetch is None:
+            result = await fetch_result(self.api, job.family, job.task_id, run_id, self.policy, job)
+        else:
+            result = await fetch(job, run_id)
         info = self._infos.get(job.id)
         if info is not None:
             self.journal.store_result(job.id, job.family, info.hash, result.to_dict())

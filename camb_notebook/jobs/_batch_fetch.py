@@ -1,0 +1,93 @@
+"""Bulk result fetch for batches: chunks that finish together share one `translation-results` request.
+
+Used as the `fetch` hook of `JobManager.submit`; runs on the engine's loop thread only.
+Usage: `fetcher = BulkFetcher(manager)`, then `manager.submit(..., fetch=fetcher.fetch)`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, cast
+
+from camb_notebook.api import CambError
+from camb_notebook.jobs._poll import fetch_result
+
+if TYPE_CHECKING:
+    from camb_notebook.jobs._job import Job
+    from camb_notebook.jobs._manager import JobManager
+
+__all__ = ["BulkFetcher"]
+
+_BULK_MAX = 5  # the bulk result route takes 2–5 run ids
+
+
+class _BulkApi(Protocol):
+    """The bulk result route of ApiClient: `{run_id: result}` for 2–5 runs."""
+
+    async def results(self, family: Any, run_ids: Sequence[int]) -> Mapping[int, Any]:
+        """Fetch several finished runs at once."""
+
+
+class BulkFetcher:
+    """Fetches chunk results one request at a time, taking every run that finished meanwhile (up to 5).
+
+    Runs that finish while a fetch is in flight queue up, so under load one request serves several chunks
+    and when idle nothing waits. Runs missing from a bulk answer, or a failed bulk call, fall back to singles.
+    """
+
+    def __init__(self, manager: JobManager) -> None:
+        """Bind to the manager's API and poll policy; the worker starts with the first fetch."""
+        self._manager = manager
+        self._queue: list[tuple[Job, int, asyncio.Future[Any]]] = []
+        self._worker: asyncio.Task[None] | None = None
+        self.requests = 0  # result requests sent (bulk and single), for measurements
+
+    async def fetch(self, job: Job, run_id: int) -> Any:
+        """The `fetch` hook of `JobManager.submit`: queue the run and wait for its result."""
+        waiter: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._queue.append((job, run_id, waiter))
+        if self._worker is None or self._worker.done():
+            self._worker = asyncio.ensure_future(self._drain())
+        return await waiter
+
+    async def _drain(self) -> None:
+        """Serve the queue in groups of up to five until it is empty."""
+        while self._queue:
+            group, self._queue = self._queue[:_BULK_MAX], self._queue[_BULK_MAX:]
+            group = [item for item in group if not item[2].done()]
+            if len(group) > 1 and hasattr(self._manager.api, "results") and await self._bulk(group):
+                continue
+            await asyncio.gather(*(self._single(item) for item in group))
+
+    async def _bulk(self, group: list[tuple[Job, int, asyncio.Future[Any]]]) -> bool:
+        """One bulk request for the group (runs it leaves out are fetched singly); False if it failed."""
+        self.requests += 1
+        try:
+            found = await cast(_BulkApi, self._manager.api).results("translation", [r for _, r, _ in group])
+        except CambError:
+            return False
+        missing = []
+        for item in group:
+            _, run_id, waiter = item
+            if run_id not in found:
+                missing.append(item)
+            elif not waiter.done():
+                waiter.set_result(found[run_id])
+        await asyncio.gather(*(self._single(item) for item in missing))
+        return True
+
+    async def _single(self, item: tuple[Job, int, asyncio.Future[Any]]) -> None:
+        """Fetch one run with the engine's 404 grace, settling its waiter either way."""
+        job, run_id, waiter = item
+        self.requests += 1
+        try:
+            result = await fetch_result(
+                self._manager.api, "translation", job.task_id, run_id, self._manager.policy, job
+            )
+        except Exception as exc:
+            if not waiter.done():
+                waiter.set_exception(exc)
+        else:
+            if not waiter.done():
+                waiter.set_result(result)
