@@ -5,6 +5,8 @@ Never imports pandas or ipywidgets. Usage: `manager = JobManager(api); job = man
 
 from __future__ import annotations
 
+from camb_notebook.jobs._batch import *  # noqa: F403
+from camb_notebook.jobs._batch import __all__ as _batch_all
 from camb_notebook.jobs._dispatch import *  # noqa: F403
 from camb_notebook.jobs._dispatch import __all__ as _dispatch_all
 from camb_notebook.jobs._job import *  # noqa: F403
@@ -18,4 +20,6 @@ from camb_notebook.jobs._manager import __all__ as _manager_all
 from camb_notebook.jobs._poll import *  # noqa: F403
 from camb_notebook.jobs._poll import __all__ as _poll_all
 
-__all__ = sorted([*_dispatch_all, *_job_all, *_journal_all, *_loop_all, *_manager_all, *_poll_all])
+__all__ = sorted(
+    [*_batch_all, *_dispatch_all, *_job_all, *_journal_all, *_loop_all, *_manager_all, *_poll_all]
+)

@@ -1,0 +1,390 @@
+"""Camb: the user-facing session (config, ApiClient, JobManager); every task method returns a Job at once.
+
+Languages are resolved before anything is submitted, so bad input fails before a job exists. `session()`
+gives a lazy process-wide default, using an in-process sandbox when `CAMB_SANDBOX=1` or after `use_sandbox()`.
+Call from the main thread (or any thread); the work runs on the engine's loop thread.
+Usage: `camb = Camb(); job = camb.translate("Hello", to="fr-fr"); job.result()`.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from camb_notebook.api import (
+    CATALOG,
+    ApiClient,
+    ApiKey,
+    MissingKeyError,
+    UsageError,
+    Voice,
+    resolve_api_key,
+    resolve_language,
+    search_languages,
+)
+from camb_notebook.jobs import Job, JobManager, PollPolicy
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from camb_notebook.sandbox import Sandbox
+
+__all__ = ["Camb", "session"]
+
+_FORMALITY = {"formal": 1, "informal": 2, "casual": 2}
+_GENDER = {"unknown": 0, "unspecified": 0, "male": 1, "female": 2, "other": 9, "neutral": 9}
+_URL_PREFIXES = ("http://", "https://")
+
+
+class Camb:
+    """A CAMB.AI session: submit tasks (each a Job), list and wait for jobs, resume after a kernel restart."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str | ApiKey | None = None,
+        base_url: str | None = None,
+        home: str | Path | None = None,
+        max_in_flight: int = 8,
+        poll_cap: float = 10.0,
+        deadline: float | None = 900.0,
+    ) -> None:
+        """Configure the session; the key is looked up (argument → CAMB_API_KEY → .env) on first use."""
+        self._key = None if api_key is None else ApiKey(api_key)
+        self.base_url = base_url
+        self._api: ApiClient | None = None
+        self._retired: list[ApiClient] = []
+        self._manager = JobManager(
+            _LazyApi(self),
+            home=home,
+            max_in_flight=max_in_flight,
+            policy=PollPolicy(cap=poll_cap, deadline=deadline),
+        )
+
+    def __repr__(self) -> str:
+        """Endpoint, masked key and job count (never the key itself)."""
+        where = self.base_url or os.environ.get("CAMB_API_BASE") or "https://client.camb.ai/apis"
+        return f"<Camb {where} key={self.key_status()} jobs={len(self._manager.jobs())}>"
+
+    def __enter__(self) -> Camb:
+        """Use the session as a context manager (closed on exit)."""
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Close the session."""
+        self.close()
+
+    @property
+    def manager(self) -> JobManager:
+        """The engine behind this session (limit, breaker, journal, cache)."""
+        return self._manager
+
+    @property
+    def api(self) -> ApiClient:
+        """The wire client (created on first use; use it on the engine's loop thread only)."""
+        if self._api is None:
+            self._api = ApiClient(api_key=self._key, base_url=self.base_url)
+        return self._api
+
+    # -- tasks ---------------------------------------------------------------------------------------------
+
+    def translate(
+        self,
+        text_or_texts: str | Sequence[str],
+        *,
+        to: Any,
+        source: Any = "en-us",
+        formality: str | int | None = None,
+        gender: str | int | None = None,
+        cache: bool = True,
+    ) -> Job:
+        """Translate one text or a list of texts into one language; returns the Job at once."""
+        if not isinstance(to, (str, int)) and hasattr(to, "__iter__"):
+            raise UsageError(
+                "translate() takes one target language", hint="Use translate_frame() for several"
+            )
+        texts = [text_or_texts] if isinstance(text_or_texts, str) else list(text_or_texts)
+        if not texts or not all(isinstance(t, str) and t.strip() for t in texts):
+            raise UsageError("translate() needs non-empty text(s)")
+        request = {
+            "texts": texts,
+            "source_language": resolve_language(source, allow_auto=True).wire_value,
+            "target_language": resolve_language(to).wire_value,
+            "formality": _code("formality", formality, _FORMALITY),
+            "gender": _code("gender", gender, _GENDER),
+        }
+        return self._submit("translation", request, cache)
+
+    def tts(self, text: str, *, voice: int | Voice, language: Any = "en-us", cache: bool = True) -> Job:
+        """Speak `text` with a voice (id or Voice); returns the Job at once."""
+        request = {
+            "text": _text(text),
+            "voice_id": _voice(voice),
+            "language": resolve_language(language).wire_value,
+        }
+        return self._submit("tts", request, cache)
+
+    def translated_tts(self, text: str, *, voice: int | Voice, to: Any, source: Any = "en-us") -> Job:
+        """Translate `text` and speak the translation; returns the Job at once."""
+        request = {
+            "text": _text(text),
+            "voice_id": _voice(voice),
+            "source_language": resolve_language(source, allow_auto=True).wire_value,
+            "target_language": resolve_language(to).wire_value,
+        }
+        return self._submit("translated_tts", request, True)
+
+    def transcribe(self, media: str | Path | bytes, *, language: Any) -> Job:
+        """Transcribe a media URL, file path or bytes; returns the Job at once."""
+        request: dict[str, Any] = {"language": resolve_language(language, allow_auto=True).wire_value}
+        if isinstance(media, (bytes, bytearray)):
+            request["media_bytes"] = bytes(media)
+        elif isinstance(media, str) and media.startswith(_URL_PREFIXES):
+            request["media_url"] = media
+        else:
+            request["media_path"] = str(_existing(media))
+        return self._submit("transcription", request, True)
+
+    def dub(self, url: str, *, source: Any, to: Any) -> Job:
+        """Dub the video/audio at `url` into one or several languages; returns the Job at once."""
+        if not isinstance(url, str) or not url.startswith(_URL_PREFIXES):
+            raise UsageError(f"dub() needs an http(s) URL, got {url!r}")
+        targets = [to] if isinstance(to, (str, int)) else list(to)
+        if not targets:
+            raise UsageError("dub() needs at least one target language")
+        request = {
+            "video_url": url,
+            "source_language": resolve_language(source, allow_auto=True).wire_value,
+            "target_languages": [resolve_language(t).wire_value for t in targets],
+        }
+        return self._submit("dubbing", request, True)
+
+    def story(self, path: str | Path, *, language: Any, title: str | None = None) -> Job:
+        """Narrate a .txt/.docx story file; returns the Job at once."""
+        request = {
+            "file_path": str(_existing(path)),
+            "source_language": resolve_language(language).id,
+            "title": title,
+        }
+        return self._submit("story", request, True)
+
+    def _submit(self, family: str, request: dict[str, Any], cache: bool) -> Job:
+        """Drop unset fields and hand the request to the engine."""
+        return self._manager.submit(family, {k: v for k, v in request.items() if v is not None}, cache=cache)
+
+    # -- jobs ----------------------------------------------------------------------------------------------
+
+    def jobs(self) -> pd.DataFrame:
+        """This session's jobs as a DataFrame (one row per job, newest last)."""
+        import pandas as pd
+
+        columns = [
+            "id",
+            "family",
+            "state",
+            "server_status",
+            "task_id",
+            "run_id",
+            "created_at",
+            "finished_at",
+            "seconds",
+            "cached",
+            "error",
+        ]
+        rows = [
+            {
+                "id": j.id,
+                "family": j.family,
+                "state": j.state,
+                "server_status": j.server_status,
+                "task_id": j.task_id,
+                "run_id": j.run_id,
+                "created_at": pd.Timestamp(j.created_at, unit="s", tz="UTC"),
+                "finished_at": None
+                if j.finished_at is None
+                else pd.Timestamp(j.finished_at, unit="s", tz="UTC"),
+                "seconds": None if j.finished_at is None else round(j.finished_at - j.created_at, 3),
+                "cached": j.cached,
+                "error": None if j.error is None else f"{type(j.error).__name__}: {j.error}",
+            }
+            for j in self._manager.jobs()
+        ]
+        return pd.DataFrame(rows, columns=columns)
+
+    def get_job(self, id_or_prefix: str) -> Job:
+        """A job by id or unique prefix (this session, then the journal of earlier ones)."""
+        return self._manager.get(id_or_prefix)
+
+    def wait(self, jobs: Job | Sequence[Job] | None = None, timeout: float | None = None) -> list[Job]:
+        """Block until the jobs (default: all unfinished) are final, applying progress events meanwhile."""
+        targets = [jobs] if isinstance(jobs, Job) else jobs
+        return self._manager.wait(targets, timeout)
+
+    def cancel(self, job: Job | str, reason: str | None = None) -> int:
+        """Stop local polling of a job (object or id) or of "all"; returns how many were cancelled."""
+        if job == "all":
+            return self._manager.cancel_all(reason)
+        target = job if isinstance(job, Job) else self.get_job(job)
+        return int(target.cancel(reason))
+
+    def resume(self) -> list[Job]:
+        """Reattach unfinished jobs of earlier (dead) kernels from the journal; never creates a task."""
+        return self._manager.resume()
+
+    # -- catalog and key -----------------------------------------------------------------------------------
+
+    def languages(self, query: str | None = None) -> pd.DataFrame:
+        """The bundled language catalog (id, locale, name), optionally searched by name or tag."""
+        import pandas as pd
+
+        found = CATALOG.languages if query is None else search_languages(query, limit=len(CATALOG))
+        return pd.DataFrame([(x.id, x.locale, x.name) for x in found], columns=["id", "locale", "name"])
+
+    def voices(self, query: str | None = None) -> pd.DataFrame:
+        """The account's voices from the API, optionally filtered by a name/description substring."""
+        import pandas as pd
+
+        voices: list[Voice] = self._manager.loop.run_sync(self._list_voices)
+        rows = [v.to_dict() for v in voices]
+        if query:
+            needle = query.casefold()
+            rows = [r for r in rows if needle in f"{r['name']} {r['description'] or ''}".casefold()]
+        return pd.DataFrame(
+            rows,
+            columns=["id", "name", "gender", "age", "language", "description", "is_published", "sample_url"],
+        )
+
+    async def _list_voices(self) -> list[Voice]:
+        """Loop thread: fetch the voice list."""
+        return list(await self.api.list_voices())
+
+    def key_status(self) -> str:
+        """Where the key comes from, masked (never the key)."""
+        try:
+            key = resolve_api_key(self._key)
+        except MissingKeyError:
+            return "no API key (set CAMB_API_KEY or call set_key())"
+        return f"API key set ({key.masked})"
+
+    def set_key(self, key: str | ApiKey) -> None:
+        """Use another API key for new requests (running polls finish with the old one)."""
+        self._key = ApiKey(key)
+        if self._api is not None:
+            self._retired.append(self._api)
+            self._api = None
+
+    def close(self) -> None:
+        """Stop polling (unfinished jobs stay resumable), close HTTP clients and the journal."""
+        if self._retired and self._manager.loop.running:
+            for old in self._retired:
+                self._manager.loop.run_sync(old.aclose)
+        self._retired.clear()
+        self._manager.close()
+
+    # -- sandbox -------------------------------------------------------------------------------------------
+
+    @classmethod
+    def use_sandbox(cls, **options: Any) -> Camb:
+        """Start (once) an in-process sandbox, make the default session use it, and return that session."""
+        global _default
+        sandbox = _start_sandbox()
+        with _lock:
+            if _default is not None:
+                _default.close()
+            _default = cls(api_key=sandbox.api_key, base_url=sandbox.base_url, **options)
+            return _default
+
+
+class _LazyApi:
+    """The engine's view of the session's ApiClient, created (with the key) only when a job first needs it."""
+
+    def __init__(self, owner: Camb) -> None:
+        """Point at the owning session."""
+        self._owner = owner
+
+    async def create(self, family: Any, request: Any) -> str:
+        """Create a task."""
+        return await self._owner.api.create(family, request)
+
+    async def status(self, family: Any, task_id: str) -> Any:
+        """Poll a task."""
+        return await self._owner.api.status(family, task_id)
+
+    async def result(self, family: Any, run_id: int) -> Any:
+        """Fetch a result."""
+        return await self._owner.api.result(family, run_id)
+
+    async def aclose(self) -> None:
+        """Close the current client, if one was made."""
+        if self._owner._api is not None:
+            await self._owner._api.aclose()
+
+
+def _code(name: str, value: str | int | None, names: dict[str, int]) -> int | None:
+    """A formality/gender option as its wire integer."""
+    if value is None or isinstance(value, int):
+        return value
+    try:
+        return names[value.strip().lower()]
+    except KeyError:
+        raise UsageError(f"unknown {name} {value!r}", hint=f"Use one of {', '.join(names)}") from None
+
+
+def _text(text: str) -> str:
+    """A non-empty text."""
+    if not isinstance(text, str) or not text.strip():
+        raise UsageError("the text is empty")
+    return text
+
+
+def _voice(voice: int | Voice) -> int:
+    """A voice id from an int or a Voice."""
+    if isinstance(voice, Voice):
+        return voice.id
+    if isinstance(voice, bool) or not isinstance(voice, int):
+        raise UsageError(f"voice must be a voice id (int) or a Voice, got {voice!r}", hint="See voices()")
+    return voice
+
+
+def _existing(path: str | Path) -> Path:
+    """An existing file's path."""
+    resolved = Path(path).expanduser()
+    if not resolved.is_file():
+        raise UsageError(f"file not found: {resolved}")
+    return resolved
+
+
+_lock = threading.RLock()
+_default: Camb | None = None
+_sandbox: Sandbox | None = None
+
+
+def _start_sandbox() -> Sandbox:
+    """The process-wide in-process sandbox (started on first use, stopped at exit)."""
+    global _sandbox
+    with _lock:
+        if _sandbox is None:
+            try:
+                from camb_notebook.sandbox import Sandbox
+            except ImportError as exc:
+                raise UsageError(
+                    "the sandbox needs its extra", hint="pip install 'camb-notebook[sandbox]'"
+                ) from exc
+            _sandbox = Sandbox().start()
+            atexit.register(_sandbox.stop)
+        return _sandbox
+
+
+def session() -> Camb:
+    """The process-wide default session (created on first use; a sandbox one when CAMB_SANDBOX=1)."""
+    global _default
+    with _lock:
+        if _default is None:
+            if os.environ.get("CAMB_SANDBOX", "").strip() in ("1", "true", "yes"):
+                return Camb.use_sandbox()
+            _default = Camb()
+        return _default
