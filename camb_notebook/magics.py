@@ -1,0 +1,83 @@
+"""IPython magics: `%camb SUBCOMMAND ...` and `%%camb_translate`, configurable as `CambMagics` traits.
+
+This module only registers the magics and holds their settings; parsing lives in `_magic_args` and the work in
+`_magic_commands`, both imported on first use so `%load_ext camb_notebook` stays fast. Main thread only.
+Usage: `%load_ext camb_notebook`, `%camb help`, `%config CambMagics.poll_cap = 10`.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from IPython.core.magic import Magics, cell_magic, line_magic, magics_class, no_var_expand
+from traitlets import Enum, Float, Int, Unicode, observe
+
+__all__ = ["CambMagics", "load_ipython_extension", "unload_ipython_extension"]
+
+
+@magics_class
+class CambMagics(Magics):
+    """`%camb` and `%%camb_translate`; set traits by `%config CambMagics.x = ...` or in ipython_config.py."""
+
+    poll_cap = Float(10.0, min=0.1, help="Longest pause between two status polls of a job, in seconds.").tag(
+        config=True
+    )
+    max_in_flight = Int(8, min=1, help="How many jobs may be submitted or polled at once.").tag(config=True)
+    deadline = Float(
+        900.0, allow_none=True, min=1.0, help="Give up polling a job after this many seconds (None: never)."
+    ).tag(config=True)
+    default_target = Unicode(
+        "", help="Target language used when --to is omitted (e.g. 'fr-fr'); empty means --to is required."
+    ).tag(config=True)
+    default_source = Unicode("auto", help="Source language used when --from is omitted.").tag(config=True)
+    progress = Enum(
+        ["widget", "text"], "widget", help="How job progress is shown: a live widget, or one text line."
+    ).tag(config=True)
+
+    @observe("poll_cap", "max_in_flight", "deadline")
+    def _engine_setting_changed(self, change: dict[str, Any]) -> None:
+        """Apply a changed engine setting to the running session at once (new jobs and running ones)."""
+        from camb_notebook._magic_commands import apply_settings
+
+        apply_settings(self)
+
+    @line_magic
+    @no_var_expand
+    def camb(self, line: str) -> Any:
+        """Run a `%camb` subcommand; `%camb help` lists them and `%camb help SUBCOMMAND` shows its options."""
+        from camb_notebook._magic_commands import run_line
+
+        return run_line(self, line)
+
+    @cell_magic
+    @no_var_expand
+    def camb_translate(self, line: str, cell: str) -> Any:
+        """Translate the cell, one text per line: `%%camb_translate --to fr-fr,de-de [-o df] [--wait]`."""
+        from camb_notebook._magic_commands import run_cell
+
+        return run_cell(self, line, cell)
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """Register the magics; start the embedded sandbox first when `CAMB_SANDBOX=1`."""
+    magics = CambMagics(shell=ipython)
+    ipython.register_magics(magics)
+    if os.environ.get("CAMB_SANDBOX") == "1":
+        from camb_notebook._magic_commands import start_sandbox
+
+        start_sandbox(magics)
+
+
+def unload_ipython_extension(ipython: Any) -> None:
+    """Remove the magics again (jobs keep running; `%load_ext` brings the magics back)."""
+    registry = ipython.magics_manager.registry
+    magics = registry.pop("CambMagics", None)
+    if magics is None:
+        return
+    for kind in ("line", "cell"):
+        table = ipython.magics_manager.magics[kind]
+        for name in magics.magics[kind]:
+            table.pop(name, None)
+    if magics in ipython.configurables:
+        ipython.configurables.remove(magics)

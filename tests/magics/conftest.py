@@ -1,0 +1,30 @@
+"""In-process IPython shell for the magics tests: one shell for the module, the extension loaded fresh per test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def _global_shell() -> Any:
+    """The test-suite IPython shell (history off, so no SQLite files pile up)."""
+    from IPython.testing.globalipapp import start_ipython
+
+    shell = start_ipython()
+    shell.history_manager.enabled = False
+    return shell
+
+
+@pytest.fixture
+def ip(_global_shell: Any) -> Iterator[Any]:
+    """The shell with `camb_notebook` loaded; namespace names and `%config` values a test adds are removed after."""
+    before = set(_global_shell.user_ns)
+    _global_shell.extension_manager.load_extension("camb_notebook")
+    yield _global_shell
+    _global_shell.extension_manager.unload_extension("camb_notebook")
+    _global_shell.config.pop("CambMagics", None)
+    for name in set(_global_shell.user_ns) - before:
+        del _global_shell.user_ns[name]
