@@ -1,0 +1,140 @@
+"""BatchJob on the sandbox over loopback HTTP: partial failure, retry, quota breaker, 429 cooldown, cache."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from camb_notebook.api import ApiClient, QuotaExceeded
+from camb_notebook.jobs import JobManager, PollPolicy
+from camb_notebook.jobs._batch import BatchJob, translation_batch
+from camb_notebook.jobs._batch_plan import chunk_texts
+from camb_notebook.sandbox import Sandbox, pseudo_localize
+
+FAST_POLLS = PollPolicy(first=0.02, cap=0.1, jitter=0.0)
+
+
+def _manager(sandbox: Sandbox, home: Path, api: ApiClient | None = None) -> JobManager:
+    """A JobManager on the sandbox with a fast poll schedule and its own journal."""
+    api = api or ApiClient(api_key=sandbox.api_key, base_url=sandbox.base_url)
+    return JobManager(api, home=home, policy=FAST_POLLS)
+
+
+@pytest.fixture
+def manager(camb_sandbox: Sandbox, tmp_path: Path) -> Iterator[JobManager]:
+    """A fresh engine per test, closed afterwards."""
+    engine = _manager(camb_sandbox, tmp_path)
+    yield engine
+    engine.close()
+
+
+def _texts(count: int, width: int = 12) -> list[str]:
+    """`count` distinct texts of exactly `width` characters."""
+    return [f"text {i:0{width - 5}d}" for i in range(count)]
+
+
+def _assert_translated(batch: BatchJob[dict[str, list[str | None]]], texts: list[str], target: str) -> None:
+    """Every row of the batch result is the sandbox's translation of its text."""
+    assert batch.result(timeout=30)[target] == [pseudo_localize(t, target) for t in texts]
+
+
+def test_failed_chunk_marks_only_its_rows_and_retry_resends_only_it(
+    manager: JobManager, camb_sandbox: Sandbox
+) -> None:
+    """A chunk ending in ERROR fails exactly its rows; retry_failed() creates one task for just those."""
+    texts = _texts(300)
+    camb_sandbox.fail_next("error=PROCESSING_ERROR", route="POST translate")
+    batch = translation_batch(manager, texts, to="fr-fr", chunk_size=50)
+    result = batch.result(timeout=30)["fr-fr"]
+    failed = {t for t, out in zip(texts, result, strict=True) if out is None}
+    chunks = [set(texts[i] for i in span) for span in chunk_texts(texts, chunk_size=50, max_chars=10**6)]
+    assert failed in chunks
+    assert batch.state == "failed" and batch.failed_count == 50 and batch.done_count == 250
+    assert all(
+        batch.outcome.errors["fr-fr"][i].startswith("JobFailed") for i, t in enumerate(texts) if t in failed
+    )
+    assert camb_sandbox.stats.tasks_created["translation"] == 6
+
+    retry = batch.retry_failed()
+    _assert_translated(retry, texts, "fr-fr")
+    assert retry.state == "succeeded" and retry.failed_count == 0 and retry.done_count == 300
+    assert camb_sandbox.stats.tasks_created["translation"] == 7
+
+
+def test_payment_required_stops_new_chunks_and_returns_what_finished(
+    manager: JobManager, camb_sandbox: Sandbox
+) -> None:
+    """Out of credits on the 4th chunk: no further task is created, 3 chunks' rows are kept, the rest fail."""
+    texts = _texts(100, width=10)
+    camb_sandbox.configure(credits={camb_sandbox.api_key: 3 * 10 * 10})
+    batch = translation_batch(manager, texts, to="de-de", chunk_size=10, concurrency=1)
+    result = batch.result(timeout=30)["de-de"]
+    assert result[:30] == [pseudo_localize(t, "de-de") for t in texts[:30]]
+    assert result[30:] == [None] * 70
+    assert camb_sandbox.stats.tasks_created["translation"] == 4
+    assert isinstance(batch.error, QuotaExceeded) and batch.failed_count == 70
+    assert manager.breaker is not None
+
+    blocked = batch.retry_failed()
+    blocked.result(timeout=30)
+    assert blocked.failed_count == 70 and camb_sandbox.stats.tasks_created["translation"] == 4
+
+    camb_sandbox.configure(credits={})
+    manager.reset_breaker()
+    retry = blocked.retry_failed()
+    _assert_translated(retry, texts, "de-de")
+    assert camb_sandbox.stats.tasks_created["translation"] == 11
+
+
+def test_rate_limit_holds_every_chunk_at_the_shared_cooldown(camb_sandbox: Sandbox, tmp_path: Path) -> None:
+    """After one 429 every later request of every chunk waits at the client cooldown; nothing duplicated."""
+    delays: list[float] = []
+
+    async def record(seconds: float) -> None:
+        delays.append(seconds)
+
+    # A frozen clock keeps the cooldown closed, so each later request records exactly one (instant) wait.
+    api = ApiClient(
+        api_key=camb_sandbox.api_key, base_url=camb_sandbox.base_url, sleep=record, clock=lambda: 0.0
+    )
+    engine = _manager(camb_sandbox, tmp_path, api)
+    try:
+        camb_sandbox.configure(fault_retry_after=1)
+        camb_sandbox.fail_next("429", route="POST translate")
+        texts = _texts(40)
+        batch = translation_batch(engine, texts, to="it-it", chunk_size=10)
+        _assert_translated(batch, texts, "it-it")
+    finally:
+        engine.close()
+    stats = camb_sandbox.stats
+    assert stats.faults_injected == {"429": 1}
+    assert stats.tasks_created["translation"] == 4
+    assert stats.requests["POST translate"] == 5
+    later = sum(count for route, count in stats.requests.items() if route != "POST translate")
+    assert len(delays) >= later and all(d >= 1.0 for d in delays)
+
+
+def test_rerunning_a_batch_creates_no_tasks(manager: JobManager, camb_sandbox: Sandbox) -> None:
+    """The same batch again is served from the result cache: identical result, zero new tasks."""
+    texts = _texts(120)
+    first = translation_batch(manager, texts, to=["fr-fr", "es-es"], chunk_size=25)
+    expected = first.result(timeout=30)
+    created = camb_sandbox.stats.tasks_created["translation"]
+    assert created == 10
+    again = translation_batch(manager, texts, to=["fr-fr", "es-es"], chunk_size=25)
+    assert again.result(timeout=30) == expected
+    assert camb_sandbox.stats.tasks_created["translation"] == created
+
+
+def test_cancel_stops_submitting_and_keeps_finished_rows(manager: JobManager, camb_sandbox: Sandbox) -> None:
+    """cancel() ends the batch as cancelled: unsent chunks fail with JobCancelled and no new tasks follow."""
+    camb_sandbox.configure(processing_time={"translation": 30.0})
+    texts = _texts(40)
+    batch = translation_batch(manager, texts, to="fr-fr", chunk_size=10, concurrency=1)
+    assert batch.cancel("test")
+    result = batch.result(timeout=30)["fr-fr"]
+    assert batch.state == "cancelled" and result == [None] * 40 and batch.failed_count == 40
+    assert camb_sandbox.stats.tasks_created.get("translation", 0) <= 1
+    assert not batch.cancel()
