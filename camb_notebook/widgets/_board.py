@@ -23,7 +23,8 @@ from camb_notebook.widgets._ticker import TICKER
 
 if TYPE_CHECKING:
     from camb_notebook._session import Camb
-    from camb_notebook.jobs import BatchJob, Job, JobRecord, Journal
+    from camb_notebook.jobs import JobRecord, Journal
+    from camb_notebook.widgets._snapshot import AnyJob
 
 __all__ = ["FILTERS", "JobsBoard", "Row"]
 
@@ -45,7 +46,7 @@ class Row:
     rows: int | None
     chars: int
     error: str
-    job: Job | BatchJob | None  # None for journal-only rows (no live handle in this kernel)
+    job: AnyJob | None  # None for journal-only rows (no live handle in this kernel)
 
     def elapsed(self, now: float) -> float:
         """Seconds from creation to the end (or now)."""
@@ -66,7 +67,7 @@ def _rows_of(request: Mapping[str, Any] | None) -> int | None:
     return len(texts) if isinstance(texts, list | tuple) else None
 
 
-def row_from_job(job: Job | BatchJob) -> Row:
+def row_from_job(job: AnyJob) -> Row:
     """A live job as a row (a batch counts its row-translations)."""
     request: Mapping[str, Any] | None = getattr(job, "request", None)
     total = getattr(job, "total", None)

@@ -18,7 +18,7 @@ from camb_notebook.api import CATALOG, CambError, Language, UsageError, resolve_
 from camb_notebook.widgets._progress import JobProgress
 
 if TYPE_CHECKING:
-    from camb_notebook.jobs import BatchJob, Job
+    from camb_notebook.widgets._snapshot import AnyJob
 
 __all__ = ["LABEL_WIDTH", "LanguagePicker", "SubmitRow", "TargetsPicker", "field"]
 
@@ -117,7 +117,7 @@ def _error_html(exc: BaseException) -> str:
 class SubmitRow:
     """A submit button, an inline message, and the live bars of the jobs this form submitted."""
 
-    def __init__(self, label: str, submit: Callable[[], Job | BatchJob]) -> None:
+    def __init__(self, label: str, submit: Callable[[], AnyJob]) -> None:
         """`submit` validates and returns a job at once, or raises `CambError` with a message for the user."""
         self._submit = submit
         self.submitted: Callable[[], object] | None = None  # called after each successful submit (the board)

@@ -21,7 +21,7 @@ from camb_notebook.widgets._ticker import INTERVAL, TICKER
 if TYPE_CHECKING:
     import ipywidgets as w
 
-    from camb_notebook.jobs import BatchJob, Job
+    from camb_notebook.widgets._snapshot import AnyJob
 
 __all__ = ["JobProgress", "TextProgress", "frontend", "progress"]
 
@@ -40,7 +40,7 @@ def frontend() -> Literal["widgets", "text"]:
 class _Drawer:
     """Follows one job and redraws it; subclasses define `_draw` (any thread) and `_finish` (main thread)."""
 
-    def __init__(self, job: Job | BatchJob) -> None:
+    def __init__(self, job: AnyJob) -> None:
         """Subscribe to the job, draw it once, and start ticking while it runs."""
         self.job = job
         self._lock = threading.RLock()
@@ -85,7 +85,7 @@ class _Drawer:
         """Ticker entry point (camb-widgets thread): redraw; False once the job is terminal."""
         return not self.refresh().terminal
 
-    def _on_change(self, job: Job | BatchJob) -> None:
+    def _on_change(self, job: AnyJob) -> None:
         """Job callback (main thread): redraw, and show the result once the job ends."""
         if self.refresh(force=job.state != (self._last.state if self._last else None)).terminal:
             self._finish_once()
@@ -114,7 +114,7 @@ class _Drawer:
 class JobProgress(_Drawer):
     """The widget drawer: HBox(label, FloatProgress, status, Cancel) over a box that receives the result."""
 
-    def __init__(self, job: Job | BatchJob) -> None:
+    def __init__(self, job: AnyJob) -> None:
         """Build the widgets (main thread) and start following `job`."""
         import ipywidgets as w
 
@@ -181,9 +181,7 @@ class JobProgress(_Drawer):
 class TextProgress(_Drawer):
     """The text drawer: one line that updates (a display output in a kernel, `\\r` on a terminal stream)."""
 
-    def __init__(
-        self, job: Job | BatchJob, stream: IO[str] | None = None, *, in_output: bool = False
-    ) -> None:
+    def __init__(self, job: AnyJob, stream: IO[str] | None = None, *, in_output: bool = False) -> None:
         """Draw `job` to `stream` (stderr by default), or to one updating display output when `in_output`."""
         super().__init__(job)
         self._stream = stream
@@ -227,7 +225,7 @@ class TextProgress(_Drawer):
         """Nothing beyond the final line, which `_draw` already wrote."""
 
 
-def progress(job: Job | BatchJob, *, show: bool = True) -> JobProgress | TextProgress:
+def progress(job: AnyJob, *, show: bool = True) -> JobProgress | TextProgress:
     """A progress drawer for `job` (widgets when a frontend shows them), displayed if `show` (main thread)."""
     if frontend() == "widgets":
         drawer: JobProgress | TextProgress = JobProgress(job)

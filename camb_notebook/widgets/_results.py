@@ -1,7 +1,7 @@
 """Result views: what appears under a finished job's bar (a table head, an audio player, links + transcript).
 
-Results are read by shape, not by class, so translation texts, batch DataFrames, speech audio, transcripts,
-dubbing and story results all render without this module knowing the engine's types. Tables go through
+Batch DataFrames, translated texts, speech audio, transcripts, dubbing and story results each get the view
+that suits them (audio and links are read by shape, so translated-tts shows both). Tables go through
 `Output.append_display_data` so JupyterLab styles them like any DataFrame. Main thread only (makes widgets).
 Usage: `box.children = result_views(job.result(), request=job.request)`.
 """
@@ -14,6 +14,8 @@ from typing import Any
 
 import ipywidgets as w
 import pandas as pd
+
+from camb_notebook.api import DubbingResult, StoryResult, TranscriptionResult
 
 __all__ = ["HEAD_ROWS", "result_frame", "result_views"]
 
@@ -30,24 +32,18 @@ def _table(frame: pd.DataFrame) -> w.Output:
     return out
 
 
-def _segments_frame(segments: Sequence[Any]) -> pd.DataFrame:
-    """Transcript segments (objects or dicts) as a start/end/speaker/text table."""
-    rows = []
-    for seg in segments:
-        get = seg.get if isinstance(seg, Mapping) else (lambda k, s=seg: getattr(s, k, None))
-        rows.append(
-            {"start": get("start"), "end": get("end"), "speaker": get("speaker"), "text": get("text")}
-        )
-    return pd.DataFrame(rows, columns=["start", "end", "speaker", "text"])
-
-
 def result_frame(result: Any, request: Mapping[str, Any] | None = None) -> pd.DataFrame | None:
     """The tabular part of a result (None when it has none): batch frames, translated texts, transcripts."""
+    from camb_notebook.frames import dubbing_frame, transcript_frame
+
     if isinstance(result, pd.DataFrame):
         return result
-    segments = getattr(result, "segments", None) or getattr(result, "transcript", None)
-    if isinstance(segments, Sequence) and not isinstance(segments, str):
-        return _segments_frame(segments)
+    if isinstance(result, DubbingResult):
+        return dubbing_frame(result)
+    if isinstance(result, TranscriptionResult):
+        return transcript_frame(result)
+    if isinstance(result, StoryResult):
+        return transcript_frame(result.transcript) if result.transcript else None
     texts = getattr(result, "texts", None)
     if isinstance(texts, Sequence) and not isinstance(texts, str):
         sources = (request or {}).get("texts")

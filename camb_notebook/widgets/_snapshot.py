@@ -13,7 +13,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from typing import TypeAlias
+
     from camb_notebook.jobs import BatchJob, Job
+
+    AnyJob: TypeAlias = Job | BatchJob[Any]  # what drawers follow: one task, or a whole batch
 
 __all__ = ["Snapshot", "elapsed_seconds", "format_duration", "reason_words", "take_snapshot"]
 
@@ -48,7 +52,7 @@ def _epoch(value: Any) -> float | None:
     return float(value)
 
 
-def elapsed_seconds(job: Job | BatchJob, now: float | None = None) -> float | None:
+def elapsed_seconds(job: AnyJob, now: float | None = None) -> float | None:
     """Seconds from creation to the end (or to now while the job runs)."""
     start = _epoch(job.created_at)
     if start is None:
@@ -100,7 +104,7 @@ class Snapshot:
         return " ".join(p for p in parts if p)
 
 
-def _style(job: Job | BatchJob, state: str) -> str:
+def _style(job: AnyJob, state: str) -> str:
     """Bar colour: success, warning for TIMEOUT/PAYMENT_REQUIRED, danger for other failures and cancels."""
     if state == "succeeded":
         failed = getattr(job, "failed_count", 0) or 0
@@ -115,7 +119,7 @@ def _style(job: Job | BatchJob, state: str) -> str:
     return "info" if state in ("queued", "creating") else ""
 
 
-def _status(job: Job | BatchJob, state: str, eta: float | None) -> str:
+def _status(job: AnyJob, state: str, eta: float | None) -> str:
     """The words right of the bar: state, the failure reason in words, or the ETA while running."""
     if state == "failed":
         error = job.error
@@ -133,7 +137,7 @@ def _status(job: Job | BatchJob, state: str, eta: float | None) -> str:
     return state
 
 
-def take_snapshot(job: Job | BatchJob, now: float | None = None) -> Snapshot:
+def take_snapshot(job: AnyJob, now: float | None = None) -> Snapshot:
     """Read the job once (from any thread) and decide everything a drawer shows."""
     state = job.state
     fraction, eta = job.progress()

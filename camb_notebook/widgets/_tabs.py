@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import concurrent.futures
 import html
+import tempfile
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
@@ -34,6 +36,11 @@ def uploaded(upload: w.FileUpload) -> tuple[str, bytes] | None:
         return None
     first = files[0]
     return str(first["name"]), bytes(first["content"])
+
+
+async def _voices(session: Camb) -> list[Voice]:
+    """Loop thread: the account's voices."""
+    return list(await session.api.list_voices())
 
 
 def _url(text: str) -> str:
@@ -77,7 +84,7 @@ class SpeechTab:
             return
         manager = self.session.manager
         self.voice_status.value = "<span style='opacity:.7'>loading voices…</span>"
-        self._loading = manager.loop.spawn(manager.api.list_voices())
+        self._loading = manager.loop.spawn(_voices(self.session))
         self._loading.add_done_callback(lambda fut: manager.dispatcher.post(self._voices_loaded, fut))
 
     def _voices_loaded(self, future: concurrent.futures.Future[list[Voice]]) -> None:
@@ -141,8 +148,7 @@ class TranscribeTab:
             raise UsageError("use either the uploaded file or the URL, not both")
         language = self.language.language().locale
         if file is not None:
-            name, content = file
-            return self.session.transcribe(content, filename=name, language=language)
+            return self.session.transcribe(file[1], language=language)
         return self.session.transcribe(_url(url), language=language)
 
 
@@ -174,7 +180,7 @@ class DubTab:
 
 
 class StoryTab:
-    """A story from an uploaded .txt or .docx file, narrated in its source language."""
+    """A story from an uploaded .txt or .docx file (saved to a temp file for the upload), narrated."""
 
     def __init__(self, session: Camb) -> None:
         """Build the form."""
@@ -192,4 +198,7 @@ class StoryTab:
         name, content = file
         if not name.lower().endswith((".txt", ".docx")):
             raise UsageError(f"{name!r} is not a .txt or .docx file")
-        return self.session.story(content, filename=name, source=self.source.language().locale)
+        language = self.source.language()
+        path = Path(tempfile.mkdtemp(prefix="camb-story-")) / Path(name).name
+        path.write_bytes(content)
+        return self.session.story(path, language=language.locale)

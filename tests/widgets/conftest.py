@@ -1,0 +1,29 @@
+"""Widget tests without a frontend: every comm message is recorded, as ipywidgets' own tests do."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import comm
+import pytest
+from comm.base_comm import BaseComm
+from commlog import CommLog
+
+
+@pytest.fixture
+def comm_log(monkeypatch: pytest.MonkeyPatch) -> Iterator[CommLog]:
+    """Route every widget comm into a recorder for this test."""
+    log = CommLog()
+
+    class RecordingComm(BaseComm):
+        """A comm whose messages land in `log` instead of a kernel's iopub socket."""
+
+        def publish_msg(
+            self, msg_type: str, data: Any = None, metadata: Any = None, buffers: Any = None, **keys: Any
+        ) -> None:
+            """Record the message."""
+            log.messages.append((msg_type, self.comm_id, dict(data or {})))
+
+    monkeypatch.setattr(comm, "create_comm", lambda **kwargs: RecordingComm(**kwargs))
+    yield log
