@@ -249,12 +249,12 @@ class WireCore:
             delay = self.retry.retry_after_delay(retry_after, self._rng())
         else:
             delay = self.retry.backoff(attempt, self._rng())
+        if status == 429:
+            self.cooldown.extend(delay)  # every request of this client now waits at the gate
         if not self._may_retry(attempt, start, delay):
             raise error
         log.debug("%s: %d; retry %d in %.2fs", what, status, attempt + 1, delay)
-        if status == 429:
-            self.cooldown.extend(delay)  # every request of this client now waits at the gate
-        else:
+        if status != 429:
             await self._sleep(delay)
 
     async def _json(
