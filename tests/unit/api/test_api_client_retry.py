@@ -132,7 +132,7 @@ async def test_create_retries_when_not_sent(make_client: MakeClient, failure: Ex
 async def test_create_after_sending_is_ambiguous(
     make_client: MakeClient, failure: httpx.Response | Exception
 ) -> None:
-    """A create that may have reached the server is not resubmitted: AmbiguousSubmitError says it may exist."""
+    """A create that may have reached the server is not resubmitted; AmbiguousSubmitError says so."""
     script = Script(failure, json_response(200, CREATED))
     async with make_client(script) as api:
         with pytest.raises(AmbiguousSubmitError) as info:

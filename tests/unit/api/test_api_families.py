@@ -292,7 +292,7 @@ async def test_catalog_calls(make_client: MakeClient) -> None:
     async with make_client(handler) as api:
         langs = await api.target_languages()
         assert [lang.locale for lang in langs] == ["fr-fr", "tlh-kl"]
-        assert [lang.locale for lang in await api.source_languages()][0] == "fr-fr"
+        assert (await api.source_languages())[0].locale == "fr-fr"
         catalog = await api.refresh_languages()
         voices = await api.list_voices()
     assert catalog.resolve("tlh-kl").id == 400 and len(catalog) == 150

@@ -1,4 +1,4 @@
-"""Pure retry-policy rules: backoff formula, Retry-After parsing, which statuses retry, the shared cooldown."""
+"""Pure retry-policy rules: backoff formula, Retry-After parsing, retryable statuses, the shared cooldown."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ def test_policy_is_frozen_and_keyword_only() -> None:
     ],
 )
 def test_parse_retry_after(headers: dict[str, str], expected: float | None) -> None:
-    """Seconds, HTTP-date and retry-after-ms parse; zero, negative, non-finite and garbage fall back (None)."""
+    """Seconds, HTTP-date and retry-after-ms parse; zero, negative, non-finite and garbage give None."""
     assert parse_retry_after(httpx.Headers(headers), NOW) == expected
 
 
