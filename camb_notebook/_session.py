@@ -11,9 +11,9 @@ from __future__ import annotations
 import atexit
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from camb_notebook.api import (
     CATALOG,
@@ -26,11 +26,12 @@ from camb_notebook.api import (
     resolve_language,
     search_languages,
 )
-from camb_notebook.jobs import Job, JobManager, PollPolicy
+from camb_notebook.jobs import BatchJob, Job, JobManager, PollPolicy, translation_batch
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from camb_notebook.jobs._batch_plan import BatchOutcome
     from camb_notebook.sandbox import Sandbox
 
 __all__ = ["Camb", "session"]
@@ -119,6 +120,43 @@ class Camb:
         }
         return self._submit("translation", request, cache)
 
+    def translate_batch(
+        self,
+        texts: Sequence[object],
+        *,
+        to: Any,
+        source: Any = "en-us",
+        chunk_size: int | None = None,
+        max_chars: int | None = None,
+        concurrency: int | None = None,
+        formality: str | int | None = None,
+        gender: str | int | None = None,
+        cache: bool = True,
+        errors: Literal["raise", "coerce"] = "raise",
+        labels: Sequence[Hashable] | None = None,
+        finalize: Callable[[BatchOutcome], Any] | None = None,
+    ) -> BatchJob[Any]:
+        """Translate many texts into one or more languages in deduplicated chunks; returns a BatchJob at once.
+
+        The result is `{target locale: [translation or None per text]}`, unless `finalize` turns the batch
+        outcome into something else (`translate_frame` builds its DataFrame that way).
+        """
+        return translation_batch(
+            self._manager,
+            texts,
+            to=to,
+            source=source,
+            labels=labels,
+            chunk_size=chunk_size,
+            max_chars=max_chars,
+            concurrency=concurrency,
+            formality=_code("formality", formality, _FORMALITY),
+            gender=_code("gender", gender, _GENDER),
+            cache=cache,
+            errors=errors,
+            finalize=finalize,
+        )
+
     def tts(self, text: str, *, voice: int | Voice, language: Any = "en-us", cache: bool = True) -> Job:
         """Speak `text` with a voice (id or Voice); returns the Job at once."""
         request = {
@@ -180,40 +218,9 @@ class Camb:
 
     def jobs(self) -> pd.DataFrame:
         """This session's jobs as a DataFrame (one row per job, newest last)."""
-        import pandas as pd
+        from camb_notebook.frames import jobs_frame
 
-        columns = [
-            "id",
-            "family",
-            "state",
-            "server_status",
-            "task_id",
-            "run_id",
-            "created_at",
-            "finished_at",
-            "seconds",
-            "cached",
-            "error",
-        ]
-        rows = [
-            {
-                "id": j.id,
-                "family": j.family,
-                "state": j.state,
-                "server_status": j.server_status,
-                "task_id": j.task_id,
-                "run_id": j.run_id,
-                "created_at": pd.Timestamp(j.created_at, unit="s", tz="UTC"),
-                "finished_at": None
-                if j.finished_at is None
-                else pd.Timestamp(j.finished_at, unit="s", tz="UTC"),
-                "seconds": None if j.finished_at is None else round(j.finished_at - j.created_at, 3),
-                "cached": j.cached,
-                "error": None if j.error is None else f"{type(j.error).__name__}: {j.error}",
-            }
-            for j in self._manager.jobs()
-        ]
-        return pd.DataFrame(rows, columns=columns)
+        return jobs_frame(self._manager.jobs())
 
     def get_job(self, id_or_prefix: str) -> Job:
         """A job by id or unique prefix (this session, then the journal of earlier ones)."""
@@ -317,6 +324,10 @@ class _LazyApi:
     async def result(self, family: Any, run_id: int) -> Any:
         """Fetch a result."""
         return await self._owner.api.result(family, run_id)
+
+    async def results(self, family: Any, run_ids: Sequence[int]) -> Any:
+        """Fetch several results in bulk (batches use it)."""
+        return await self._owner.api.results(family, run_ids)
 
     async def aclose(self) -> None:
         """Close the current client, if one was made."""

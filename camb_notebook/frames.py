@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from camb_notebook.api import UsageError
-from camb_notebook.jobs._batch import BatchJob, translation_batch
+from camb_notebook.jobs._batch import BatchJob
 from camb_notebook.jobs._batch_plan import BatchOutcome, Errors
 
 if TYPE_CHECKING:
@@ -133,8 +133,8 @@ def translate_frame(
     chunk_size: int | None = None,
     max_chars: int | None = None,
     concurrency: int | None = None,
-    formality: int | None = None,
-    gender: int | None = None,
+    formality: str | int | None = None,
+    gender: str | int | None = None,
     cache: bool = True,
     errors: Errors = "raise",
     session: Camb | None = None,
@@ -155,8 +155,7 @@ def translate_frame(
         session = default_session()
     frame = df.copy()
     assemble = assemble_wide if out == "wide" else assemble_long
-    batch = translation_batch(
-        session.manager,
+    batch = session.translate_batch(
         frame[column].tolist(),
         labels=frame.index.tolist(),
         to=to,
@@ -236,28 +235,42 @@ def dubbing_frame(result: DubbingResult) -> pd.DataFrame:
     return frame[["language", "start", "end", "speaker", "text"]]
 
 
+def _utc(seconds: float | None) -> pd.Timestamp | None:
+    """An epoch time as a UTC timestamp (None stays None)."""
+    return None if seconds is None else pd.Timestamp(seconds, unit="s", tz="UTC")
+
+
 _JOB_COLUMNS = [
+    "id",
     "family",
     "state",
     "server_status",
     "task_id",
     "run_id",
     "created_at",
-    "updated_at",
     "finished_at",
+    "seconds",
+    "cached",
     "error",
 ]
 
 
 def jobs_frame(jobs: Iterable[Job]) -> pd.DataFrame:
-    """The jobs table: one row per job indexed by job id, newest last, errors as one-line strings."""
+    """The jobs table: one row per job in the given order, UTC times, errors as one-line strings."""
     rows = [
         {
-            **{name: getattr(job, name) for name in _JOB_COLUMNS if name != "error"},
-            "error": None if job.error is None else str(job.error),
             "id": job.id,
+            "family": job.family,
+            "state": job.state,
+            "server_status": job.server_status,
+            "task_id": job.task_id,
+            "run_id": job.run_id,
+            "created_at": _utc(job.created_at),
+            "finished_at": _utc(job.finished_at),
+            "seconds": None if job.finished_at is None else round(job.finished_at - job.created_at, 3),
+            "cached": job.cached,
+            "error": None if job.error is None else f"{type(job.error).__name__}: {job.error}",
         }
         for job in jobs
     ]
-    frame = pd.DataFrame(rows, columns=["id", *_JOB_COLUMNS])
-    return frame.set_index("id")
+    return pd.DataFrame(rows, columns=_JOB_COLUMNS)

@@ -34,7 +34,7 @@ def _outcome(df: pd.DataFrame) -> BatchOutcome:
 
 
 def test_wide_adds_one_column_per_target_and_keeps_the_rest() -> None:
-    """Wide output is the input plus text_<target>, camb_status, camb_error; index, order and dtypes unchanged."""
+    """Wide output is the input plus text_<target>, camb_status, camb_error; index, order, dtypes kept."""
     df = _frame()
     out = assemble_wide(df, "text", _outcome(df))
     assert list(out.columns) == [*df.columns, "text_fr-fr", "text_de-de", "camb_status", "camb_error"]
