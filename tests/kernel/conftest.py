@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import queue
+import signal
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -122,7 +123,11 @@ class KernelSession:
     def kill(self) -> None:
         """Kill the kernel process at once (no atexit, no cleanup), as a crash would."""
         self.kc.stop_channels()
-        self.km.kill_kernel()
+        self.km.signal_kernel(signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        while self.km.is_alive():
+            assert time.monotonic() < deadline, "the kernel survived SIGKILL"
+            time.sleep(0.05)
         self.km.cleanup_resources()
 
     def shutdown(self) -> None:
