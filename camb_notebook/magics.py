@@ -7,7 +7,6 @@ Usage: `%load_ext camb_notebook`, `%camb help`, `%config CambMagics.poll_cap = 1
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class, no_var_expand
@@ -38,7 +37,7 @@ class CambMagics(Magics):
     @observe("poll_cap", "max_in_flight", "deadline")
     def _engine_setting_changed(self, change: dict[str, Any]) -> None:
         """Apply a changed engine setting to the running session at once (new jobs and running ones)."""
-        from camb_notebook._magic_commands import apply_settings
+        from camb_notebook._magic_session import apply_settings
 
         apply_settings(self)
 
@@ -54,19 +53,14 @@ class CambMagics(Magics):
     @no_var_expand
     def camb_translate(self, line: str, cell: str) -> Any:
         """Translate the cell, one text per line: `%%camb_translate --to fr-fr,de-de [-o df] [--wait]`."""
-        from camb_notebook._magic_commands import run_cell
+        from camb_notebook._magic_tasks import run_cell
 
         return run_cell(self, line, cell)
 
 
 def load_ipython_extension(ipython: Any) -> None:
-    """Register the magics; start the embedded sandbox first when `CAMB_SANDBOX=1`."""
-    magics = CambMagics(shell=ipython)
-    ipython.register_magics(magics)
-    if os.environ.get("CAMB_SANDBOX") == "1":
-        from camb_notebook._magic_commands import start_sandbox
-
-        start_sandbox(magics)
+    """Register the magics (the session, and the sandbox when `CAMB_SANDBOX=1`, start on first use)."""
+    ipython.register_magics(CambMagics(shell=ipython))
 
 
 def unload_ipython_extension(ipython: Any) -> None:

@@ -1,4 +1,4 @@
-"""Parsing of `%camb` lines and `%%camb_translate` cells: quoting, `$var`, `NAME <<`, one-line usage errors."""
+"""Parsing of `%camb` lines and `%%camb_translate` cells: quoting, `$var`, `NAME <<`, one-line errors."""
 
 from __future__ import annotations
 
@@ -39,7 +39,8 @@ def test_translate_text_keeps_the_variable_reference() -> None:
     command = parse_line("translate $texts --to fr-fr,de-de --from en-us --formality formal --wait")
     assert command.name == "translate"
     assert command.args.text == [VAR + "texts"]
-    assert (command.args.target, command.args.source, command.args.formality) == ("fr-fr,de-de", "en-us", "formal")
+    args = command.args
+    assert (args.target, args.source, args.formality) == ("fr-fr,de-de", "en-us", "formal")
     assert command.args.wait is True
 
 

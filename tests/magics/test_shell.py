@@ -27,13 +27,14 @@ def test_load_registers_both_magics_and_unload_removes_them(ip: Any) -> None:
 
 
 def test_percent_config_sets_traits(ip: Any) -> None:
-    """`%config CambMagics.x = v` changes the registered instance, and `%config CambMagics` lists the traits."""
+    """`%config CambMagics.x = v` changes the registered instance; `%config CambMagics` lists the traits."""
     ip.run_line_magic("config", "CambMagics.default_target = 'de-de'")
     ip.run_line_magic("config", "CambMagics.progress = 'text'")
     assert (_magics(ip).default_target, _magics(ip).progress) == ("de-de", "text")
     with capture_output() as captured:
         ip.run_line_magic("config", "CambMagics")
-    assert all(name in captured.stdout for name in ("poll_cap", "max_in_flight", "deadline", "default_target"))
+    names = ("poll_cap", "max_in_flight", "deadline", "default_target")
+    assert all(name in captured.stdout for name in names)
 
 
 def test_config_file_values_apply_at_load(_global_shell: Any) -> None:

@@ -1,0 +1,141 @@
+"""Shared plumbing of the magics: the session with CambMagics settings, progress, waits, `-o` storage.
+
+A job command shows a live progress drawer and returns; `-o NAME` is filled by a done callback on the main
+thread long after the cell returned; an interrupted wait becomes one line saying what keeps running.
+Main thread only. Usage: `launch(magics, job, out="fr", wait=False)`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from camb_notebook.api import MissingKeyError
+
+if TYPE_CHECKING:
+    from camb_notebook._session import Camb
+    from camb_notebook.jobs import Job
+    from camb_notebook.magics import CambMagics
+
+__all__ = [
+    "KEY_HINT",
+    "WaitInterrupted",
+    "apply_settings",
+    "block",
+    "existing_session",
+    "job_session",
+    "launch",
+    "plain",
+    "session_for",
+    "settings",
+    "show",
+    "store",
+]
+
+
+KEY_HINT = "Set CAMB_API_KEY, add it to .env, or run %camb key --prompt"
+
+
+class WaitInterrupted(KeyboardInterrupt):
+    """Raised when a `--wait` or `%camb wait` is interrupted; one line says what keeps running."""
+
+    def _render_traceback_(self) -> list[str]:
+        """Show the interrupt as one line (the cell still fails, so Run All stops)."""
+        return [f"Interrupted: {self}"]
+
+
+def session_for(magics: CambMagics) -> Camb:
+    """The shared session with this magic's engine settings applied."""
+    from camb_notebook._session import session
+
+    current = session()
+    apply_settings(magics, current)
+    return current
+
+
+def job_session(magics: CambMagics) -> Camb:
+    """The session for a job-creating command, after checking that an API key can be found."""
+    current = session_for(magics)
+    if current.key_status().startswith("no API key"):
+        raise MissingKeyError("No CAMB.AI API key", hint=KEY_HINT)
+    return current
+
+
+def existing_session() -> Camb | None:
+    """The default session if one exists already (so changing a setting never creates one)."""
+    from camb_notebook import _session
+
+    return _session._default
+
+
+def settings(magics: CambMagics) -> dict[str, Any]:
+    """The engine settings a new session is built with."""
+    return {"poll_cap": magics.poll_cap, "deadline": magics.deadline, "max_in_flight": magics.max_in_flight}
+
+
+def apply_settings(magics: CambMagics, current: Camb | None = None) -> None:
+    """Push `poll_cap`, `deadline` and `max_in_flight` into the session's engine (if a session exists yet)."""
+    current = current or existing_session()
+    if current is None:
+        return
+    manager = current.manager
+    manager.policy = dataclasses.replace(manager.policy, cap=magics.poll_cap, deadline=magics.deadline)
+    manager.max_in_flight = magics.max_in_flight
+
+
+def show(magics: CambMagics, job: Job) -> bool:
+    """Display the live progress drawer for `job`; True when that drawer also shows the result (widgets)."""
+    from camb_notebook.widgets import JobProgress, TextProgress, frontend
+
+    if magics.progress == "widget" and frontend() == "widgets":
+        from IPython.display import display
+
+        display(JobProgress(job))
+        return True
+    TextProgress(job, in_output="ipykernel" in sys.modules)
+    return False
+
+
+def block(call: Callable[[], Any]) -> Any:
+    """Run a blocking wait; an interrupt becomes one line saying what keeps running."""
+    try:
+        return call()
+    except KeyboardInterrupt as exc:
+        raise WaitInterrupted(
+            str(exc) or "stopped waiting; the jobs keep running in the background"
+        ) from None
+
+
+def store(shell: Any, name: str, convert: Callable[[Any], Any]) -> Callable[[Job], None]:
+    """A done callback that puts the job's (converted) result into the user namespace as `name`."""
+
+    def store(job: Job) -> None:
+        if job.error is None:
+            shell.push({name: convert(job.result())})
+
+    return store
+
+
+def plain(result: Any) -> Any:
+    """The value `-o` stores: a single translation as its text, anything else as the result object."""
+    from camb_notebook.api import TranslationResult
+
+    if isinstance(result, TranslationResult) and len(result.texts) == 1:
+        return result.texts[0]
+    return result
+
+
+def launch(
+    magics: CambMagics, job: Job, out: str | None, wait: bool, convert: Callable[[Any], Any] = plain
+) -> Any:
+    """Show the job, arrange `-o`, block when asked; a waited result is returned unless shown or stored."""
+    if out:
+        job.add_done_callback(store(magics.shell, out, convert))
+    drawn = show(magics, job)
+    if wait:
+        result = convert(block(job.result))
+        if not drawn and not out:
+            return result
+    return None
