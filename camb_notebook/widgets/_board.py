@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -87,17 +89,21 @@ def row_from_job(job: AnyJob) -> Row:
     )
 
 
-def row_from_record(record: Any) -> Row:
-    """A journal record (any object with JobRecord's fields) as a row without a live handle."""
+def row_from_record(record: JobRecord) -> Row:
+    """A journal record (a job of this or an earlier kernel) as a row without a live handle."""
     family = str(record.family)
     sent = record.task_id is not None
+    try:
+        request = json.loads(record.request)
+    except ValueError:
+        request = {}
     return Row(
         id=str(record.id),
         family=family,
         state=str(record.state),
         created_at=float(record.created_at),
         finished_at=record.finished_at,
-        rows=None,
+        rows=_rows_of(request if isinstance(request, dict) else None),
         chars=int(record.size or 0) if sent and family in _TEXT_FAMILIES else 0,
         error=str(record.error or ""),
         job=None,
@@ -148,9 +154,8 @@ class _RowWidgets:
         self.status.value = _status_html(row)
         self.elapsed.value = format_duration(row.elapsed(now))
         self.rows.value = "" if row.rows is None else f"{row.rows:,}"
-        live = row.job is not None
-        self.result_button.disabled = not (live and row.state == "succeeded")
-        self.cancel_button.disabled = not live or row.state in TERMINAL
+        self.result_button.disabled = row.state != "succeeded"
+        self.cancel_button.disabled = row.job is None or row.state in TERMINAL
 
 
 class JobsBoard:
@@ -166,6 +171,8 @@ class JobsBoard:
         self._lock = threading.RLock()
         self._widgets: dict[str, _RowWidgets] = {}
         self._rows: list[Row] = []
+        self._following: set[str] = set()  # live jobs whose changes already trigger a redraw
+        self._header = [w.HTML(f"<b>{name}</b>") for name in _COLUMNS]
         self.filter = w.ToggleButtons(options=FILTERS, value="all", style={"button_width": "84px"})
         self.filter.observe(lambda _c: self.rebuild(), names="value")
         self.totals = w.HTML()
@@ -199,18 +206,17 @@ class JobsBoard:
         return sorted([*records, *live.values()], key=lambda row: row.created_at)
 
     def rebuild(self) -> None:
-        """Re-read the jobs and rebuild the table (main thread)."""
-        import time
-
+        """Re-read the jobs and rebuild the table (main thread: it may create row widgets)."""
         with self._lock:
             rows = self.collect()
             now = time.time()
             shown = [row for row in rows if row.matches(str(self.filter.value))]
-            cells: list[w.Widget] = [w.HTML(f"<b>{name}</b>") for name in _COLUMNS]
+            cells: list[w.Widget] = list(self._header)
             for row in shown:
                 widgets = self._widgets.get(row.id) or _RowWidgets(row, self.show_result)
                 self._widgets[row.id] = widgets
-                if row.job is not None and row.state not in TERMINAL:
+                if row.job is not None and row.id not in self._following:
+                    self._following.add(row.id)
                     row.job.on_change(lambda _job: self.tick())
                 widgets.update(row, now)
                 cells.extend(widgets.cells)
@@ -232,10 +238,12 @@ class JobsBoard:
         )
 
     def tick(self) -> bool:
-        """Update live rows' cells (any thread); False once nothing runs."""
-        import time
-
+        """Update live rows (any thread); new jobs ask the main thread for a rebuild; False when idle."""
+        manager = self.session.manager
         with self._lock:
+            known = {row.id for row in self._rows}
+            if any(str(job.id) not in known for job in manager.jobs()):
+                manager.dispatcher.post(self.rebuild, key=("camb-board", id(self)))
             now = time.time()
             rows = [row_from_job(row.job) if row.job is not None else row for row in self._rows]
             for row in rows:
@@ -247,9 +255,11 @@ class JobsBoard:
             return any(row.state not in TERMINAL for row in rows if row.job is not None)
 
     def show_result(self, row: Row) -> None:
-        """Result button (main thread): show that job's result under the table."""
-        if row.job is None or row.state != "succeeded":
-            return
+        """Result button (main thread): show the job's result under the table (journal jobs: cached)."""
         title = w.HTML(f"<b>{html.escape(row.family)}</b> <code>{html.escape(row.id)}</code>")
-        views = result_views(row.job.result(), getattr(row.job, "request", None))
+        try:
+            job = row.job if row.job is not None else self.session.manager.get(row.id)
+            views = result_views(job.result(timeout=5.0), getattr(job, "request", None))
+        except Exception as exc:  # e.g. a journal job whose result was not cached: say so in place
+            views = [w.HTML(f"<code>{html.escape(str(exc))}</code>")]
         self.result.children = (title, *views)

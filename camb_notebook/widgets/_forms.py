@@ -124,6 +124,7 @@ class SubmitRow:
         self.button = w.Button(description=label, button_style="primary", icon="play")
         self.message = w.HTML()
         self.jobs = w.VBox()
+        self.drawers: list[JobProgress] = []  # newest first, like the bars shown
         self.button.on_click(self._on_click)
         self.box = w.VBox(
             [w.HBox([self.button, self.message], layout=w.Layout(align_items="center")), self.jobs]
@@ -137,6 +138,8 @@ class SubmitRow:
             self.message.value = _error_html(exc)
             return
         self.message.value = ""
-        self.jobs.children = (JobProgress(job).widget, *self.jobs.children)
+        drawer = JobProgress(job)
+        self.drawers.insert(0, drawer)
+        self.jobs.children = (drawer.widget, *self.jobs.children)
         if self.submitted is not None:
             self.submitted()

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 import pandas as pd
+from traitlets import Unicode
 
 from camb_notebook.api import CambError, UsageError
 from camb_notebook.widgets._board import JobsBoard
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from camb_notebook._session import Camb
     from camb_notebook.jobs import BatchJob
 
-__all__ = ["TITLES", "KeyLine", "Panel", "TranslateTab"]
+__all__ = ["TITLES", "KeyField", "KeyLine", "Panel", "TranslateTab"]
 
 TITLES = ("Translate", "Speech", "Transcribe", "Dub", "Story", "Jobs")
 _FORMALITY = (("default", None), ("formal", 1), ("informal", 2))
@@ -37,6 +38,12 @@ def user_frames() -> dict[str, pd.DataFrame]:
     return {k: v for k, v in namespace.items() if isinstance(v, pd.DataFrame) and not k.startswith("_")}
 
 
+class KeyField(w.Password):  # type: ignore[misc]  # ipywidgets is untyped
+    """A password field whose typed value ipywidgets never echoes back over iopub (stays kernel-side)."""
+
+    value = Unicode("", help="The typed key").tag(sync=True, echo_update=False)
+
+
 class KeyLine:
     """The masked key status, and a password field that sets a key for this session only."""
 
@@ -44,7 +51,7 @@ class KeyLine:
         """Show the current key status for `session`."""
         self.session = session
         self.status = w.HTML()
-        self.password = w.Password(placeholder="paste an API key", layout=w.Layout(width="240px"))
+        self.password = KeyField(placeholder="paste an API key", layout=w.Layout(width="240px"))
         self.button = w.Button(description="Use for this session", layout=w.Layout(width="auto"))
         self.button.on_click(self._on_set)
         self.message = w.HTML()

@@ -100,13 +100,16 @@ class SpeechTab:
         self._filter()
 
     def _filter(self) -> None:
-        """Show the voices matching the name filter and gender."""
+        """Show the voices matching the name filter and gender (keeping the choice when it still matches)."""
         needle = self.search.value.strip().casefold()
         gender = self.gender.value
         shown = [
             v for v in self.voices if needle in v.name.casefold() and (gender is None or v.gender == gender)
         ]
+        current = self.voice.value
         self.voice.options = tuple((f"{v.name} (#{v.id})", v.id) for v in shown)
+        ids = [v.id for v in shown]
+        self.voice.value = current if current in ids else (ids[0] if ids else None)
         self.voice_status.value = f"<span style='opacity:.7'>{len(shown)} of {len(self.voices)} voices</span>"
 
     def _submit(self) -> Job:
