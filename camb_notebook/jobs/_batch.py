@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from camb_notebook.api import (
     CambError,
+    InvalidResponseError,
     JobCancelled,
     PaymentRequiredError,
     QuotaExceeded,
@@ -180,13 +181,13 @@ class BatchJob(Job, Generic[T]):
         self.jobs.append(job)
         try:
             result = await job
-        except CambError as exc:
+        except Exception as exc:  # the engine lands every failure on the job; any of them marks these rows
             if isinstance(exc, _STOPPING) and self._stop is None:
                 self._stop = exc
             self._fail(unit, exc)
             return
         if not isinstance(result, TranslationResult) or len(result.texts) != len(texts):
-            self._fail(unit, CambError("the server returned a different number of texts than were sent"))
+            self._fail(unit, InvalidResponseError(f"{len(texts)} texts sent, a different number came back"))
             return
         translations = self._outcome_so_far.translations[unit.target]
         for index, text in zip(unit.indices, result.texts, strict=True):

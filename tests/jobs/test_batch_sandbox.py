@@ -138,3 +138,25 @@ def test_cancel_stops_submitting_and_keeps_finished_rows(manager: JobManager, ca
     assert batch.state == "cancelled" and result == [None] * 40 and batch.failed_count == 40
     assert camb_sandbox.stats.tasks_created.get("translation", 0) <= 1
     assert not batch.cancel()
+
+
+def test_progress_counts_and_change_callbacks(manager: JobManager) -> None:
+    """on_change reports rising done counts on the main thread; a finished batch shows full progress."""
+    seen: list[int] = []
+    texts = _texts(60) + _texts(60)
+    batch = translation_batch(manager, [*texts, None], to=["fr-fr", "de-de"], chunk_size=20)
+    batch.on_change(lambda b: seen.append(b.done_count))
+    batch.result(timeout=30)
+    manager.wait(batch.jobs)
+    manager.dispatcher.drain()
+    assert batch.total == 240 and batch.done_count == 240 and batch.failed_count == 0
+    assert seen == sorted(seen) and seen[-1] == 240
+    assert batch.progress() == (1.0, 0.0) and batch.rate is not None
+    assert "240/240" in repr(batch) and "240/240" in batch._repr_html_()
+
+
+def test_batch_with_nothing_to_send_finishes_at_once(manager: JobManager, camb_sandbox: Sandbox) -> None:
+    """Only missing or blank values: the batch succeeds without a request, every row None."""
+    batch = translation_batch(manager, [None, "", "  "], to="fr-fr")
+    assert batch.result(timeout=30) == {"fr-fr": [None, None, None]}
+    assert batch.state == "succeeded" and batch.total == 0 and camb_sandbox.stats.requests == {}
