@@ -114,7 +114,7 @@ def test_story_errors(api: httpx.Client, data: dict[str, str], filename: str, lo
 
 
 def test_catalog_routes(api: httpx.Client) -> None:
-    """Languages list all 149 ids as {id, language, short_name}; list-voices has a dozen voices; openapi is served."""
+    """Languages list all 149 ids as {id, language, short_name}; there are 12 voices; openapi is served."""
     for path in ("source-languages", "target-languages"):
         rows = api.get(path).json()
         assert len(rows) == 149

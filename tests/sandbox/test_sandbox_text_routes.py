@@ -8,9 +8,9 @@ import wave
 
 import httpx
 import pytest
+from sandbox_helpers import TRANSLATE, create, finish
 
 from camb_notebook.sandbox import CONTENT_TYPES, Sandbox, pseudo_localize, read_wav_text
-from sandbox_helpers import TRANSLATE, create, finish
 
 
 def test_translation_flow_shapes(api: httpx.Client) -> None:
