@@ -8,13 +8,13 @@ Usage: `batch = df.camb.translate("text", to=["fr-fr", "de-de"])`, then `out = a
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Hashable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
 
+from camb_notebook._accessors import CambFrameAccessor, CambSeriesAccessor
 from camb_notebook.api import UsageError
 from camb_notebook.jobs._batch import BatchJob
 from camb_notebook.jobs._batch_plan import BatchOutcome, Errors
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 __all__ = [
     "CambFrameAccessor",
     "CambSeriesAccessor",
+    "assemble_long",
+    "assemble_wide",
     "dubbing_frame",
     "jobs_frame",
     "transcript_frame",
@@ -172,42 +174,6 @@ def translate_frame(
     if assign is not None:
         batch.add_done_callback(assign)
     return batch
-
-
-class CambFrameAccessor:
-    """`df.camb`: CAMB.AI operations on a DataFrame."""
-
-    def __init__(self, frame: pd.DataFrame) -> None:
-        self._frame = frame
-
-    def translate(
-        self, column: Hashable, to: str | Sequence[str], source: str = "en-us", **options: Any
-    ) -> Any:
-        """Translate one column; same arguments as `camb_notebook.translate_frame`, returns a BatchJob."""
-        return translate_frame(self._frame, column, to, source, **options)
-
-
-class CambSeriesAccessor:
-    """`series.camb`: CAMB.AI operations on a Series (named `text` when it has no name)."""
-
-    def __init__(self, series: pd.Series) -> None:
-        self._series = series
-
-    def translate(self, to: str | Sequence[str], source: str = "en-us", **options: Any) -> Any:
-        """Translate the values; the result frame holds the series as a column plus the translations."""
-        name = self._series.name if self._series.name is not None else "text"
-        return translate_frame(self._series.to_frame(name), name, to, source, **options)
-
-
-def _register_accessors() -> None:
-    """Register `camb` on DataFrame and Series (re-registering on module reload is expected, not a bug)."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", "registration of accessor", UserWarning)
-        pd.api.extensions.register_dataframe_accessor("camb")(CambFrameAccessor)
-        pd.api.extensions.register_series_accessor("camb")(CambSeriesAccessor)
-
-
-_register_accessors()
 
 
 def _segments_frame(segments: Iterable[Segment]) -> pd.DataFrame:
