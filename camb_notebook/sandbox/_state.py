@@ -103,7 +103,7 @@ class SandboxState:
             self._requests: Counter[str] = Counter()
             self._faults_injected: Counter[str] = Counter()
             self._connections = 0
-            self._rng = random.Random(self.config.fault_seed)
+            self._rng: random.Random | None = None
 
     def stats(self) -> SandboxStats:
         """Return a snapshot of the counters."""
@@ -139,8 +139,11 @@ class SandboxState:
             return request_faults[hit] if hit < len(request_faults) else None
         for fault in self._take_rules(route, template, task_faults=False):
             return fault
-        if self.config.fault_rate and self._rng.random() < self.config.fault_rate:
-            return parse_faults(self._rng.choice(self.config.random_faults))[0]
+        if self.config.fault_rate:
+            if self._rng is None:
+                self._rng = random.Random(self.config.fault_seed)
+            if self._rng.random() < self.config.fault_rate:
+                return parse_faults(self._rng.choice(self.config.random_faults))[0]
         return None
 
     def _take_rules(self, route: str, template: str, *, task_faults: bool) -> list[Fault]:
