@@ -124,7 +124,7 @@ def test_credits_run_out(camb_sandbox: Sandbox, api: httpx.Client) -> None:
 
 
 def test_concurrency_limit(camb_sandbox: Sandbox, api: httpx.Client) -> None:
-    """With 2 PENDING tasks allowed, the third create gets 429 with Retry-After = seconds until a slot frees."""
+    """With 2 PENDING tasks allowed, the third create gets 429 with Retry-After until a slot frees."""
     camb_sandbox.configure(max_pending_per_key=2, processing_time={"translation": 30})
     create(api, "translate", json=TRANSLATE)
     create(api, "translate", json=TRANSLATE)
@@ -146,7 +146,7 @@ def test_fail_next_server_rules(camb_sandbox: Sandbox, api: httpx.Client) -> Non
 
 
 def test_random_faults_are_seeded(camb_sandbox: Sandbox, api: httpx.Client) -> None:
-    """A fault rate with a seed injects the same faults in the same order after every reset (seeded on first use)."""
+    """A fault rate with a seed injects the same faults in the same order after every reset."""
 
     def run() -> list[int]:
         camb_sandbox.reset()

@@ -1,4 +1,4 @@
-"""The thread server: lifecycle, isolation between instances, keep-alive counting, a 10,000-task burst, the CLI."""
+"""The thread server: lifecycle, isolated instances, keep-alive counting, a 10,000-task burst, the CLI."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def _burst_worker(sandbox: Sandbox, start: int) -> list[str]:
 
 
 def test_burst_of_10000_tasks_counts_and_cleans_up() -> None:
-    """10,000 creates and polls over 8 keep-alive clients give exact counters and leak no threads or sockets."""
+    """10,000 creates and polls on 8 keep-alive clients give exact counters and leak no threads or sockets."""
     threads, fds = threading.active_count(), _open_fds()
     with Sandbox(
         SandboxConfig.fast(max_pending_per_key=None, processing_time={"translation": 0.0})
@@ -109,7 +109,7 @@ def test_repr_never_shows_the_key() -> None:
 
 
 def test_cli_prints_url_and_keys() -> None:
-    """`python -m camb_notebook.sandbox --port 0 --key K` prints its base URL and key, then serves until stopped."""
+    """`python -m camb_notebook.sandbox --port 0 --key K1` prints its base URL and key, then serves."""
     process = subprocess.Popen(
         [sys.executable, "-m", "camb_notebook.sandbox", "--port", "0", "--key", "K1", "--fast"],
         stdout=subprocess.PIPE,
