@@ -23,17 +23,8 @@ if TYPE_CHECKING:
 
 __all__ = ["dub", "run_cell", "story", "transcribe", "translate", "tts"]
 
-
-# The API's integers for --formality and --gender (camb-api.md §1), as the batch engine takes them.
-FORMALITY = {"formal": 1, "informal": 2}
-
-
-GENDER = {"unknown": 0, "male": 1, "female": 2, "neutral": 9}
-
-
+# A `%%camb_translate` body that is only `$name` (a list, Series or DataFrame variable).
 BODY_VAR = re.compile(r"\s*\$([A-Za-z_]\w*)\s*")
-
-
 # Columns of the frame `%%camb_translate` returns, renamed from the long batch layout.
 _CELL_COLUMNS = {
     "camb_target": "target",
@@ -79,20 +70,17 @@ def translate_texts(
 ) -> Any:
     """Translate a frame of texts into every target as one batch; the result is the long frame."""
     from camb_notebook.frames import assemble_long
-    from camb_notebook.jobs import translation_batch
 
     if frame.empty:
         raise UsageError("No texts to translate", hint="Give at least one non-empty text")
     targets, source = targets_for(magics, args.target), _source(magics, args.source)
-    session = job_session(magics)
-    batch = translation_batch(
-        session.manager,
+    batch = job_session(magics).translate_batch(
         frame["text"].tolist(),
         to=targets,
         source=source,
+        formality=args.formality,
+        gender=args.gender,
         finalize=lambda outcome: assemble_long(frame, "text", outcome).rename(columns=_CELL_COLUMNS),
-        formality=FORMALITY.get(args.formality or ""),
-        gender=GENDER.get(args.gender or ""),
     )
     return launch(magics, batch, out, args.wait, convert=lambda result: result)
 
