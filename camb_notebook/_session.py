@@ -375,17 +375,18 @@ _sandbox: Sandbox | None = None
 
 
 def _start_sandbox() -> Sandbox:
-    """The process-wide in-process sandbox (started on first use, stopped at exit)."""
+    """The process-wide embedded sandbox (started once, stopped at exit; fast if CAMB_SANDBOX_FAST=1)."""
     global _sandbox
     with _lock:
         if _sandbox is None:
             try:
-                from camb_notebook.sandbox import Sandbox
+                from camb_notebook.sandbox import Sandbox, SandboxConfig
             except ImportError as exc:
                 raise UsageError(
                     "the sandbox needs its extra", hint="pip install 'camb-notebook[sandbox]'"
                 ) from exc
-            _sandbox = Sandbox().start()
+            fast = os.environ.get("CAMB_SANDBOX_FAST", "").strip() in ("1", "true", "yes")
+            _sandbox = Sandbox(SandboxConfig.fast() if fast else None).start()
             atexit.register(_sandbox.stop)
         return _sandbox
 
