@@ -30,6 +30,12 @@ def make_manager(camb_sandbox: Any) -> Iterator[Callable[..., JobManager]]:
 
 
 @pytest.fixture
+def fast_policy() -> PollPolicy:
+    """The fast poll schedule the engine tests use."""
+    return FAST
+
+
+@pytest.fixture
 def manager(make_manager: Callable[..., JobManager]) -> JobManager:
     """One JobManager on the sandbox."""
     return make_manager()
