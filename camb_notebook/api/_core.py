@@ -180,6 +180,7 @@ class WireCore:
         while True:
             await self.cooldown.wait(self._sleep)
             client, gate = self._http()
+            failure: Exception | None = None
             try:
                 with body() as kwargs:
                     request = client.build_request(method, path, params=params, **kwargs)
@@ -191,13 +192,16 @@ class WireCore:
                         finally:
                             await response.aclose()
             except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as exc:
-                error = map_transport_error(exc, what=what, submit=kind == "submit", **ids)
-                retryable = isinstance(exc, SAFE_RETRY_ERRORS if kind == "safe" else NOT_SENT_ERRORS)
+                failure = exc  # handled below, outside the handler, so no implicit __context__ is attached
+            if failure is not None:
+                error = map_transport_error(failure, what=what, submit=kind == "submit", **ids)
+                retryable = isinstance(failure, SAFE_RETRY_ERRORS if kind == "safe" else NOT_SENT_ERRORS)
                 delay = self.retry.backoff(attempt, self._rng())
                 if not retryable or not self._may_retry(attempt, start, delay):
-                    raise error from exc
+                    cause, failure = self._safe_cause(failure), None  # keep a key-bearing text out of locals
+                    raise error from cause
                 log.debug(
-                    "%s %s: %s; retry %d in %.2fs", method, path, type(exc).__name__, attempt + 1, delay
+                    "%s %s: %s; retry %d in %.2fs", method, path, type(failure).__name__, attempt + 1, delay
                 )
                 await self._sleep(delay)
                 attempt += 1
@@ -215,6 +219,11 @@ class WireCore:
                 gone=gone_means_deprecated,
             )
             attempt += 1
+
+    def _safe_cause(self, exc: Exception) -> Exception | None:
+        """The httpx exception to chain, or None if its text would show the key."""
+        secret = self._key.reveal()
+        return None if any(secret in str(arg) for arg in (exc, *exc.args)) else exc
 
     def _may_retry(self, attempt: int, start: float, delay: float) -> bool:
         """Whether retry number `attempt` fits the retry count and the per-call budget."""

@@ -54,6 +54,7 @@ TRANSPORT_ERROR_MAP: tuple[tuple[type[Exception], type[CambError], str], ...] = 
     (httpx.DecodingError, InvalidResponseError, "the answer could not be decoded"),
     (httpx.TooManyRedirects, InvalidResponseError, "the API redirected too many times"),
     (httpx.TransportError, ApiConnectionError, "the request failed in transport"),
+    (httpx.RequestError, ApiConnectionError, "the request failed"),
     (httpx.HTTPStatusError, ApiStatusError, "the API answered with an error status"),
     (httpx.HTTPError, ApiConnectionError, "the request failed"),
     (httpx.InvalidURL, UsageError, "the API base URL or path is not a valid URL"),
@@ -114,7 +115,7 @@ def server_detail(body: bytes, key: ApiKey | None) -> tuple[str, list[str]]:
                 parts.append(str(item))
                 continue
             loc = [str(x) for x in item.get("loc") or () if x not in ("body", "query", "path", "header")]
-            name = ".".join(loc) or "request"
+            name = _clean(".".join(loc), key, 60) or "request"
             fields.append(name)
             parts.append(f"{name}: {item.get('msg', 'invalid')}")
         return _clean("; ".join(parts), key), list(dict.fromkeys(fields))
