@@ -1,4 +1,4 @@
-"""Secret canary: with DEBUG logging on, the key appears in no repr, log record, warning or exception chain."""
+"""Secret canary: with DEBUG logging on, the key shows in no repr, log record, warning or exception chain."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Language catalog and resolution: all 149 SDK ids, every accepted spelling, auto, errors with suggestions."""
+"""Language catalog and resolution: all 149 SDK ids, every accepted spelling, auto, errors with hints."""
 
 from __future__ import annotations
 

@@ -30,7 +30,7 @@ def test_import_does_not_load_pandas_or_ipywidgets() -> None:
 
 
 async def test_one_http_client_per_loop_and_close(make_client: MakeClient) -> None:
-    """Calls on this loop reuse one httpx client; a second loop in a thread gets its own; aclose closes both."""
+    """One httpx client per loop: reused on this loop, another for a thread loop; aclose closes both."""
     api = make_client(Script(PENDING))
     await api.status("translation", "a")
     first = api._http()[0]
