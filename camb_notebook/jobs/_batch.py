@@ -47,7 +47,8 @@ __all__ = ["BatchJob", "BatchOptions", "translation_batch"]
 
 T = TypeVar("T")
 
-_STOPPING = (QuotaExceeded, PaymentRequiredError)
+# Errors that stop the whole batch: no credits left, or a chunk cancelled (by the user or a session close).
+_STOPPING = (QuotaExceeded, PaymentRequiredError, JobCancelled)
 
 
 @dataclass(frozen=True)
@@ -264,6 +265,13 @@ class BatchJob(Job, Generic[T]):
         """`<BatchJob 3f2a: pending 120/2000, 0 failed>`."""
         return (
             f"<BatchJob {self.id}: {self.state} {self.done_count}/{self.total}, {self.failed_count} failed>"
+        )
+
+    def _interrupt_message(self) -> str:
+        """What an interrupted wait leaves running."""
+        return (
+            f"stopped waiting for {self!r}: it keeps running in the background; batch.cancel() stops new"
+            " chunks (tasks already created keep running on the server)"
         )
 
     def _summary(self) -> list[tuple[str, str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -160,3 +161,16 @@ def test_batch_with_nothing_to_send_finishes_at_once(manager: JobManager, camb_s
     batch = translation_batch(manager, [None, "", "  "], to="fr-fr")
     assert batch.result(timeout=30) == {"fr-fr": [None, None, None]}
     assert batch.state == "succeeded" and batch.total == 0 and camb_sandbox.stats.requests == {}
+
+
+def test_cancelling_a_chunk_job_stops_the_batch(manager: JobManager, camb_sandbox: Sandbox) -> None:
+    """Cancelling chunk jobs from outside (`%camb cancel all`) ends the batch as cancelled, unsent too."""
+    camb_sandbox.configure(processing_time={"translation": 30.0})
+    batch = translation_batch(manager, _texts(30), to="fr-fr", chunk_size=10, concurrency=1)
+    deadline = time.monotonic() + 10
+    while not batch.jobs and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert manager.cancel_all("test") >= 1
+    assert batch.result(timeout=30) == {"fr-fr": [None] * 30}
+    assert batch.state == "cancelled" and batch.failed_count == 30
+    assert camb_sandbox.stats.tasks_created.get("translation", 0) <= 1
