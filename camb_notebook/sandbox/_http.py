@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from typing import Annotated, Any
 
-from fastapi import Depends, Header, Request
+from fastapi import APIRouter, Depends, Header, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
@@ -19,6 +19,7 @@ from camb_notebook.sandbox._state import LimitExceeded, SandboxState, Task
 __all__ = [
     "ApiKey",
     "SandboxError",
+    "add_status_route",
     "create_response",
     "file_url",
     "get_state",
@@ -107,6 +108,16 @@ def status_body(request: Request, key: str, task_id: str, families: tuple[str, .
         body["exception_reason"] = task.exception_reason
         body["message"] = task.message
     return body
+
+
+def add_status_route(router: APIRouter, path: str, family: str) -> None:
+    """Register `GET /<path>/{task_id}` answering the status object of `family` tasks."""
+
+    async def task_status(task_id: str, request: Request, key: ApiKey) -> dict[str, Any]:
+        return status_body(request, key, task_id, (family,))
+
+    task_status.__doc__ = f"Return a {family} task's status object."
+    router.add_api_route(f"/{path}/{{task_id}}", task_status, methods=["GET"], name=f"{family}_status")
 
 
 def lookup_run(request: Request, key: str, run_id: int, families: tuple[str, ...]) -> Task:

@@ -57,26 +57,32 @@ class _Meta(BaseModel):
     folder_id: int | None = None
 
 
-class TranslateBody(_Meta):
-    """POST /translate."""
+class _LanguagePair(_Meta):
+    """Fields shared by routes that translate: the language pair and the audience hints."""
 
-    texts: list[str] = Field(min_length=1)
     source_language: LanguageAny
     target_language: TargetLanguage
-    age: int | None = None
     formality: int | None = None
     gender: int | None = None
+
+
+class _Translating(_LanguagePair):
+    """`_LanguagePair` plus the task-flow extras (age, dictionaries)."""
+
+    age: int | None = None
     chosen_dictionaries: list[int] | None = None
 
 
-class TranslationStreamBody(_Meta):
+class TranslateBody(_Translating):
+    """POST /translate."""
+
+    texts: list[str] = Field(min_length=1)
+
+
+class TranslationStreamBody(_LanguagePair):
     """POST /translation/stream."""
 
     text: str = Field(min_length=1)
-    source_language: LanguageAny
-    target_language: TargetLanguage
-    formality: int | None = None
-    gender: int | None = None
     team_id: int | None = None
 
 
@@ -90,17 +96,11 @@ class TtsBody(_Meta):
     age: int | None = None
 
 
-class TranslatedTtsBody(_Meta):
+class TranslatedTtsBody(_Translating):
     """POST /translated-tts."""
 
     text: str = Field(min_length=1)
     voice_id: int
-    source_language: LanguageAny
-    target_language: TargetLanguage
-    age: int | None = None
-    formality: int | None = None
-    gender: int | None = None
-    chosen_dictionaries: list[int] | None = None
 
 
 class OutputConfiguration(BaseModel):

@@ -14,12 +14,12 @@ from camb_notebook.sandbox._catalog import resolve_language
 from camb_notebook.sandbox._http import (
     ApiKey,
     SandboxError,
+    add_status_route,
     create_response,
     file_url,
     invalid,
     lookup_run,
     new_task,
-    status_body,
 )
 from camb_notebook.sandbox._media import make_segments, make_wav, pseudo_localize
 from camb_notebook.sandbox._schemas import BulkRunIds, DubBody
@@ -34,6 +34,7 @@ from camb_notebook.sandbox.routers.transcription import (
 __all__ = ["router"]
 
 router = APIRouter(tags=["dubbing"])
+add_status_route(router, "dub", "dubbing")
 _AUDIO_EXTENSIONS = (".mp3", ".wav", ".flac", ".aac")
 _MP4_HEADER = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
 _SRT_NOISE = re.compile(r"^\s*(\d+|\d\d:\d\d:\d\d[,.]\d{3} --> .*)?\s*$")
@@ -111,12 +112,6 @@ def _dub_result(request: Request, task: Task) -> dict[str, Any]:
         for locale in task.data["targets"]
     }
     return next(iter(results.values())) if len(results) == 1 else results
-
-
-@router.get("/dub/{task_id}")
-async def dub_status(task_id: str, request: Request, key: ApiKey) -> dict[str, Any]:
-    """Return a dubbing task's status object."""
-    return status_body(request, key, task_id, ("dubbing",))
 
 
 @router.get("/dub-result/{run_id}")

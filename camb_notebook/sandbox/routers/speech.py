@@ -11,12 +11,12 @@ from fastapi.responses import StreamingResponse
 from camb_notebook.sandbox._http import (
     ApiKey,
     SandboxError,
+    add_status_route,
     create_response,
     file_url,
     get_state,
     lookup_run,
     new_task,
-    status_body,
 )
 from camb_notebook.sandbox._media import CONTENT_TYPES, encode_audio, make_wav
 from camb_notebook.sandbox._schemas import BulkRunIds, TtsBody, TtsStreamBody
@@ -25,6 +25,7 @@ from camb_notebook.sandbox.routers._streaming import chunked, stream_response
 __all__ = ["router"]
 
 router = APIRouter(tags=["tts"])
+add_status_route(router, "tts", "tts")
 _SPEECH_RUNS = ("tts", "translated_tts")
 _MODEL_RATES = {"mars-pro": 48000, "mars-8.1-pro-beta": 48000, "mars-8.1-flash-beta": 48000}
 
@@ -37,12 +38,6 @@ async def create_tts(body: TtsBody, request: Request, key: ApiKey) -> dict[str, 
     task.data["speech"] = text
     task.files["speech.wav"] = ("audio/wav", lambda: make_wav(text))
     return create_response(task)
-
-
-@router.get("/tts/{task_id}")
-async def tts_status(task_id: str, request: Request, key: ApiKey) -> dict[str, Any]:
-    """Return a TTS task's status object."""
-    return status_body(request, key, task_id, ("tts",))
 
 
 @router.get("/tts-result/{run_id}", response_model=None)

@@ -11,12 +11,12 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from camb_notebook.sandbox._catalog import resolve_language
 from camb_notebook.sandbox._http import (
     ApiKey,
+    add_status_route,
     create_response,
     file_url,
     invalid,
     lookup_run,
     new_task,
-    status_body,
 )
 from camb_notebook.sandbox._media import make_segments, make_wav
 from camb_notebook.sandbox._schemas import BulkRunIds
@@ -25,6 +25,7 @@ from camb_notebook.sandbox._state import Task
 __all__ = ["router"]
 
 router = APIRouter(tags=["story"])
+add_status_route(router, "story", "story")
 _SPEAKERS = ("Narrator", "Character 1", "Character 2")
 
 
@@ -68,12 +69,6 @@ def _story_result(request: Request, task: Task, include_transcript: bool) -> dic
     if include_transcript:
         body["transcript"] = task.data["segments"]
     return body
-
-
-@router.get("/story/{task_id}")
-async def story_status(task_id: str, request: Request, key: ApiKey) -> dict[str, Any]:
-    """Return a story task's status object."""
-    return status_body(request, key, task_id, ("story",))
 
 
 @router.get("/story-result/{run_id}")

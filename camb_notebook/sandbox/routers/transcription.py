@@ -14,13 +14,13 @@ from camb_notebook.sandbox._catalog import resolve_language
 from camb_notebook.sandbox._http import (
     ApiKey,
     SandboxError,
+    add_status_route,
     create_response,
     file_url,
     get_state,
     invalid,
     lookup_run,
     new_task,
-    status_body,
 )
 from camb_notebook.sandbox._media import make_segments, read_wav_text, render_transcript, wav_duration
 from camb_notebook.sandbox._schemas import BulkRunIds
@@ -29,6 +29,7 @@ from camb_notebook.sandbox._state import Task
 __all__ = ["register_transcripts", "router", "transcript_output"]
 
 router = APIRouter(tags=["transcription"])
+add_status_route(router, "transcribe", "transcription")
 _FILES_MARK = "/apis/__sandbox__/files/"
 FormatType = Literal["txt", "srt", "vtt"]
 DataType = Literal["raw_data", "file"]
@@ -122,12 +123,6 @@ def _formatting(raw: str | None) -> dict[str, Any]:
     if not isinstance(options, dict):
         raise invalid(("body", "formatting_options"), "formatting_options must be a JSON object", raw)
     return options
-
-
-@router.get("/transcribe/{task_id}")
-async def transcription_status(task_id: str, request: Request, key: ApiKey) -> dict[str, Any]:
-    """Return a transcription task's status object."""
-    return status_body(request, key, task_id, ("transcription",))
 
 
 @router.get("/transcription-result/{run_id}")

@@ -11,11 +11,11 @@ from fastapi.responses import StreamingResponse
 from camb_notebook.sandbox._http import (
     ApiKey,
     SandboxError,
+    add_status_route,
     create_response,
     get_state,
     lookup_run,
     new_task,
-    status_body,
 )
 from camb_notebook.sandbox._media import make_wav, pseudo_localize
 from camb_notebook.sandbox._schemas import (
@@ -29,6 +29,8 @@ from camb_notebook.sandbox.routers._streaming import stream_response
 __all__ = ["router"]
 
 router = APIRouter(tags=["translation"])
+add_status_route(router, "translated-tts", "translated_tts")
+add_status_route(router, "translate", "translation")
 _TEXT_RUNS = ("translation", "translated_tts")
 
 
@@ -39,12 +41,6 @@ async def create_translation(body: TranslateBody, request: Request, key: ApiKey)
     task = new_task(request, "translation", key, cost=chars, size=chars)
     task.data["texts"] = [pseudo_localize(t, body.target_language) for t in body.texts]
     return create_response(task)
-
-
-@router.get("/translate/{task_id}")
-async def translation_status(task_id: str, request: Request, key: ApiKey) -> dict[str, Any]:
-    """Return a translation task's status object."""
-    return status_body(request, key, task_id, ("translation",))
 
 
 @router.get("/translation-result/{run_id}")
@@ -80,9 +76,3 @@ async def create_translated_tts(body: TranslatedTtsBody, request: Request, key: 
     task.data.update(texts=[text], speech=text)
     task.files["speech.wav"] = ("audio/wav", lambda: make_wav(text))
     return create_response(task)
-
-
-@router.get("/translated-tts/{task_id}")
-async def translated_tts_status(task_id: str, request: Request, key: ApiKey) -> dict[str, Any]:
-    """Return a translated-TTS task's status object."""
-    return status_body(request, key, task_id, ("translated_tts",))
