@@ -184,13 +184,13 @@ class WireCore:
             try:
                 with body() as kwargs:
                     request = client.build_request(method, path, params=params, **kwargs)
-                    async with gate:
+                    async with gate:  # held until the body is read, so the pool always has a free slot
                         response = await client.send(request, stream=True)
-                    if not (stream and response.is_success):
-                        try:
-                            await response.aread()
-                        finally:
-                            await response.aclose()
+                        if not (stream and response.is_success):
+                            try:
+                                await response.aread()
+                            finally:
+                                await response.aclose()
             except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as exc:
                 failure = exc  # handled below, outside the handler, so no implicit __context__ is attached
             if failure is not None:
