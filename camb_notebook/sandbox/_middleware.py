@@ -29,12 +29,30 @@ _REASONS = {
 
 
 class FaultMiddleware:
-    """Wraps the app: request counters and request faults for every `/apis/` route except `__sandbox__`."""
+    """Wraps the app: counters and faults for `/apis/` routes but `__sandbox__`; records handler crashes."""
 
     def __init__(self, app: ASGIApp, state: SandboxState) -> None:
         self.app, self.state = app, state
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Dispatch the request; a handler crash is recorded for the tests and answered with a 500."""
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self._dispatch(scope, receive, tracking_send)
+        except ConnectionResetError:
+            raise
+        except Exception as exc:
+            self.state.record_error(f"{scope.get('method')} {scope.get('path')}", exc)
+            if not started and scope["type"] == "http":
+                await _send_json(send, 500, {"detail": f"sandbox internal error: {type(exc).__name__}"})
+
+    async def _dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Pass the request through, or answer it with the fault it is due."""
         path: str = scope.get("path", "")
         if scope["type"] != "http" or not path.startswith("/apis/") or path.startswith("/apis/__sandbox__/"):

@@ -155,6 +155,16 @@ class Sandbox:
         """Patch config fields (same rules as `POST /apis/__sandbox__/config`)."""
         apply_patch(self.config, changes)
 
+    @property
+    def errors(self) -> list[str]:
+        """Tracebacks of handler crashes since the last reset (each answered with a 500)."""
+        return list(self._state.errors)
+
+    def raise_errors(self) -> None:
+        """Raise RuntimeError carrying the first handler crash, if any happened since the last reset."""
+        if self._state.errors:
+            raise RuntimeError(f"the sandbox crashed on a request: {self._state.errors[0]}")
+
     def reset(self) -> None:
         """Restore the config given at construction and forget all tasks, counters and fault scripts."""
         apply_patch(self.config, vars(self._initial.copy()))

@@ -14,6 +14,7 @@ import math
 import random
 import threading
 import time
+import traceback
 import uuid
 from collections import Counter
 from collections.abc import Callable
@@ -103,6 +104,7 @@ class SandboxState:
             self._requests: Counter[str] = Counter()
             self._faults_injected: Counter[str] = Counter()
             self._connections = 0
+            self.errors: list[str] = []
             self._rng: random.Random | None = None
 
     def stats(self) -> SandboxStats:
@@ -114,6 +116,12 @@ class SandboxState:
                 connections_opened=self._connections,
                 faults_injected=dict(self._faults_injected),
             )
+
+    def record_error(self, where: str, exc: BaseException) -> None:
+        """Keep the traceback of a crashed handler so a test can re-raise it (`Sandbox.raise_errors`)."""
+        text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        with self.lock:
+            self.errors.append(f"{where}\n{text}")
 
     def count_connection(self) -> None:
         """Record one accepted TCP connection."""

@@ -31,10 +31,11 @@ def camb_sandbox_server() -> Iterator[Sandbox]:
 
 
 @pytest.fixture
-def camb_sandbox(camb_sandbox_server: Sandbox) -> Sandbox:
-    """Return the session sandbox with its fast config restored and no tasks, counters or scripted faults."""
+def camb_sandbox(camb_sandbox_server: Sandbox) -> Iterator[Sandbox]:
+    """Yield the session sandbox reset (fast config, no tasks/counters/faults); re-raise its crashes after."""
     camb_sandbox_server.reset()
-    return camb_sandbox_server
+    yield camb_sandbox_server
+    camb_sandbox_server.raise_errors()
 
 
 @pytest.fixture

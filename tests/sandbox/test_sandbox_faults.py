@@ -10,6 +10,7 @@ import pytest
 from sandbox_helpers import TRANSLATE, create, finish
 
 from camb_notebook.sandbox import Sandbox, SandboxConfig, create_app
+from camb_notebook.sandbox._state import SandboxState
 
 
 def _fault(spec: str, session: str = "s") -> dict[str, str]:
@@ -173,3 +174,20 @@ async def test_asgi_transport_mode() -> None:
         assert (await client.get("list-voices", headers=headers)).status_code == 200
         with pytest.raises(ConnectionResetError):
             await client.get("list-voices", headers={**headers, "x-sandbox-fault": "reset"})
+
+
+async def test_handler_crash_is_recorded_and_answered_500() -> None:
+    """A crashing handler answers 500 JSON and leaves its traceback in the state for the test to re-raise."""
+    state = SandboxState(SandboxConfig.fast())
+    app = create_app(state=state)
+
+    async def boom() -> None:
+        raise KeyError("kaboom")
+
+    app.add_api_route("/apis/boom", boom)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://sandbox") as client:
+        response = await client.get("/apis/boom")
+    assert response.status_code == 500
+    assert response.json() == {"detail": "sandbox internal error: KeyError"}
+    assert len(state.errors) == 1
+    assert "kaboom" in state.errors[0]
