@@ -29,6 +29,16 @@ _ESCAPABLE = " \t\n'\"\\$"
 # (subcommand, field) pairs where `$var` may name a list, Series or DataFrame; elsewhere `$x` is plain text.
 _DATA_FIELDS = {("translate", "text")}
 
+# tts-stream's documented output formats and speech models (camb-api.md §3).
+AUDIO_FORMATS = [
+    "wav",
+    "mp3",
+    "flac",
+    "adts",
+    *(f"pcm_{k}" for k in ("s16le", "s16be", "s32le", "s32be", "f32le", "f32be")),
+]
+SPEECH_MODELS = ["mars-pro", "mars-flash", "mars-instruct", "mars-8.1-pro-beta", "mars-8.1-flash-beta"]
+
 _out = argument("-o", "--out", metavar="NAME", help="store the result in this variable when it arrives")
 _wait = argument("--wait", action="store_true", help="block until done (interrupt to stop waiting)")
 
@@ -149,6 +159,7 @@ def _voices() -> None:
 @magic_arguments("camb translate")
 @_wait
 @_out
+@argument("--stream", action="store_true", help="show the text growing in place (one text, one target)")
 @argument("--column", help="the text column when $var is a DataFrame")
 @argument("--gender", choices=["male", "female", "neutral", "unknown"])
 @argument("--formality", choices=["formal", "informal"])
@@ -162,6 +173,9 @@ def _translate() -> None:
 @magic_arguments("camb tts")
 @_wait
 @_out
+@argument("--stream", action="store_true", help="stream the audio (tts-stream) and report time to first byte")
+@argument("--format", choices=AUDIO_FORMATS, help="audio format of the stream (default: the API's)")
+@argument("--model", choices=SPEECH_MODELS, help="speech model of the stream (default: the API's)")
 @argument("--lang", metavar="LANG", help="spoken language (default en-us)")
 @argument("--voice", type=int, required=True, metavar="ID", help="voice id (see %%camb voices)")
 @argument("text", nargs="+", help="the text to speak (quote it)")

@@ -12,9 +12,10 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from camb_notebook.api import MissingKeyError
+from camb_notebook.api import CambError, MissingKeyError
 
 if TYPE_CHECKING:
+    from camb_notebook._magic_stream import StreamView
     from camb_notebook._session import Camb
     from camb_notebook.jobs import Job
     from camb_notebook.magics import CambMagics
@@ -25,6 +26,7 @@ __all__ = [
     "apply_settings",
     "block",
     "existing_session",
+    "follow",
     "job_session",
     "launch",
     "plain",
@@ -139,3 +141,20 @@ def launch(
         if not drawn and not out:
             return result
     return None
+
+
+def follow(magics: CambMagics, view: StreamView, out: str | None, wait: bool) -> None:
+    """Arrange `-o` for a stream (its text or audio, once complete) and block when asked."""
+    if out:
+        name = out
+
+        def store_value(done: StreamView) -> None:
+            try:
+                value = done.value()
+            except CambError:
+                return  # the view shows the error line
+            magics.shell.push({name: value})
+
+        view.add_done_callback(store_value)
+    if wait:
+        block(view.result)

@@ -13,16 +13,21 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from camb_notebook._magic_args import VAR, literal, parse_cell_line, split_texts, var_value
-from camb_notebook._magic_session import job_session, launch
+from camb_notebook._magic_session import follow, job_session, launch, show
 from camb_notebook.api import UsageError, resolve_language
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from camb_notebook._session import Camb
+    from camb_notebook.jobs import Job
     from camb_notebook.magics import CambMagics
 
 __all__ = ["dub", "run_cell", "story", "transcribe", "translate", "tts"]
 
+# The API's integers for --formality/--gender, for translation/stream (the task methods take the names).
+FORMALITY = {"formal": 1, "informal": 2}
+GENDER = {"unknown": 0, "male": 1, "female": 2, "neutral": 9}
 # A `%%camb_translate` body that is only `$name` (a list, Series or DataFrame variable).
 BODY_VAR = re.compile(r"\s*\$([A-Za-z_]\w*)\s*")
 # Columns of the frame `%%camb_translate` returns, renamed from the long batch layout.
@@ -90,25 +95,72 @@ def translate(magics: CambMagics, args: argparse.Namespace, out: str | None) -> 
     if len(args.text) == 1 and args.text[0].startswith(VAR):
         value = var_value(args.text[0], magics.shell.user_ns)
         if not isinstance(value, str):
+            if args.stream:
+                raise UsageError("--stream takes one text", hint="Drop --stream to translate a batch")
             return translate_texts(magics, texts_from(value, args.column, literal(args.text[0])), args, out)
         text = value
     else:
         text = " ".join(literal(part) for part in args.text)
     targets, source = targets_for(magics, args.target), _source(magics, args.source)
     if len(targets) > 1:
+        if args.stream:
+            raise UsageError("--stream takes one target language", hint="Drop --stream for several targets")
         import pandas as pd
 
         return translate_texts(magics, pd.DataFrame({"text": [text]}), args, out)
     session = job_session(magics)
+    if args.stream:
+        return _translate_stream(magics, session, text, targets[0], source, args, out)
     job = session.translate(text, to=targets[0], source=source, formality=args.formality, gender=args.gender)
     return launch(magics, job, out, args.wait)
 
 
+def _translate_stream(
+    magics: CambMagics,
+    session: Camb,
+    text: str,
+    target: str,
+    source: str,
+    args: argparse.Namespace,
+    out: str | None,
+) -> None:
+    """Stream one translation; a gone endpoint (404/410) falls back to a translation job."""
+    from camb_notebook._magic_stream import StreamView
+
+    def fallback() -> Job:
+        job = session.translate(text, to=target, source=source, formality=args.formality, gender=args.gender)
+        show(magics, job)
+        return job
+
+    stream = session.api.translation_stream(
+        text,
+        source,
+        target,
+        formality=FORMALITY.get(args.formality or ""),
+        gender=GENDER.get(args.gender or ""),
+    )
+    follow(
+        magics,
+        StreamView(session, stream, label=f"translation → {target}", fallback=fallback),
+        out,
+        args.wait,
+    )
+
+
 def tts(magics: CambMagics, args: argparse.Namespace, out: str | None) -> Any:
     """`%camb tts TEXT --voice V [--lang L]`."""
-    text = " ".join(args.text)
-    job = job_session(magics).tts(text, voice=args.voice, language=args.lang or "en-us")
-    return launch(magics, job, out, args.wait)
+    text, language = " ".join(args.text), args.lang or "en-us"
+    session = job_session(magics)
+    if args.stream:
+        from camb_notebook._magic_stream import StreamView
+
+        stream = session.api.tts_stream(
+            text, args.voice, language, speech_model=args.model, output_format=args.format
+        )
+        return follow(magics, StreamView(session, stream, label="tts-stream"), out, args.wait)
+    if args.format or args.model:
+        raise UsageError("--format and --model apply to streamed speech", hint="Add --stream")
+    return launch(magics, session.tts(text, voice=args.voice, language=language), out, args.wait)
 
 
 def transcribe(magics: CambMagics, args: argparse.Namespace, out: str | None) -> Any:
