@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -74,7 +75,7 @@ class ApiClient(WireCore):
             payload = dict(request)
             with multipart_body(family, payload):  # check the upload before the first attempt
                 pass
-            body: Any = lambda: multipart_body(family, payload)  # noqa: E731
+            body: Any = functools.partial(multipart_body, family, payload)
         else:
             body = _json_body(clean_body(**request))
         what = f"create {family}"

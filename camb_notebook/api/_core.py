@@ -277,16 +277,16 @@ class WireCore:
         **kw: Any,
     ) -> T:
         """Send, decode JSON and parse; a malformed answer to a safe request is read again (bounded)."""
-        tries = self.retry.invalid_response_retries if kind == "safe" else 0
-        for left in range(tries, -1, -1):
+        left = self.retry.invalid_response_retries if kind == "safe" else 0
+        while True:
             response = await self._request(method, path, kind=kind, what=what, **kw)
             try:
                 return parse(self._decode(response, what), what)
             except InvalidResponseError:
                 if left == 0:
                     raise
+                left -= 1
                 log.debug("%s: malformed answer, reading again", what)
-        raise AssertionError("unreachable")  # the loop always returns or raises
 
     def _decode(self, response: httpx.Response, what: str) -> Any:
         """The JSON body, or `InvalidResponseError` naming the content type (never the raw body)."""
