@@ -89,13 +89,17 @@ async def poll_until_terminal(
         if policy.deadline is not None:
             remaining = policy.deadline - (time.monotonic() - started)
             if remaining <= 0:
-                raise JobDeadlineExceeded(
-                    f"still pending after the {policy.deadline:.0f} s deadline", task_id=task_id, job=job
-                )
+                raise _late(policy, task_id, job)
             delay = min(delay, remaining)
         await asyncio.sleep(delay)
         try:
-            status = await api.status(family, task_id)
+            # The deadline also bounds a poll in flight: a reply dripping in never trips a read timeout.
+            left = None if policy.deadline is None else policy.deadline - (time.monotonic() - started)
+            status = await asyncio.wait_for(
+                api.status(family, task_id), None if left is None else max(left, 0)
+            )
+        except asyncio.TimeoutError:
+            raise _late(policy, task_id, job) from None
         except ApiError as exc:
             failures += 1
             if not _transient(exc) or failures >= policy.max_poll_failures:
@@ -109,6 +113,13 @@ async def poll_until_terminal(
         if status.is_terminal:
             return _check(status, task_id, job)
     raise AssertionError("unreachable: delays() is endless")
+
+
+def _late(policy: PollPolicy, task_id: str, job: Any) -> JobDeadlineExceeded:
+    """The error for a job still pending when its deadline passed."""
+    return JobDeadlineExceeded(
+        f"still pending after the {policy.deadline or 0:.0f} s deadline", task_id=task_id, job=job
+    )
 
 
 def _check(status: TaskStatus, task_id: str, job: Any) -> TaskStatus:

@@ -1,0 +1,36 @@
+"""Shared pieces of the reliability suite: fast retry/poll policies and a scaled, recording clock."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+
+from camb_notebook.api import ApiClient, RetryPolicy
+from camb_notebook.jobs import PollPolicy
+
+# Retries and polls on a millisecond scale, so a fault scenario costs milliseconds, not seconds.
+FAST_RETRY = RetryPolicy(backoff_base=0.01, backoff_cap=0.05)
+FAST_POLL = PollPolicy(first=0.01, cap=0.05, jitter=0.0, result_grace=0.01)
+
+MakeApi = Callable[..., ApiClient]
+
+
+class ScaledTime:
+    """A clock and sleep running `speedup` times faster than real time; sleeps are recorded (virtual s)."""
+
+    def __init__(self, speedup: float = 50.0, on_sleep: Callable[[float], object] | None = None) -> None:
+        self.speedup = speedup
+        self.sleeps: list[float] = []
+        self.on_sleep = on_sleep
+
+    def clock(self) -> float:
+        """Virtual monotonic seconds."""
+        return time.monotonic() * self.speedup
+
+    async def sleep(self, seconds: float) -> None:
+        """Record the virtual wait, then really wait `seconds / speedup`."""
+        self.sleeps.append(seconds)
+        if self.on_sleep is not None:
+            self.on_sleep(seconds)
+        await asyncio.sleep(max(0.0, seconds) / self.speedup)
