@@ -26,6 +26,9 @@ _EXPORTS: dict[str, str] = {
 
 __all__ = sorted([*_EXPORTS, "__version__", "load_ipython_extension", "unload_ipython_extension"])
 
+# Job's module and class: `%load_ext` makes a displayed Job (or BatchJob) a live widget without importing it.
+_JOB_TYPE = ("camb_notebook.jobs._job", "Job")
+
 if TYPE_CHECKING:
     from IPython.core.interactiveshell import InteractiveShell
 
@@ -43,6 +46,15 @@ def load_ipython_extension(ipython: InteractiveShell) -> None:
     from camb_notebook.magics import load_ipython_extension as load
 
     load(ipython)
+    # By name, so nothing is imported until a Job is actually displayed.
+    ipython.display_formatter.ipython_display_formatter.for_type_by_name(*_JOB_TYPE, _display_job)
+
+
+def _display_job(job: Any) -> None:
+    """Show a displayed Job as its live progress widget (importing the widgets registers that display)."""
+    import camb_notebook.widgets  # noqa: F401
+
+    job._ipython_display_()
 
 
 def unload_ipython_extension(ipython: InteractiveShell) -> None:
@@ -50,3 +62,4 @@ def unload_ipython_extension(ipython: InteractiveShell) -> None:
     from camb_notebook.magics import unload_ipython_extension as unload
 
     unload(ipython)
+    ipython.display_formatter.ipython_display_formatter.pop(".".join(_JOB_TYPE), None)
