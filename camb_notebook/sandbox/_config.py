@@ -42,15 +42,24 @@ class FaultRule:
 class SandboxConfig:
     """Emulator settings; defaults feel like the real API in a demo, `fast()` suits tests."""
 
+    # Accepted `x-api-key` values; the first is `Sandbox.api_key`.
     api_keys: tuple[str, ...] = ("sandbox",)
+    # Seconds a task stays PENDING, per family, plus `time_per_char` × its text size.
     processing_time: dict[str, float] = field(default_factory=lambda: dict(_DEMO_PROCESSING))
     time_per_char: float = 0.002
+    # PENDING tasks a key may hold; one more create is a 429 with Retry-After (None = unlimited).
     max_pending_per_key: int | None = 64
+    # Credits per key (characters for text, seconds of media for transcription/dubbing); absent = unlimited.
+    # A task that does not fit ends PAYMENT_REQUIRED; a stream that does not fit is a 402.
     credits: dict[str, int] = field(default_factory=dict)
+    # Streaming routes send `stream_chunks` pieces, `stream_chunk_delay` seconds apart.
     stream_chunks: int = 4
     stream_chunk_delay: float = 0.05
+    # Retry-After seconds on injected 429s.
     fault_retry_after: int = 1
+    # Scripted faults (see `camb_notebook.sandbox._faults`), consumed as they fire.
     faults: list[FaultRule] = field(default_factory=list)
+    # Probability that a request gets one of `random_faults`, from a RNG seeded with `fault_seed`.
     fault_rate: float = 0.0
     fault_seed: int = 0
     random_faults: tuple[str, ...] = ("503", "429", "reset")
