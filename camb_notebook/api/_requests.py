@@ -83,12 +83,14 @@ def clean_body(**fields: Any) -> dict[str, Any]:
     return {name: value for name, value in fields.items() if value is not None}
 
 
-def _form_value(value: Any) -> str:
-    """A multipart form value: bools as true/false, objects as JSON strings (formatting_options)."""
+def _form_value(value: Any) -> str | list[str]:
+    """A form value: bools as true/false, dicts as JSON strings (formatting_options), lists repeated."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, (dict, list, tuple)):
+    if isinstance(value, dict):
         return json.dumps(value)
+    if isinstance(value, (list, tuple)):
+        return [str(item) for item in value]
     return str(value)
 
 

@@ -112,10 +112,17 @@ async def test_story_upload(make_client: MakeClient) -> None:
     """Stories upload the text file as `file` with the form fields."""
     script = Script(json_response(200, {"task_id": "s"}))
     async with make_client(script) as api:
-        await api.create_story("en", file_bytes=b"Once upon a time", filename="tale.txt", title="Tale")
+        await api.create_story(
+            "en",
+            file_bytes=b"Once upon a time",
+            filename="tale.txt",
+            title="Tale",
+            chosen_dictionaries=[4, 5],
+        )
     assert script.requests[0].url.path == "/apis/story"
     assert b'name="file"; filename="tale.txt"' in script.bodies[0]
     assert b'name="title"\r\n\r\nTale' in script.bodies[0]
+    assert script.bodies[0].count(b'name="chosen_dictionaries"') == 2
 
 
 @pytest.mark.parametrize(
