@@ -104,6 +104,7 @@ class Sandbox:
             log_level="warning",
             access_log=False,
             timeout_graceful_shutdown=1,
+            timeout_keep_alive=60,  # longer than client pools keep idle sockets, so reuse never races a close
             backlog=2048,
         )
         self._server = uvicorn.Server(config)

@@ -31,7 +31,11 @@ FileProducer = Callable[[], bytes]
 
 @dataclass(frozen=True)
 class SandboxStats:
-    """A snapshot of the counters: tasks per family, requests per route, TCP connections, injected faults."""
+    """A snapshot of the counters: tasks per family, requests per route, TCP connections, injected faults.
+
+    `requests` is keyed by `"METHOD template"` with ids as `{id}` (`"GET translate/{id}"`); `__sandbox__`
+    routes are not counted. `faults_injected` is keyed by fault kind (`"503"`, `"reset"`, `"error"`...).
+    """
 
     tasks_created: dict[str, int]
     requests: dict[str, int]
