@@ -103,14 +103,14 @@ async def test_7_3_two_hundred_requests_on_a_small_pool_never_hit_pool_timeout(
     """200 concurrent polls of a slow server through 5 connections and a 0.2 s pool timeout all succeed."""
     import asyncio
 
-    camb_sandbox.fail_next("stall=0.02", route="GET translate/*", times=None)
+    camb_sandbox.configure(faults=[{"fault": "stall=0.02", "route": "GET translate/*", "times": None}])
     timeout = httpx.Timeout(5.0, pool=0.2)
     async with make_api(max_connections=5, timeout=timeout) as api:
         task_id = await api.create("translation", TRANSLATE)
         statuses = await asyncio.gather(*(api.status("translation", task_id) for _ in range(200)))
     assert len(statuses) == 200
     stats = camb_sandbox.stats
-    assert stats.requests["GET translate/{id}"] == 200
+    assert stats.requests["GET translate/{id}"] == 200 and stats.faults_injected == {"stall": 200}
     assert stats.connections_opened <= 5
 
 
