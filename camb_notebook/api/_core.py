@@ -177,6 +177,7 @@ class WireCore:
         start = self._clock()
         attempt = 0
         ids: dict[str, Any] = {"task_id": task_id, "run_id": run_id}
+        shown = path.split("?", 1)[0]  # presigned media URLs carry signatures in the query: never logged
         while True:
             await self.cooldown.wait(self._sleep)
             client, gate = self._http()
@@ -201,12 +202,12 @@ class WireCore:
                     cause, failure = self._safe_cause(failure), None  # keep a key-bearing text out of locals
                     raise error from cause
                 log.debug(
-                    "%s %s: %s; retry %d in %.2fs", method, path, type(failure).__name__, attempt + 1, delay
+                    "%s %s: %s; retry %d in %.2fs", method, shown, type(failure).__name__, attempt + 1, delay
                 )
                 await self._sleep(delay)
                 attempt += 1
                 continue
-            log.debug("%s %s -> %d (attempt %d)", method, path, response.status_code, attempt + 1)
+            log.debug("%s %s -> %d (attempt %d)", method, shown, response.status_code, attempt + 1)
             if response.is_success:
                 return response
             await self._raise_or_wait(

@@ -80,3 +80,23 @@ async def test_canary_absent_on_success(make_client: MakeClient, caplog: pytest.
         await api.status("translation", "t")
     assert caplog.records
     assert all(CANARY not in r.getMessage() + repr(r.__dict__) for r in caplog.records)
+
+
+async def test_presigned_query_never_logged(
+    make_client: MakeClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Following a presigned media URL logs its path only, never the signature in the query."""
+    caplog.set_level(logging.DEBUG, logger="camb_notebook")
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("tts-result/3"):
+            return httpx.Response(
+                200, json={"output_url": "https://bucket.test/a.flac?X-Amz-Signature=SIG123"}
+            )
+        return httpx.Response(200, content=b"fLaC", headers={"content-type": "audio/flac"})
+
+    async with make_client(handler) as api:
+        await api.result("tts", 3)
+    ours = [r.getMessage() for r in caplog.records if r.name.startswith("camb_notebook")]
+    assert any("bucket.test/a.flac" in m for m in ours)
+    assert all("SIG123" not in m for m in ours)
