@@ -30,7 +30,6 @@ __all__ = ["register_transcripts", "router", "transcript_output"]
 
 router = APIRouter(tags=["transcription"])
 add_status_route(router, "transcribe", "transcription")
-_FILES_MARK = "/apis/__sandbox__/files/"
 FormatType = Literal["txt", "srt", "vtt"]
 DataType = Literal["raw_data", "file"]
 
@@ -60,9 +59,10 @@ def _heard_text(request: Request, upload: bytes | None, name: str) -> str | None
     """Return the text a sandbox WAV (uploaded, or served by this sandbox at `name`) carries."""
     if upload is not None:
         return read_wav_text(upload)
-    if _FILES_MARK not in name:
+    own_files = f"{request.base_url}apis/__sandbox__/files/"
+    if not name.startswith(own_files):
         return None
-    run_id, _, file_name = name.split(_FILES_MARK, 1)[1].partition("/")
+    run_id, _, file_name = name.removeprefix(own_files).partition("/")
     task = get_state(request).runs.get(int(run_id)) if run_id.isdigit() else None
     entry = task.files.get(file_name) if task else None
     return read_wav_text(entry[1]()) if entry else None
