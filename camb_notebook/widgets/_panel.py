@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 __all__ = ["TITLES", "KeyField", "KeyLine", "Panel", "TranslateTab"]
 
 TITLES = ("Translate", "Speech", "Transcribe", "Dub", "Story", "Jobs")
-_FORMALITY = (("default", None), ("formal", 1), ("informal", 2))
+_FORMALITY = (("default", 0), ("formal", 1), ("informal", 2))  # 0: not sent (a None value shows blank)
 
 
 def user_frames() -> dict[str, pd.DataFrame]:
@@ -63,7 +63,8 @@ class KeyLine:
 
     def show(self) -> None:
         """Redraw the masked status."""
-        self.status.value = f"<span class='camb-key'>🔑 {html.escape(str(self.session.key_status()))}</span>"
+        status = html.escape(str(self.session.key_status()))
+        self.status.value = f"<span class='camb-key'><i class='fa fa-key'></i> {status}</span>"
 
     def _on_set(self, _button: w.Button) -> None:
         """Set the typed key for this session, then clear the field so the key is not kept in widget state."""
@@ -88,7 +89,7 @@ class TranslateTab:
         """Build the form."""
         self.session = session
         self.mode = w.ToggleButtons(
-            options=("Text", "DataFrame"), value="Text", style={"button_width": "90px"}
+            options=("Text", "DataFrame"), value="Text", style={"button_width": "110px"}
         )
         self.text = w.Textarea(placeholder="One text per line", rows=5, layout=w.Layout(width="520px"))
         self.frame = w.Dropdown(options=(), layout=w.Layout(width="200px"))
@@ -97,7 +98,7 @@ class TranslateTab:
         self.text_row = field("Text", self.text)
         self.source = LanguagePicker("en-us")
         self.targets = TargetsPicker()
-        self.formality = w.Dropdown(options=_FORMALITY, value=None, layout=w.Layout(width="140px"))
+        self.formality = w.Dropdown(options=_FORMALITY, value=0, layout=w.Layout(width="140px"))
         self.submit = SubmitRow("Translate", self._submit)
         self.mode.observe(self._on_mode, names="value")
         self.frame.observe(self._on_frame, names="value")
@@ -154,7 +155,7 @@ class TranslateTab:
             column,
             to=targets,
             source=source.locale,
-            formality=self.formality.value,
+            formality=self.formality.value or None,
             session=self.session,
         )
 

@@ -149,8 +149,8 @@ class JobProgress(_Drawer):
     def _draw(self, snap: Snapshot) -> None:
         """Set traits from a snapshot (label, bar value/style, status words with the elapsed time)."""
         self.label.value = f"<b>{html.escape(snap.family)}</b> <code>{html.escape(snap.short_id)}</code>"
-        if snap.fraction is not None or not snap.terminal:  # a failed job's bar stays where it stopped
-            self.bar.value = round(snap.fraction or 0.0, 3)
+        if snap.fraction is not None:  # the bar never runs backwards; a failed job's bar stays put
+            self.bar.value = max(self.bar.value, round(snap.fraction, 3))
         self.bar.bar_style = snap.style
         words = " · ".join(p for p in (snap.counts, snap.status) if p)
         title = f' title="{html.escape(snap.detail)}"' if snap.detail else ""

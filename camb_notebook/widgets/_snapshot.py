@@ -137,6 +137,13 @@ def _status(job: AnyJob, state: str, eta: float | None) -> str:
     return state
 
 
+def _batch_fraction(batch: AnyJob, finished: int, total: int) -> float:
+    """Rows finished, plus the remaining rows times the running chunks' mean ETA-based progress."""
+    running = [chunk.progress()[0] or 0.0 for chunk in getattr(batch, "jobs", ()) if not chunk.done()]
+    partial = sum(running) / len(running) * (total - finished) if running else 0.0
+    return (finished + partial) / total
+
+
 def take_snapshot(job: AnyJob, now: float | None = None) -> Snapshot:
     """Read the job once (from any thread) and decide everything a drawer shows."""
     state = job.state
@@ -145,7 +152,7 @@ def take_snapshot(job: AnyJob, now: float | None = None) -> Snapshot:
     done = getattr(job, "done_count", None) if total is not None else None
     failed = getattr(job, "failed_count", None) if total is not None else None
     if total:
-        fraction = (done or 0) / total
+        fraction = _batch_fraction(job, (done or 0) + (failed or 0), total)
     if state == "succeeded":
         fraction = 1.0
     ident = getattr(job, "task_id", None) or getattr(job, "id", None) or ""

@@ -40,6 +40,18 @@ def _last_json(stdout: str) -> Any:
     return json.loads(stdout.strip().splitlines()[-1])
 
 
+def _updates(kernel: Any, cell: Any, index: int, mime: str) -> list[str]:
+    """The `mime` payloads that updated the cell's `index`-th display output in place, in arrival order."""
+    display_id = [o for o in cell.outputs if "transient" in o][index]["transient"]["display_id"]
+    return [
+        m["content"]["data"][mime]
+        for m in kernel.iopub
+        if m["msg_type"] == "update_display_data"
+        and m["content"]["transient"]["display_id"] == display_id
+        and mime in m["content"]["data"]
+    ]
+
+
 def _one_line_error(result: Any, ename: str, words: str) -> None:
     """The cell failed with exactly one traceback line naming the error, and printed nothing else."""
     assert result.status == "error", result
@@ -51,7 +63,7 @@ def _one_line_error(result: Any, ename: str, words: str) -> None:
 def test_every_subcommand_in_a_kernel(
     start_kernel: Any, kernel_env: dict[str, str], camb_sandbox: Any, tmp_path: Path
 ) -> None:
-    """Tour all subcommands: late `-o`, widgets, frames, files, jobs/wait/result/cancel, errors, interrupt."""
+    """Tour all subcommands: late `-o`, widgets, frames, files, streams, jobs, errors, interrupt, resume."""
     camb_sandbox.configure(api_keys=("sandbox", LONG_KEY))
     kernel_env["CAMB_API_KEY"] = LONG_KEY
     (tmp_path / "talk.wav").write_bytes(make_wav("hello from the sandbox"))
@@ -102,6 +114,20 @@ def test_every_subcommand_in_a_kernel(
     assert "transcribe" in kernel.run("%camb help").stdout
     assert any(WIDGET in o["data"] for o in kernel.run("%camb panel").outputs)
 
+    # Streams: the text grows in place before the stream ends; tts reports the first byte, ends in a player.
+    camb_sandbox.configure(stream_chunk_delay=0.1)
+    text = "Stream this sentence to me, piece by piece"
+    streamed = kernel.run(f'%camb translate "{text}" --to fr-fr --stream -o st')
+    spoken = kernel.run(f"%camb tts {text} --voice {voice} --stream --format wav -o sa")
+    kernel.run(AWAIT_NAMES.format(names=["st", "sa"]))
+    full = pseudo_localize(text, "fr-fr")
+    growing = _updates(kernel, streamed, 1, "text/plain")
+    assert growing[-1] == full and len(set(growing)) >= 3
+    assert all(full.startswith(part) for part in growing) and len(growing[0]) < len(full)
+    status = _updates(kernel, spoken, 0, "text/plain")[-1]
+    assert status.startswith("tts-stream: done") and "first byte after" in status
+    assert "<audio" in _updates(kernel, spoken, 1, "text/html")[-1]
+
     # Bad input: one line, failed cell, no job created.
     before = len(_last_json(kernel.run("print(json.dumps(list(jobs_df['id'])))").stdout))
     _one_line_error(kernel.run("%camb frobnicate", allow_error=True), "UsageError", "Unknown subcommand")
@@ -127,9 +153,20 @@ def test_every_subcommand_in_a_kernel(
     kernel.interrupt()
     interrupted = kernel.collect(msg_id, timeout=30)
     _one_line_error(interrupted, "WaitInterrupted", "keeps polling in the background")
-    assert "pending" in kernel.run("%camb jobs --df").data("text/html")[0]
-    assert "Cancelled" in kernel.run("%camb cancel all").stdout
-    assert "No unfinished jobs" in kernel.run("%camb resume").stdout
+    pending = "%camb jobs -o jobs_df\nprint(json.dumps(list(jobs_df[jobs_df.state == 'pending'].id)))"
+    [slow_one] = _last_json(kernel.run(pending).stdout)
+    camb_sandbox.config.processing_time["translation"] = 3.0
+    kernel.run('%camb translate "slow two" --to ko-kr')
+    assert f"Cancelled {slow_one}" in kernel.run(f"%camb cancel {slow_one[:5]}").stdout
+    [slow_two] = _last_json(kernel.run(pending).stdout)
+
+    # A new kernel resumes what the killed one left pending (never the cancelled job) and waits for it.
+    kernel.kill()
+    again = start_kernel()
+    again.run("%load_ext camb_notebook")
+    assert "Resumed 1 job(s)" in again.run("%camb resume").stdout
+    assert f"<Job {slow_two} translation: succeeded>" in again.run(f"%camb wait {slow_two}").stdout
+    assert pseudo_localize("slow two", "ko-kr") in again.run(f"%camb result {slow_two}").data()[0]
 
 
 def test_sandbox_subcommand_inside_the_kernel(start_kernel: Any, kernel_env: dict[str, str]) -> None:
