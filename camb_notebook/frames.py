@@ -144,7 +144,9 @@ def translate_frame(
     """Translate `df[column]` into each target; returns a BatchJob at once whose result is the new frame.
 
     Identical strings are sent once, missing/blank ones never; non-strings raise naming the rows unless
-    `errors="coerce"` (then they are skipped). `into="name"` stores the frame in the user namespace when done.
+    `errors="coerce"` (then they are skipped). Each task carries at most `chunk_size` texts and `max_chars`
+    characters (defaults 100 / 10,000); `concurrency` caps this batch's tasks in flight (the session's
+    `max_in_flight` caps all jobs). `into="name"` stores the frame in the user namespace when done.
     """
     if column not in df.columns:
         raise UsageError(f"no column {column!r} in the frame (columns: {list(df.columns)!r})")
