@@ -42,10 +42,12 @@ def __getattr__(name: str) -> Any:
 
 
 def load_ipython_extension(ipython: InteractiveShell) -> None:
-    """Register `%camb` and `%%camb_translate` (called by `%load_ext camb_notebook`)."""
+    """Register `%camb`, `%%camb_translate`, `df.camb` and live Job display (via `%load_ext camb_notebook`)."""
     from camb_notebook.magics import load_ipython_extension as load
 
     load(ipython)
+    import camb_notebook._accessors  # noqa: F401  (registers df.camb / series.camb, as _accessors promises)
+
     # By name, so nothing is imported until a Job is actually displayed.
     ipython.display_formatter.ipython_display_formatter.for_type_by_name(*_JOB_TYPE, _display_job)
 
