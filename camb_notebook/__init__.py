@@ -7,6 +7,7 @@ never pulls in pandas or ipywidgets. Usage: `%load_ext camb_notebook`, then `%ca
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
@@ -42,14 +43,29 @@ def __getattr__(name: str) -> Any:
 
 
 def load_ipython_extension(ipython: InteractiveShell) -> None:
-    """Register `%camb`, `%%camb_translate`, `df.camb` and live Job display (via `%load_ext camb_notebook`)."""
+    """Register `%camb`, `%%camb_translate`, `df.camb` and live Job display (`%load_ext camb_notebook`)."""
     from camb_notebook.magics import load_ipython_extension as load
 
     load(ipython)
-    import camb_notebook._accessors  # noqa: F401  (registers df.camb / series.camb, as _accessors promises)
+    _register_accessors_when_pandas_loads(ipython)
 
     # By name, so nothing is imported until a Job is actually displayed.
     ipython.display_formatter.ipython_display_formatter.for_type_by_name(*_JOB_TYPE, _display_job)
+
+
+def _register_accessors_when_pandas_loads(ipython: InteractiveShell) -> None:
+    """Make `df.camb` work without importing pandas at load time (that alone would blow the load budget)."""
+    if "pandas" in sys.modules:
+        import camb_notebook._accessors  # noqa: F401  (registers df.camb / series.camb)
+
+        return
+
+    def check(*_: Any) -> None:
+        if "pandas" in sys.modules:
+            ipython.events.unregister("post_run_cell", check)
+            import camb_notebook._accessors  # noqa: F401
+
+    ipython.events.register("post_run_cell", check)
 
 
 def _display_job(job: Any) -> None:
@@ -65,3 +81,7 @@ def unload_ipython_extension(ipython: InteractiveShell) -> None:
 
     unload(ipython)
     ipython.display_formatter.ipython_display_formatter.pop(".".join(_JOB_TYPE), None)
+
+
+if "pandas" in sys.modules:  # `import pandas; import camb_notebook` is enough for df.camb
+    import camb_notebook._accessors  # noqa: F401

@@ -105,12 +105,12 @@ def _voices(magics: CambMagics, args: argparse.Namespace, out: str | None) -> pd
 
 
 def _jobs(magics: CambMagics, args: argparse.Namespace, out: str | None) -> Any:
-    """`%camb jobs [--df]`: the live board, or the jobs DataFrame (also when stored with -o)."""
-    session = session_for(magics)
-    if args.df or out or magics.progress == "text":
-        return _frame_result(session.jobs(), magics.shell, out)
-    from camb_notebook.widgets import jobs_board
+    """`%camb jobs [--df]`: the live board, or the jobs DataFrame (stored with -o, or without widgets)."""
+    from camb_notebook.widgets import frontend, jobs_board
 
+    session = session_for(magics)
+    if args.df or out or magics.progress == "text" or frontend() != "widgets":
+        return _frame_result(session.jobs(), magics.shell, out)
     return jobs_board(session)
 
 

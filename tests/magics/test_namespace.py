@@ -105,3 +105,30 @@ def test_missing_key_fails_in_one_line_without_a_job(ip: Any) -> None:
         if _session._default is not None:
             _session._default.close()
             _session._default = None
+
+
+def test_key_prompt_never_echoes_and_status_is_masked(
+    ip: Any, sandboxed: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`%camb key --prompt` reads the key through getpass and uses it; no output or variable holds it."""
+    typed = "typed-secret-key-7f3e9c21"
+    sandboxed.configure(api_keys=(typed,))  # only the typed key works from now on
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": typed)
+    with capture_output() as captured:
+        ip.run_line_magic("camb", "key --prompt")
+        ip.run_line_magic("camb", "key")
+        result = ip.run_cell("%camb translate hi --to fr-fr -o fr --wait")
+    assert result.success
+    assert "…9c21" in captured.stdout and typed not in captured.stdout + captured.stderr
+    assert all(
+        value is not typed and value != typed for value in ip.user_ns.values() if isinstance(value, str)
+    )
+    assert ip.user_ns["fr"] == pseudo_localize("hi", "fr-fr")
+
+
+def test_jobs_without_a_widget_frontend_is_a_frame(ip: Any, sandboxed: Any) -> None:
+    """Outside a widget frontend `%camb jobs` is the DataFrame; `--df` and `-o` always are."""
+    _run(ip, "%camb translate hi --to fr-fr --wait")
+    frame = ip.run_line_magic("camb", "jobs")
+    assert frame["state"].tolist() == ["succeeded"]
+    assert _run(ip, "%camb jobs -o table").success and len(ip.user_ns["table"]) == 1
