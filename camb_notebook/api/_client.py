@@ -100,8 +100,12 @@ class ApiClient(WireCore):
         if family == "tts":
             return await self._tts_audio(run_id)
         if family == "translated_tts":
-            text, audio = await asyncio.gather(self.result("translation", run_id), self._tts_audio(run_id))
-            return TranslatedTtsResult(text.texts, audio.audio, audio.content_type)  # type: ignore[union-attr]
+            path = f"translation-result/{run_id}"
+            text, audio = await asyncio.gather(
+                self._json("GET", path, kind="safe", what=what, parse=parse_translation, run_id=run_id),
+                self._tts_audio(run_id),
+            )
+            return TranslatedTtsResult(text.texts, audio.audio, audio.content_type)
         route = route_for(family)
         params = {"include_transcript": "true"} if family == "story" else None
         parse = _PARSERS[family]
@@ -256,14 +260,15 @@ class ApiClient(WireCore):
         **options: Any,
     ) -> str:
         """Submit `POST dub` for one target (`target_language`) or several (`target_languages`)."""
-        many = isinstance(target_languages, (list, tuple))
-        targets = [lang(t) for t in target_languages] if many else [lang(target_languages)]  # type: ignore[union-attr,arg-type]
-        request = {
+        request: dict[str, Any] = {
             "video_url": video_url,
             "source_language": lang(source_language, allow_auto=True),
-            **({"target_languages": targets} if many else {"target_language": targets[0]}),
-            **options,
         }
+        if isinstance(target_languages, (int, str, Language)):
+            request["target_language"] = lang(target_languages)
+        else:
+            request["target_languages"] = [lang(t) for t in target_languages]
+        request.update(options)
         return await self.create("dubbing", request)
 
     async def create_story(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import codecs
 import json
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import Any, Generic, TypeVar
 
 import httpx
@@ -37,7 +37,7 @@ class _Stream(ABC, Generic[T]):
     def __init__(self, open_response: Callable[[], Awaitable[httpx.Response]], *, what: str) -> None:
         self._open = open_response
         self._what = what
-        self._iterator: AsyncIterator[T] | None = None
+        self._iterator: AsyncGenerator[T, None] | None = None
         self.chunks: list[T] = []
         self.content_type: str | None = None
         self.credits_required: float | None = None
@@ -59,9 +59,9 @@ class _Stream(ABC, Generic[T]):
     async def aclose(self) -> None:
         """Stop reading and release the connection."""
         if self._iterator is not None:
-            await self._iterator.aclose()  # type: ignore[attr-defined]
+            await self._iterator.aclose()
 
-    async def _run(self) -> AsyncIterator[T]:
+    async def _run(self) -> AsyncGenerator[T, None]:
         """Open the response, then yield converted chunks until the end or an error."""
         try:
             response = await self._open()
