@@ -71,15 +71,13 @@ def parse_status(data: Any, what: str) -> TaskStatus:
     """A status object; `status` is kept verbatim (unknown values are the caller's to warn about)."""
     if not isinstance(data, dict) or not isinstance(data.get("status"), str):
         raise _bad(what, data)
-    status = TaskStatus(
+    # SUCCESS without a run_id is passed on: the engine reports it as ResultUnavailableError.
+    return TaskStatus(
         status=data["status"].strip().upper(),
         run_id=_opt_int(data.get("run_id")),
         exception_reason=_opt_text(data.get("exception_reason")),
         message=_opt_text(data.get("message")),
     )
-    if status.status == "SUCCESS" and status.run_id is None:
-        raise InvalidResponseError(f"{what}: status SUCCESS without a run_id")
-    return status
 
 
 def parse_translation(data: Any, what: str) -> TranslationResult:

@@ -157,10 +157,17 @@ async def test_unknown_status_warns_once(make_client: MakeClient) -> None:
     assert first.message == '{"queue":3}'
 
 
-async def test_success_without_run_id_is_invalid(make_client: MakeClient) -> None:
-    """SUCCESS without run_id cannot be fetched and is reported as an invalid answer."""
-    async with make_client(Script(json_response(200, {"status": "SUCCESS"}))) as api:
-        with pytest.raises(InvalidResponseError, match="run_id"):
+async def test_success_without_run_id_is_passed_on(make_client: MakeClient) -> None:
+    """SUCCESS without run_id comes back as-is (the engine turns it into ResultUnavailableError)."""
+    async with make_client(Script(json_response(200, {"status": "SUCCESS", "run_id": "x"}))) as api:
+        status = await api.status("translation", "t")
+    assert status.status == "SUCCESS" and status.run_id is None
+
+
+async def test_status_without_status_field_is_invalid(make_client: MakeClient) -> None:
+    """A status answer without `status` is an invalid answer naming its keys."""
+    async with make_client(Script(json_response(200, {"state": "done"}))) as api:
+        with pytest.raises(InvalidResponseError, match="state"):
             await api.status("translation", "t")
 
 
