@@ -7,7 +7,7 @@ Grammar: `ITEM[,ITEM...]`, each ITEM optionally suffixed `xN` (N times, default 
     `resetxN`               the TCP connection is aborted before any byte (httpx: RemoteProtocolError)
     `malformedxN`           200 `application/json` whose body is truncated JSON
     `stall=SECxN`           the response is held SEC seconds, then the request is processed normally
-    `cutxN`                 streaming routes only: the connection drops after the first body chunk
+    `cutxN`                 the connection drops mid-body (after a stream's first chunk, or half a body)
   task faults (shape the task the create request makes; ignored on other routes):
     `result404xN`           after SUCCESS, the first N result fetches of its run answer 404
     `pending_forever`       the task never leaves PENDING
