@@ -173,3 +173,14 @@ async def test_wrong_key_and_validation(camb_sandbox: Sandbox) -> None:
         with pytest.raises(ValidationError) as info:
             await api.create("translation", request)
     assert "target_language" in info.value.fields
+
+
+async def test_first_audio_chunk_arrives_before_the_stream_ends(
+    api: ApiClient, camb_sandbox: Sandbox
+) -> None:
+    """With 0.1 s between server chunks, the first chunk reaches the caller well before the last one."""
+    camb_sandbox.configure(stream_chunks=4, stream_chunk_delay=0.1)
+    loop = asyncio.get_running_loop()
+    arrivals = [loop.time() async for _chunk in api.tts_stream("Progressive audio please.", 1, "en-us")]
+    assert len(arrivals) == 4
+    assert arrivals[-1] - arrivals[0] >= 0.25  # delivered progressively, not buffered until the end
