@@ -155,7 +155,12 @@ class StreamView:
 
     def result(self) -> Any:
         """Block (interruptibly, redrawing meanwhile) until the stream ends; return `value()`."""
-        wait_future(self._future, idle=self._dispatcher.drain, cancel_on_interrupt=False)
+        try:
+            wait_future(self._future, idle=self._dispatcher.drain, cancel_on_interrupt=False)
+        except KeyboardInterrupt:
+            raise KeyboardInterrupt(
+                f"stopped waiting: the {self.label} stream keeps arriving above"
+            ) from None
         self._dispatcher.drain()
         if self.job is not None:
             self.job.result()

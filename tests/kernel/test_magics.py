@@ -128,6 +128,15 @@ def test_every_subcommand_in_a_kernel(
     assert status.startswith("tts-stream: done") and "first byte after" in status
     assert "<audio" in _updates(kernel, spoken, 1, "text/html")[-1]
 
+    # An interrupted stream --wait says so in one line; the stream goes on and still fills -o.
+    camb_sandbox.configure(stream_chunk_delay=0.4)
+    msg_id = kernel.submit('%camb translate "interrupt my stream" --to de-de --stream --wait -o sw')
+    time.sleep(1.0)
+    kernel.interrupt()
+    _one_line_error(kernel.collect(msg_id, timeout=30), "WaitInterrupted", "stream keeps arriving above")
+    late = _last_json(kernel.run(AWAIT_NAMES.format(names=["sw"])).stdout)
+    assert late["sw"] == pseudo_localize("interrupt my stream", "de-de")
+
     # Bad input: one line, failed cell, no job created.
     before = len(_last_json(kernel.run("print(json.dumps(list(jobs_df['id'])))").stdout))
     _one_line_error(kernel.run("%camb frobnicate", allow_error=True), "UsageError", "Unknown subcommand")
