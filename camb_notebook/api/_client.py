@@ -64,7 +64,10 @@ def _json_body(payload: Mapping[str, Any]) -> Any:
 
 
 class ApiClient(WireCore):
-    """Async client for the CAMB.AI REST API; `async with` it or call `aclose()` when done."""
+    """Async client for the CAMB.AI REST API; `async with` it or call `aclose()` when done.
+
+    A `transport` (tests) is shared by the httpx clients of every loop and closed with the first of them.
+    """
 
     # -- generic task flow used by the engine -------------------------------------------------------------
 

@@ -33,7 +33,9 @@ class ApiKey:
 
     def __init__(self, value: str | ApiKey) -> None:
         text = value.reveal() if isinstance(value, ApiKey) else value
-        if not isinstance(text, str) or not text.strip():
+        if not isinstance(text, str):
+            raise UsageError(f"The API key must be a string, not {type(text).__name__}")
+        if not text.strip():
             raise MissingKeyError("The API key is empty")
         self.__value = text.strip()
 

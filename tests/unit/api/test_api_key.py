@@ -32,9 +32,11 @@ def test_equality_and_no_pickling() -> None:
 
 
 def test_empty_key_is_missing() -> None:
-    """A blank key is rejected with the fix."""
+    """A blank key is rejected with the fix; a non-string key is a usage error."""
     with pytest.raises(MissingKeyError, match="CAMB_API_KEY"):
         ApiKey("  ")
+    with pytest.raises(UsageError, match="string"):
+        ApiKey(12345)  # type: ignore[arg-type]
 
 
 def test_resolution_order(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
