@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from camb_notebook.api import (
+    AuthenticationError,
     CambError,
     InvalidResponseError,
     JobCancelled,
@@ -47,8 +48,9 @@ __all__ = ["BatchJob", "BatchOptions", "translation_batch"]
 
 T = TypeVar("T")
 
-# Errors that stop the whole batch: no credits left, or a chunk cancelled (by the user or a session close).
-_STOPPING = (QuotaExceeded, PaymentRequiredError, JobCancelled)
+# Errors that stop the whole batch: no credits left, a rejected key (every chunk would meet it too),
+# or a chunk cancelled (by the user or a session close).
+_STOPPING = (QuotaExceeded, PaymentRequiredError, AuthenticationError, JobCancelled)
 
 
 @dataclass(frozen=True)

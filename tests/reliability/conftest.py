@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from reliability_helpers import FAST_POLL, FAST_RETRY, MakeApi
 
+from camb_notebook._session import Camb
 from camb_notebook.api import ApiClient
 from camb_notebook.jobs import JobManager, PollPolicy
 from camb_notebook.sandbox import Sandbox
@@ -40,3 +41,12 @@ def make_manager(make_api: MakeApi, tmp_path: Path) -> Iterator[Callable[..., Jo
     yield make
     for manager in made:
         manager.close()
+
+
+@pytest.fixture
+def camb(camb_sandbox: Sandbox, tmp_path: Path) -> Iterator[Camb]:
+    """A Camb session on the test sandbox with its own journal and the fast poll schedule."""
+    session = Camb(api_key=camb_sandbox.api_key, base_url=camb_sandbox.base_url, home=tmp_path / "journal")
+    session.manager.policy = FAST_POLL
+    yield session
+    session.close()
