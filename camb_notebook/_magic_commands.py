@@ -73,15 +73,19 @@ def _sandbox(magics: CambMagics, args: argparse.Namespace, out: str | None) -> N
     current = existing_session()
     in_use = running and current is not None and sandbox is not None and current.base_url == sandbox.base_url
     if args.action == "status":
-        where = f"Sandbox running at {sandbox.base_url}" if running and sandbox else "No sandbox running"
-        print(where + ("; the session uses it." if in_use else " (start one: %camb sandbox start)."))
+        if not running or sandbox is None:
+            print("No sandbox running (%camb sandbox start, or CAMB_SANDBOX=1 before the first command).")
+        else:
+            uses = "the session uses it" if in_use else "the session uses another endpoint"
+            print(f"Sandbox running at {sandbox.base_url}; {uses}.")
         return
     if not running or sandbox is None:
         print("No sandbox is running.")
         return
     sandbox.stop()
-    if in_use:
-        with _session._lock:
+    with _session._lock:
+        _session._sandbox = None  # the next start makes a fresh one
+        if in_use:
             _session._default = None
     print("Sandbox stopped; the next command uses CAMB_API_BASE (or the real API).")
 

@@ -7,6 +7,7 @@ Usage: `%load_ext camb_notebook`, `%camb help`, `%config CambMagics.poll_cap = 1
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class, no_var_expand
@@ -37,6 +38,8 @@ class CambMagics(Magics):
     @observe("poll_cap", "max_in_flight", "deadline")
     def _engine_setting_changed(self, change: dict[str, Any]) -> None:
         """Apply a changed engine setting to the running session at once (new jobs and running ones)."""
+        if "camb_notebook._session" not in sys.modules:
+            return  # no session yet (and none is started here): it gets the settings when first used
         from camb_notebook._magic_session import apply_settings
 
         apply_settings(self)

@@ -192,3 +192,6 @@ def test_sandbox_subcommand_inside_the_kernel(start_kernel: Any, kernel_env: dic
     assert "the session uses it" in kernel.run("%camb sandbox status").stdout
     assert "Sandbox stopped" in kernel.run("%camb sandbox stop").stdout
     _one_line_error(kernel.run("%camb translate hi --to fr-fr", allow_error=True), "MissingKeyError", "key")
+    assert "the session now uses it" in kernel.run("%camb sandbox start").stdout
+    kernel.run("%camb translate again --to it-it --wait -o again")
+    assert kernel.run("print(again)").stdout.strip() == pseudo_localize("again", "it-it")
