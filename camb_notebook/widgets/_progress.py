@@ -26,15 +26,18 @@ if TYPE_CHECKING:
 __all__ = ["JobProgress", "TextProgress", "frontend", "progress"]
 
 
-def frontend() -> Literal["widgets", "text"]:
-    """Pick the drawer like tqdm.autonotebook: widgets only in a Jupyter kernel that can import ipywidgets."""
+def in_kernel() -> bool:
+    """True inside a Jupyter kernel (checked like tqdm.autonotebook, through sys.modules; not Spyder's)."""
     ipython = sys.modules.get("IPython")
     if ipython is None or "ipykernel.zmqshell" not in sys.modules or "spyder_kernels" in sys.modules:
-        return "text"
+        return False
     shell = ipython.get_ipython()
-    if shell is None or "IPKernelApp" not in shell.config:
-        return "text"
-    return "widgets" if importlib.util.find_spec("ipywidgets") is not None else "text"
+    return shell is not None and "IPKernelApp" in shell.config
+
+
+def frontend() -> Literal["widgets", "text"]:
+    """Pick the drawer: widgets only in a Jupyter kernel where ipywidgets can be imported."""
+    return "widgets" if in_kernel() and importlib.util.find_spec("ipywidgets") is not None else "text"
 
 
 class _Drawer:
@@ -234,4 +237,4 @@ def progress(job: AnyJob, *, show: bool = True) -> JobProgress | TextProgress:
 
             display(drawer)
         return drawer
-    return TextProgress(job, in_output=show and "ipykernel" in sys.modules)
+    return TextProgress(job, in_output=show and in_kernel())

@@ -16,17 +16,15 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from labserver import REPO, TOKEN, Lab
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from camb_notebook.sandbox import Sandbox, SandboxConfig
 
 CHROMIUM = "/usr/bin/chromium"
-REPO = Path(__file__).resolve().parents[2]
-TOKEN = "camb-browser-test"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -37,19 +35,6 @@ CHROMIUM_ARGS = [
     "--disable-quic",
     "--disable-dev-shm-usage",
 ]
-
-
-@dataclass(frozen=True)
-class Lab:
-    """A running JupyterLab: where it serves, its notebook folder, and the sandbox its kernels use."""
-
-    url: str
-    root: Path
-    sandbox: Sandbox
-
-    def notebook_url(self, name: str) -> str:
-        """The single-document URL of a notebook in the root folder."""
-        return f"{self.url}/doc/tree/{name}?token={TOKEN}"
 
 
 def _free_port() -> int:

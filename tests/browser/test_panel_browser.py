@@ -7,7 +7,7 @@ import time
 
 import nbformat
 import pytest
-from conftest import REPO, Lab
+from labserver import REPO, Lab
 from playwright.sync_api import Locator, Page, expect
 
 from camb_notebook.sandbox import pseudo_localize

@@ -10,6 +10,9 @@ import pytest
 from comm.base_comm import BaseComm
 from commlog import CommLog
 
+from camb_notebook._session import Camb
+from camb_notebook.sandbox import Sandbox
+
 
 @pytest.fixture
 def comm_log(monkeypatch: pytest.MonkeyPatch) -> Iterator[CommLog]:
@@ -27,3 +30,10 @@ def comm_log(monkeypatch: pytest.MonkeyPatch) -> Iterator[CommLog]:
 
     monkeypatch.setattr(comm, "create_comm", lambda **kwargs: RecordingComm(**kwargs))
     yield log
+
+
+@pytest.fixture
+def camb(camb_sandbox: Sandbox) -> Iterator[Camb]:
+    """A fresh session (own engine, breaker and journal under the test's home) talking to the sandbox."""
+    with Camb(api_key=camb_sandbox.api_key, base_url=camb_sandbox.base_url) as session:
+        yield session

@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import ipywidgets as w
-import pytest
 from commlog import CommLog
 
 from camb_notebook._session import Camb
 from camb_notebook.sandbox import Sandbox, pseudo_localize
 from camb_notebook.widgets import JobsBoard, jobs_board
-
-
-@pytest.fixture
-def camb(camb_sandbox: Sandbox) -> Iterator[Camb]:
-    """A fresh session talking to the sandbox."""
-    with Camb(api_key=camb_sandbox.api_key, base_url=camb_sandbox.base_url) as session:
-        yield session
 
 
 def cells(board: JobsBoard) -> list[list[str]]:
@@ -31,10 +22,11 @@ def test_rows_follow_jobs_live_with_totals(comm_log: CommLog, camb: Camb, camb_s
     """A running job's row turns succeeded/failed as it ends; totals count chars sent and failures."""
     camb_sandbox.fail_next("error=SOURCE_NOT_FOUND", route="POST translate")
     bad = camb.translate("Broken", to="fr-fr", cache=False)
+    camb.wait(bad, timeout=20)
     good = camb.translate(["Hello", "Bye"], to="de-de", cache=False)
     board = jobs_board(camb)
-    assert "2 running" in board.totals.value
-    camb.wait([bad, good], timeout=20)
+    assert "1 running" in board.totals.value and "1 failed" in board.totals.value
+    camb.wait(good, timeout=20)
     (failed_row, ok_row) = board._widgets[bad.id], board._widgets[good.id]
     assert "failed" in comm_log.latest(failed_row.status, "value")
     assert str(bad.error)[:20] in failed_row.status.value.replace("&#x27;", "'")

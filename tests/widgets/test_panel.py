@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import ipywidgets as w
 import pandas as pd
@@ -16,13 +15,6 @@ from camb_notebook.sandbox import Sandbox, pseudo_localize
 from camb_notebook.widgets import Panel, panel
 
 LINES = ["Hello", "Good morning", "See you"]
-
-
-@pytest.fixture
-def camb(camb_sandbox: Sandbox) -> Iterator[Camb]:
-    """A fresh session talking to the sandbox."""
-    with Camb(api_key=camb_sandbox.api_key, base_url=camb_sandbox.base_url) as session:
-        yield session
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 
 import ipywidgets as w
 import pytest
@@ -15,13 +14,6 @@ from camb_notebook.sandbox import Sandbox, pseudo_localize
 from camb_notebook.widgets import JobProgress, TextProgress, frontend
 
 TEXTS = ["Hello", "Good morning", "See you"]
-
-
-@pytest.fixture
-def camb(camb_sandbox: Sandbox) -> Iterator[Camb]:
-    """A fresh session (own engine, breaker and journal under the test's home) talking to the sandbox."""
-    with Camb(api_key=camb_sandbox.api_key, base_url=camb_sandbox.base_url) as session:
-        yield session
 
 
 def translate(camb: Camb) -> Job:
@@ -136,3 +128,13 @@ def test_text_drawer_appends_the_error_message(camb: Camb, camb_sandbox: Sandbox
 def test_frontend_is_text_outside_a_kernel() -> None:
     """pytest has no ipykernel shell, so the text drawer is chosen (as tqdm.autonotebook would)."""
     assert frontend() == "text"
+
+
+def test_displaying_a_job_starts_a_live_drawer(camb: Camb, capsys: pytest.CaptureFixture[str]) -> None:
+    """Importing the widgets registers the display hook: showing a Job draws it live (here as a text line)."""
+    job = translate(camb)
+    job._ipython_display_()
+    settle(camb, job)
+    err = capsys.readouterr().err
+    assert err.startswith("\r" + job.family) and err.endswith("\n")
+    assert "done" in err.splitlines()[-1]

@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import ipywidgets as w
-import pytest
 from commlog import CommLog
 
 from camb_notebook._session import Camb
 from camb_notebook.jobs import Job
-from camb_notebook.sandbox import Sandbox, make_wav
+from camb_notebook.sandbox import make_wav
 from camb_notebook.widgets import JobProgress
-
-
-@pytest.fixture
-def camb(camb_sandbox: Sandbox) -> Iterator[Camb]:
-    """A fresh session talking to the sandbox."""
-    with Camb(api_key=camb_sandbox.api_key, base_url=camb_sandbox.base_url) as session:
-        yield session
 
 
 def finished(camb: Camb, job: Job) -> list[w.Widget]:
