@@ -1,9 +1,15 @@
-"""The panel in a real JupyterLab and chromium: submit, watch the bar move while another cell runs, cancel."""
+"""The panel in a real JupyterLab and chromium: submit, watch the bar move while another cell runs, cancel.
+
+The panel screenshot goes to the test's temp dir; with UPDATE_SCREENSHOTS=1 it also replaces docs/panel.png
+(the README's picture), so ordinary runs leave the work tree clean.
+"""
 
 from __future__ import annotations
 
+import os
 import re
 import time
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -62,7 +68,7 @@ def bar_width(bar: Locator) -> float:
     return float(found.group(1)) if found else 0.0
 
 
-def test_panel_translate_cancel_and_screenshot(lab: Lab, page: Page) -> None:
+def test_panel_translate_cancel_and_screenshot(lab: Lab, page: Page, tmp_path: Path) -> None:
     """3 lines, 2 targets: the bar moves while a sleep cell runs, then the table; a long dub is cancelled."""
     write_notebook(lab, "panel.ipynb")
     page.goto(lab.notebook_url("panel.ipynb"))
@@ -99,7 +105,10 @@ def test_panel_translate_cancel_and_screenshot(lab: Lab, page: Page) -> None:
         expect(table).to_contain_text(pseudo_localize(line, "de-de"))
         expect(table).to_contain_text(pseudo_localize(line, "es-es"))
     expect(panel.locator(".camb-status").first).to_contain_text("6/6")
-    panel.screenshot(path=str(REPO / "docs" / "panel.png"))
+    shot = panel.screenshot(path=str(tmp_path / "panel.png"))
+    assert shot[:8] == b"\x89PNG\r\n\x1a\n"
+    if os.environ.get("UPDATE_SCREENSHOTS") == "1":
+        (REPO / "docs" / "panel.png").write_bytes(shot)
 
     panel.locator(".lm-TabBar-tab:has-text('Dub')").click()
     dub = panel.locator(".widget-tab-contents > .widget-box").nth(3)
