@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import functools
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -90,12 +91,23 @@ class ApiClient(WireCore):
         """Poll a task once; an unknown status comes back as-is (not terminal) with one warning per client."""
         what = f"{family} status"
         path = route_for(family).status.format(task_id)
-        status = await self._json("GET", path, kind="safe", what=what, parse=parse_status, task_id=task_id)
+        raw = await self._json("GET", path, kind="safe", what=what, parse=parse_status, task_id=task_id)
+        status = self._scrubbed(raw)
         if not status.is_known:
             self._warn_once(
                 f"status:{status.status}", f"{what}: unknown status {status.status!r}, still polling"
             )
         return status
+
+    def _scrubbed(self, status: TaskStatus) -> TaskStatus:
+        """The status with the key scrubbed from its server texts (they end up in JobFailed messages)."""
+        scrub = self._key.scrub
+        return dataclasses.replace(
+            status,
+            status=scrub(status.status),
+            exception_reason=None if status.exception_reason is None else scrub(status.exception_reason),
+            message=None if status.message is None else scrub(status.message),
+        )
 
     async def result(self, family: Family, run_id: int) -> Result:
         """Fetch the result of a finished run."""
