@@ -392,10 +392,10 @@ def _start_sandbox() -> Sandbox:
 
 
 def session() -> Camb:
-    """The process-wide default session (created on first use; a sandbox one when CAMB_SANDBOX=1)."""
+    """The process-wide default session (made on first use or after close(); sandbox when CAMB_SANDBOX=1)."""
     global _default
     with _lock:
-        if _default is None:
+        if _default is None or _default.manager.closed:
             if os.environ.get("CAMB_SANDBOX", "").strip() in ("1", "true", "yes"):
                 return Camb.use_sandbox()
             _default = Camb()

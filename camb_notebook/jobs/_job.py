@@ -19,7 +19,7 @@ from collections.abc import Callable, Generator, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from camb_notebook.jobs._dispatch import Dispatcher, call_in, on_main_thread
-from camb_notebook.jobs._loop import wait_future
+from camb_notebook.jobs._loop import in_engine_thread, wait_future
 
 if TYPE_CHECKING:
     from IPython.lib.pretty import RepresentationPrinter
@@ -124,6 +124,10 @@ class Job:
         On the main thread, pending job events (progress widgets) are applied while waiting. A kernel
         interrupt stops only this wait: polling continues and the server task keeps running (no cancel route).
         """
+        if in_engine_thread():
+            raise RuntimeError(
+                f"{self!r}.result() on the engine's loop thread would deadlock; await it instead"
+            )
         self._dispatcher.capture()
         main = on_main_thread()
         try:

@@ -11,24 +11,37 @@ import asyncio
 import atexit
 import concurrent.futures
 import contextlib
+import sys
 import threading
 import time
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
-__all__ = ["LoopThread"]
+__all__ = ["LoopThread", "in_engine_thread"]
 
 T = TypeVar("T")
 
 _SLICE = 0.05  # seconds between interrupt checks / event drains while a caller blocks
+_local = threading.local()
+
+
+def in_engine_thread() -> bool:
+    """True on any LoopThread's thread (where blocking on a job would deadlock the engine)."""
+    return bool(getattr(_local, "engine", False))
 
 
 class LoopThread:
     """One asyncio loop in a daemon thread; start() is idempotent, stop() joins, atexit stops (no join)."""
 
-    def __init__(self, name: str = "camb-loop") -> None:
-        """Create a stopped loop thread (it starts on first use)."""
+    def __init__(self, name: str = "camb-loop", *, gil_switch_interval: float | None = 0.001) -> None:
+        """Create a stopped loop thread (it starts on first use).
+
+        Once started, the interpreter's GIL switch interval is lowered to `gil_switch_interval` (None: keep
+        it): with 500 jobs polling, the kernel's main thread otherwise waits up to 5 ms for the GIL at each
+        wake-up (kernel loop lag p99 measured 21–56 ms at 5 ms, 12–18 ms at 1 ms, loaded 2-core machine).
+        """
         self._name = name
+        self._switch_interval = gil_switch_interval
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -64,6 +77,7 @@ class LoopThread:
             loop = asyncio.new_event_loop()
 
             def main() -> None:
+                _local.engine = True
                 asyncio.set_event_loop(loop)
                 try:
                     loop.call_soon(ready.set)
@@ -80,6 +94,8 @@ class LoopThread:
             ready.wait()
             if failure:
                 raise failure[0]
+            if self._switch_interval is not None and sys.getswitchinterval() > self._switch_interval:
+                sys.setswitchinterval(self._switch_interval)
             atexit.register(self._stop_at_exit)
 
     def stop(self, timeout: float | None = 5.0) -> None:

@@ -12,17 +12,14 @@ import atexit
 import contextlib
 import json
 import os
-import sys
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import anyio
 
 from camb_notebook.api import (
-    AmbiguousSubmitError,
     JobCancelled,
     PaymentRequiredError,
     QuotaExceeded,
@@ -35,6 +32,7 @@ from camb_notebook.jobs._job import Job
 from camb_notebook.jobs._journal import JobRecord, Journal
 from camb_notebook.jobs._loop import LoopThread, wait_future
 from camb_notebook.jobs._poll import PollPolicy, TaskApi, fetch_result, poll_until_terminal
+from camb_notebook.jobs._recovery import Recovery
 from camb_notebook.jobs._request import RequestInfo, describe
 
 __all__ = ["JobManager"]
@@ -42,7 +40,7 @@ __all__ = ["JobManager"]
 Fetch = Callable[[Job, int], Awaitable[Any]]
 
 
-class JobManager:
+class JobManager(Recovery):
     """Registry of jobs plus the engine: in-flight limit, PAYMENT_REQUIRED breaker, cache and journal."""
 
     def __init__(
@@ -72,6 +70,7 @@ class JobManager:
         self._cancel_reasons: dict[str, str | None] = {}
         self._closed = False
         self._closing = False
+        Recovery._open.add(self)
         atexit.register(self._close_at_exit)
 
     def __repr__(self) -> str:
@@ -80,6 +79,11 @@ class JobManager:
         return f"<JobManager {len(self._jobs)} jobs ({active} active), max_in_flight={self._max_in_flight}>"
 
     # -- configuration -------------------------------------------------------------------------------------
+
+    @property
+    def closed(self) -> bool:
+        """True after close(): no more submits."""
+        return self._closed
 
     @property
     def max_in_flight(self) -> int:
@@ -317,74 +321,6 @@ class JobManager:
         """Every job of this session, oldest first."""
         return list(self._jobs.values())
 
-    def get(self, id_or_prefix: str) -> Job:
-        """A job by id or unique id prefix (this session first, then the journal)."""
-        matches = [j for i, j in self._jobs.items() if i.startswith(id_or_prefix)]
-        if not matches:
-            matches = self.loop.run_sync(self._load, id_or_prefix)
-        if len(matches) == 1:
-            return matches[0]
-        if not matches:
-            raise UsageError(f"no job matches {id_or_prefix!r}", hint="See jobs() for the ids")
-        ids = ", ".join(j.id for j in matches[:5])
-        raise UsageError(f"{id_or_prefix!r} matches several jobs ({ids})", hint="Type more of the id")
-
-    async def _load(self, prefix: str) -> list[Job]:
-        """Loop thread: rebuild jobs of earlier sessions from the journal (finished ones with results)."""
-        jobs = []
-        for row in self.journal.find(prefix):
-            job = self._adopt(row)
-            if row.state == "succeeded" and (stored := self.journal.load_result(row.id)) is not None:
-                job._finish("succeeded", result=result_from_dict(row.family, stored))  # type: ignore[arg-type]
-            elif row.state in ("failed", "cancelled"):
-                job._finish(row.state, error=UsageError(row.error or row.state))  # type: ignore[arg-type]
-            jobs.append(job)
-        return jobs
-
-    def _adopt(self, row: JobRecord) -> Job:
-        """Build a Job (not yet final) from a journal row and register it."""
-        job = Job(
-            row.family,
-            json.loads(row.request),
-            dispatcher=self.dispatcher,
-            canceller=self._cancel,
-            job_id=row.id,
-        )
-        job.task_id, job.run_id, job.server_status = row.task_id, row.run_id, row.server_status
-        job.state = row.state  # type: ignore[assignment]
-        job.created_at, job.submitted_at, job.updated_at = row.created_at, row.submitted_at, row.updated_at
-        self._infos[job.id] = RequestInfo(row.request_hash, json.loads(row.request), row.size)
-        self._jobs[job.id] = job
-        return job
-
-    # -- resume --------------------------------------------------------------------------------------------
-
-    def resume(self) -> list[Job]:
-        """Reattach unfinished jobs of dead sessions from the journal; never creates a task. Returns them."""
-        self.dispatcher.capture()
-        return self.loop.run_sync(self._resume, idle=self._idle())
-
-    async def _resume(self) -> list[Job]:
-        """Loop thread: poll jobs with a task_id, report intents without one, cancel never-submitted ones."""
-        jobs = []
-        for row in self.journal.unfinished():
-            if row.id in self._jobs or (row.pid != os.getpid() and _alive(row.pid)):
-                continue
-            job = self._adopt(row)
-            job.expected_duration = self.journal.median_duration(row.family, row.size)
-            if row.task_id is not None:
-                self._record(job)  # claim the row for this process
-                self._start(job, self._reattach(job))
-            elif row.state == "creating":
-                when = datetime.fromtimestamp(row.updated_at, timezone.utc).isoformat(timespec="seconds")
-                text = f"may exist on the server (created at {when}, no task_id recorded)"
-                self._finish(job, "failed", error=AmbiguousSubmitError(text))
-            else:
-                text = "never submitted: the kernel exited first"
-                self._finish(job, "cancelled", error=JobCancelled(text, reason="not submitted", job=job))
-            jobs.append(job)
-        return jobs
-
     async def _reattach(self, job: Job) -> None:
         """Loop thread: continue polling/fetching a resumed job under the limiter."""
         try:
@@ -430,6 +366,7 @@ class JobManager:
         if self._closed:
             return
         self._closed = self._closing = True
+        Recovery._open.discard(self)
         atexit.unregister(self._close_at_exit)
         if self.loop.running and not self.loop.in_loop_thread():
             with contextlib.suppress(Exception):
@@ -457,16 +394,3 @@ def _seen(job: Job, status: TaskStatus) -> None:
     """Record a new server status on the job (only when it changed)."""
     if status.status != job.server_status:
         job._update(server_status=status.status)
-
-
-def _alive(pid: int) -> bool:
-    """True when a process with this pid exists (a live kernel still owns its journal rows)."""
-    if sys.platform == "win32":
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

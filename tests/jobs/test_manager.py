@@ -217,3 +217,31 @@ def test_journal_and_reprs_never_hold_the_key(
     assert not any(canary in t for t in texts)
     for path in engine.journal.home.iterdir():
         assert canary.encode() not in path.read_bytes()
+
+
+def test_resume_leaves_jobs_of_an_open_manager_alone(
+    make_manager: Callable[..., JobManager], camb_sandbox: Any
+) -> None:
+    """A second session in the same process does not reattach jobs another open session still polls."""
+    camb_sandbox.config.processing_time["translation"] = 0.5
+    first = make_manager()
+    job = first.submit("translation", REQUEST)
+    while job.task_id is None:
+        time.sleep(0.01)
+    assert make_manager().resume() == []
+    assert job.result(timeout=20)
+
+
+def test_blocking_on_a_job_from_the_engine_thread_is_refused(manager: JobManager) -> None:
+    """job.result() on the loop thread raises instead of deadlocking the engine."""
+    job = manager.submit("translation", REQUEST)
+
+    async def block() -> str:
+        try:
+            job.result()
+        except RuntimeError as exc:
+            return str(exc)
+        return "no error"
+
+    assert "would deadlock" in manager.loop.run_sync(block)
+    job.result(timeout=20)
