@@ -13,6 +13,7 @@ import importlib.util
 import sys
 import threading
 import time
+from collections.abc import Callable
 from typing import IO, TYPE_CHECKING, Any, Literal
 
 from camb_notebook.widgets._snapshot import Snapshot, format_duration, take_snapshot
@@ -50,15 +51,15 @@ class _Drawer:
         self._last: Snapshot | None = None
         self._last_draw = 0.0
         self._finished = False
+        self._unsubscribe: Callable[[], None] = lambda: None
 
     def _follow(self) -> None:
-        """Draw now, then follow the job's changes (called once the subclass is fully built)."""
-        snap = self.refresh(force=True)
-        if snap.terminal:
-            self._finish_once()
-            return
+        """Subscribe, then draw (so an end in between still calls back); tick while the job runs."""
         self._unsubscribe = self.job.on_change(self._on_change)
-        TICKER.add(self)
+        if self.refresh(force=True).terminal:
+            self._finish_once()
+        else:
+            TICKER.add(self)
 
     @property
     def snapshot(self) -> Snapshot:
@@ -100,9 +101,7 @@ class _Drawer:
                 return
             self._finished = True
         TICKER.discard(self)
-        unsubscribe = getattr(self, "_unsubscribe", None)
-        if unsubscribe is not None:
-            unsubscribe()
+        self._unsubscribe()
         self._finish(self.refresh(force=True))
 
     def _draw(self, snap: Snapshot) -> None:

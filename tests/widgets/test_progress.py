@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import ipywidgets as w
 import pytest
@@ -14,6 +15,8 @@ from camb_notebook.sandbox import Sandbox, pseudo_localize
 from camb_notebook.widgets import JobProgress, TextProgress, frontend
 
 TEXTS = ["Hello", "Good morning", "See you"]
+LIFECYCLE = ["queued", "creating", "pending", "fetching", "succeeded"]
+STATE = re.compile(r"camb-status camb-(\w+)")
 
 
 def translate(camb: Camb) -> Job:
@@ -39,7 +42,11 @@ def test_success_draws_pending_then_done_with_the_result_table(
     job = translate(camb)
     drawer = JobProgress(job)
     settle(camb, job)
-    assert "pending" in statuses(comm_log, drawer)
+    drawn = [m.group(1) for v in comm_log.sent(drawer.status, "value") if (m := STATE.search(v))]
+    states = list(dict.fromkeys(drawn))  # each state once, in the order first drawn
+    assert states[0] in ("queued", "creating") and "pending" in states and states[-1] == "succeeded"
+    assert states == sorted(states, key=LIFECYCLE.index)
+    assert comm_log.sent(drawer.bar, "bar_style")[1] == "info"  # queued/creating, before the task exists
     assert comm_log.latest(drawer.bar, "bar_style") == "success"
     assert comm_log.latest(drawer.bar, "value") == 1.0
     assert "done" in comm_log.latest(drawer.status, "value")
