@@ -15,7 +15,7 @@ import sqlite3
 import statistics
 import sys
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -190,14 +190,6 @@ class Journal:
         bucket = size_bucket(size)
         same = [float(d) for s, d in rows if size_bucket(int(s)) == bucket and d is not None and d >= 0]
         return statistics.median(same) if same else None
-
-    def clear(self, families: Iterable[str] | None = None) -> int:
-        """Delete stored results (all, or of the given families); returns how many were removed."""
-        if families is None:
-            return self.db.execute("DELETE FROM results").rowcount
-        names = list(families)
-        marks = ", ".join("?" for _ in names)
-        return self.db.execute(f"DELETE FROM results WHERE family IN ({marks})", names).rowcount
 
     def _select(self, where: str, params: tuple[Any, ...]) -> list[JobRecord]:
         """Rows of the jobs table matching a WHERE/ORDER clause."""
