@@ -1,0 +1,148 @@
+"""Every notebook in `notebooks/` runs top to bottom in a real kernel on the sandbox and shows what it says.
+
+Each test executes one notebook (see conftest.py: fresh kernel, `CAMB_SANDBOX=1`, fast sandbox), fails on any
+error output, and checks the cells' results and the stored widget state: bars that ended green (or red where
+the notebook makes a chunk fail), audio players, result tables, the board and the panel.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from notebook_outputs import WidgetState, code_cell, text_output
+from notebook_runner import NotebookRunner
+
+from camb_notebook.sandbox import pseudo_localize
+
+pytestmark = pytest.mark.kernel
+
+
+def bars(state: WidgetState, cell: Any) -> list[dict[str, Any]]:
+    """The progress bars a cell shows, as their stored traits."""
+    return [entry["state"] for entry in state.models(cell, "FloatProgressModel")]
+
+
+def finished_green(state: WidgetState, cell: Any) -> bool:
+    """True when the cell shows at least one bar and every one is full and green."""
+    shown = bars(state, cell)
+    return bool(shown) and all(b["value"] == b["max"] and b["bar_style"] == "success" for b in shown)
+
+
+def html_of(cell: Any) -> str:
+    """The cell's text/html outputs, joined."""
+    return "".join(out.get("data", {}).get("text/html", "") for out in cell.get("outputs", []))
+
+
+def test_quickstart(execute: Callable[[str], NotebookRunner]) -> None:
+    """quickstart: sandbox, a translated cell (green bar, table), speech with a player, board, panel."""
+    nb = execute("quickstart").nb
+    state = WidgetState(nb)
+    assert "Sandbox API running at http://127.0.0.1:" in text_output(code_cell(nb, "%camb sandbox start"))
+
+    translate = code_cell(nb, "%%camb_translate")
+    assert finished_green(state, translate)
+    assert "6/6" in state.texts(translate)
+    assert any("text/html" in out.get("data", {}) for out in state.outputs(translate))
+    table = html_of(code_cell(nb, "greetings["))
+    assert pseudo_localize("Your order has shipped.", "es-es") in table
+
+    speech = code_cell(nb, "%camb tts")
+    assert finished_green(state, speech)
+    (player,) = state.models(speech, "AudioModel")
+    assert player["state"]["format"] == "wav" and player.get("buffers")
+
+    board = state.texts(only_cell(nb, "%camb jobs"))
+    assert "3 jobs · 0 running · 0 failed" in board
+    (tabs,) = state.models(code_cell(nb, "%camb panel"), "TabModel")
+    assert tabs["state"]["titles"] == ["Translate", "Speech", "Transcribe", "Dub", "Story", "Jobs"]
+
+
+def only_cell(nb: Any, source: str) -> Any:
+    """The code cell whose whole source is `source`."""
+    (cell,) = [c for c in nb.cells if c.cell_type == "code" and c.source.strip() == source]
+    return cell
+
+
+def test_batch_translation(execute: Callable[[str], NotebookRunner]) -> None:
+    """batch_translation: two injected chunk failures show red, retry_failed() fixes them, charts render."""
+    nb = execute("batch_translation").nb
+    state = WidgetState(nb)
+
+    first = code_cell(nb, "%config CambMagics.max_in_flight")
+    (bar,) = bars(state, first)
+    assert bar["bar_style"] == "danger"
+    assert "failed" in state.texts(first) and "PROCESSING_ERROR" in state.texts(first)
+    counts = text_output(code_cell(nb, "translated = await batch"))
+    assert "failed" in counts and "skipped      25" in counts
+
+    retry = code_cell(nb, "retry = batch.retry_failed()")
+    assert finished_green(state, retry)
+    final = text_output(code_cell(nb, "translated = await retry"))
+    assert "failed" not in final and "ok         1975" in final
+    head = html_of(code_cell(nb, 'translated[["review"'))
+    assert "[sandbox fr-fr: " in head and "[sandbox ja-jp: " in head
+
+    chart = code_cell(nb, "%matplotlib inline")
+    assert any("image/png" in out.get("data", {}) for out in chart.outputs)
+    assert "succeeded" in text_output(code_cell(nb, "jobs = camb.jobs()"))
+
+
+def test_speech(execute: Callable[[str], NotebookRunner]) -> None:
+    """speech: TTS and translated TTS show players, transcription gives the text back, the dub links."""
+    nb = execute("speech").nb
+    state = WidgetState(nb)
+    spoken = "Thanks for calling. Your order will arrive on Friday."
+
+    for start in ("speech = camb.tts", "french = camb.translated_tts"):
+        cell = code_cell(nb, start)
+        assert finished_green(state, cell), start
+        (player,) = state.models(cell, "AudioModel")
+        assert player.get("buffers"), start
+
+    heard = code_cell(nb, "heard = camb.transcribe")
+    assert finished_green(state, heard)
+    assert any("text/html" in out.get("data", {}) for out in state.outputs(heard))
+    transcript = text_output(code_cell(nb, "from camb_notebook.frames import transcript_frame"))
+    assert "Thanks for calling." in transcript and "Your order will arrive on Friday." in transcript
+    assert pseudo_localize(spoken, "fr-fr") in text_output(code_cell(nb, "bonjour = await french"))
+
+    dub = code_cell(nb, "dubbed = camb.dub")
+    assert finished_green(state, dub)
+    links = state.texts(dub)
+    assert "es-es video" in links and "de-de video" in links
+    frame = text_output(code_cell(nb, "from camb_notebook.frames import dubbing_frame"))
+    assert "es-es" in frame and "de-de" in frame
+    assert text_output(code_cell(nb, "camb.jobs()")).count("succeeded") == 4
+
+
+def test_resume_after_restart(
+    execute: Callable[..., NotebookRunner], notebook_env: dict[str, str], camb_sandbox: Any
+) -> None:
+    """resume_after_restart: restart mid-batch; %camb resume finishes all six chunks with no new task."""
+    camb_sandbox.config.processing_time["translation"] = 3.0
+    notebook_env["CAMB_SANDBOX_PORT"] = camb_sandbox.base_url.rsplit(":", 1)[1].split("/", 1)[0]
+
+    def all_created() -> None:
+        deadline = time.monotonic() + 30
+        while camb_sandbox.stats.tasks_created.get("translation", 0) < 6:
+            assert time.monotonic() < deadline, "the batch never created its six tasks"
+            time.sleep(0.05)
+
+    runner = execute("resume_after_restart", before_restart=all_created)
+    nb, state = runner.nb, WidgetState(runner.nb)
+    assert runner.restarts == 1
+    assert "<Camb http://127.0.0.1:" in text_output(code_cell(nb, 'os.environ.pop("CAMB_SANDBOX"'))
+
+    (cut_short,) = bars(state, code_cell(nb, "batch = tickets.camb.translate"))
+    assert cut_short["value"] < cut_short["max"]  # the first kernel died before the batch finished
+    resumed = code_cell(nb, "%camb resume")
+    assert "Resumed 6 job(s) from the journal." in text_output(resumed)
+    assert len(bars(state, resumed)) == 6 and finished_green(state, resumed)
+    rerun = text_output(code_cell(nb, "created_before"))
+    assert "translation tasks created on the server: 6 before, 6 after" in rerun
+    assert camb_sandbox.stats.tasks_created["translation"] == 6
+    # the sandbox is the test's, so the clean-up cell leaves it running
+    assert "stopped" not in text_output(code_cell(nb, "import signal"))
