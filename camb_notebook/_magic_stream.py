@@ -1,16 +1,21 @@
 """`%camb translate --stream` and `%camb tts --stream`: read an API stream on the engine loop, show it grow.
 
 The stream is read on the `camb-loop` thread; each arrival posts a coalesced redraw to the main thread, which
-updates two outputs in place (a status line with the time to first byte, and the text or audio). The audio
-player appears when the stream ends (frontends cannot play a growing file). A failure mid-stream ends it with
-one line and keeps what arrived. Create and read on the main thread. Usage: `StreamView(session, stream)`.
+updates two outputs in place (a status line with the time to first byte, and the text or audio). Audio plays
+as it arrives where the frontend runs output scripts (JupyterLab; `_stream_player.js`, WAV only); a plain
+player replaces it when the stream ends. A failure mid-stream ends it with one line and keeps what arrived.
+Create and read on the main thread. Usage: `StreamView(session, stream)`.
 """
 
 from __future__ import annotations
 
+import base64
+import functools
 import html
+import json
 import time
 from collections.abc import Callable
+from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from camb_notebook._magic_session import plain
@@ -24,6 +29,12 @@ if TYPE_CHECKING:
 __all__ = ["StreamView"]
 
 _UNPLAYABLE = ("audio/pcm", "application/octet-stream")
+
+
+@functools.cache
+def _player_js() -> str:
+    """The live player script (a function expression; each update calls it with the new bytes)."""
+    return resources.files("camb_notebook").joinpath("_stream_player.js").read_text(encoding="utf-8")
 
 
 class StreamView:
@@ -45,6 +56,7 @@ class StreamView:
         self.ttfb: float | None = None
         self.job: Job | None = None
         self._fallback = fallback
+        self._pushed = 0  # audio bytes handed to the live player so far
         self._finished = False  # the stream ended and its outcome is shown
         self._settled = False  # ...and the fallback job, if any, is final too
         self._callbacks: list[Callable[[StreamView], object]] = []
@@ -92,6 +104,19 @@ class StreamView:
         self._status.update(self._line(f"receiving · {self._progress_words()}"), raw=True)
         if isinstance(self.stream, TextStream):
             self._body.update({"text/plain": self.stream.text}, raw=True)
+        else:
+            self._play_new_audio(self.stream)
+
+    def _play_new_audio(self, stream: AudioStream) -> None:
+        """Hand the bytes that arrived since the last update to the live player (one output update each)."""
+        audio = stream.audio
+        if (stream.content_type or "").split(";")[0] != "audio/wav" or len(audio) <= self._pushed:
+            return
+        fresh = base64.b64encode(audio[self._pushed :]).decode("ascii")
+        self._pushed, seq = len(audio), self._pushed
+        args = ", ".join(json.dumps(value) for value in (self._body.display_id, seq, fresh))
+        bundle = {"text/plain": f"<{len(audio)} bytes of audio/wav, playing as they arrive>"}
+        self._body.update({**bundle, "text/html": f"<script>{_player_js()}({args});</script>"}, raw=True)
 
     def _finish(self) -> None:
         """Show the outcome once: the text or player, credits, or one error line (keeping what arrived)."""
