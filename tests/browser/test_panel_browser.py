@@ -69,7 +69,9 @@ def bar_width(bar: Locator) -> float:
 
 
 def test_panel_translate_cancel_and_screenshot(lab: Lab, page: Page, tmp_path: Path) -> None:
-    """3 lines, 2 targets: the bar moves while a sleep cell runs, then the table; a long dub is cancelled."""
+    """3 lines, 2 targets: the bar moves while a sleep cell runs, then the table; a long dub is cancelled;
+    the Jobs tab lists both and filters by status.
+    """
     write_notebook(lab, "panel.ipynb")
     page.goto(lab.notebook_url("panel.ipynb"))
     page.get_by_text(re.compile(r"Python 3 \(ipykernel\) \| Idle")).wait_for(timeout=60_000)
@@ -121,3 +123,11 @@ def test_panel_translate_cancel_and_screenshot(lab: Lab, page: Page, tmp_path: P
     expect(status).to_have_text("cancelled", timeout=15_000)
     expect(dub.locator(".progress-bar-danger")).to_be_attached()  # red, at the width it stopped (0 here)
     expect(dub.locator(".camb-progress button:has-text('Cancel')")).to_be_hidden()
+
+    panel.locator(".lm-TabBar-tab:has-text('Jobs')").click()
+    board = panel.locator(".camb-board")
+    expect(board.locator(".camb-totals")).to_contain_text("0 running")
+    expect(board.locator(".widget-gridbox")).to_contain_text("dubbing")
+    expect(board.locator(".widget-gridbox")).to_contain_text("cancelled")
+    board.locator(".widget-toggle-buttons button:has-text('cancelled')").click()
+    expect(board.locator(".widget-gridbox")).not_to_contain_text("translation")
