@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 __all__ = [
     "KEY_HINT",
     "WaitInterrupted",
+    "WaitTimeout",
     "apply_settings",
     "block",
     "existing_session",
@@ -46,6 +47,14 @@ class WaitInterrupted(KeyboardInterrupt):
     def _render_traceback_(self) -> list[str]:
         """Show the interrupt as one line (the cell still fails, so Run All stops)."""
         return [f"Interrupted: {self}"]
+
+
+class WaitTimeout(TimeoutError):
+    """Raised when `%camb wait --timeout` runs out; one line says how many jobs keep running."""
+
+    def _render_traceback_(self) -> list[str]:
+        """Show the timeout as one line (the cell still fails)."""
+        return [f"WaitTimeout: {self}"]
 
 
 def session_for(magics: CambMagics) -> Camb:
@@ -101,9 +110,11 @@ def show(magics: CambMagics, job: Job) -> bool:
 
 
 def block(call: Callable[[], Any]) -> Any:
-    """Run a blocking wait; an interrupt becomes one line saying what keeps running."""
+    """Run a blocking wait; an interrupt or timeout becomes one line saying what keeps running."""
     try:
         return call()
+    except TimeoutError as exc:
+        raise WaitTimeout(str(exc)) from None
     except KeyboardInterrupt as exc:
         raise WaitInterrupted(
             str(exc) or "stopped waiting; the jobs keep running in the background"
@@ -113,11 +124,11 @@ def block(call: Callable[[], Any]) -> Any:
 def store(shell: Any, name: str, convert: Callable[[Any], Any]) -> Callable[[Job], None]:
     """A done callback that puts the job's (converted) result into the user namespace as `name`."""
 
-    def store(job: Job) -> None:
+    def assign(job: Job) -> None:
         if job.error is None:
             shell.push({name: convert(job.result())})
 
-    return store
+    return assign
 
 
 def plain(result: Any) -> Any:

@@ -150,6 +150,8 @@ def _translate_stream(
 def tts(magics: CambMagics, args: argparse.Namespace, out: str | None) -> Any:
     """`%camb tts TEXT --voice V [--lang L]`."""
     text, language = " ".join(args.text), args.lang or "en-us"
+    if (args.format or args.model) and not args.stream:
+        raise UsageError("--format and --model apply to streamed speech", hint="Add --stream")
     session = job_session(magics)
     if args.stream:
         from camb_notebook._magic_stream import StreamView
@@ -158,8 +160,6 @@ def tts(magics: CambMagics, args: argparse.Namespace, out: str | None) -> Any:
             text, args.voice, language, speech_model=args.model, output_format=args.format
         )
         return follow(magics, StreamView(session, stream, label="tts-stream"), out, args.wait)
-    if args.format or args.model:
-        raise UsageError("--format and --model apply to streamed speech", hint="Add --stream")
     return launch(magics, session.tts(text, voice=args.voice, language=language), out, args.wait)
 
 

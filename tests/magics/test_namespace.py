@@ -132,3 +132,16 @@ def test_jobs_without_a_widget_frontend_is_a_frame(ip: Any, sandboxed: Any) -> N
     frame = ip.run_line_magic("camb", "jobs")
     assert frame["state"].tolist() == ["succeeded"]
     assert _run(ip, "%camb jobs -o table").success and len(ip.user_ns["table"]) == 1
+
+
+def test_wait_timeout_is_one_line_and_jobs_keep_running(ip: Any, sandboxed: Any) -> None:
+    """`%camb wait all --timeout` that runs out fails the cell in one line; the job is still pending."""
+    sandboxed.config.processing_time["translation"] = 30.0
+    assert _run(ip, "%camb translate slow --to fr-fr").success
+    with capture_output() as captured:
+        result = ip.run_cell("%camb wait all --timeout 0.3")
+    assert type(result.error_in_exec).__name__ == "WaitTimeout"
+    assert captured.stdout.strip().splitlines() == [
+        "WaitTimeout: 1 job(s) still running after 0.3 s; they keep polling"
+    ]
+    assert [job.done() for job in _jobs()] == [False]
