@@ -145,3 +145,26 @@ def test_wait_timeout_is_one_line_and_jobs_keep_running(ip: Any, sandboxed: Any)
         "WaitTimeout: 1 job(s) still running after 0.3 s; they keep polling"
     ]
     assert [job.done() for job in _jobs()] == [False]
+
+
+def test_camb_sandbox_env_starts_a_sandbox_on_first_use(ip: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With CAMB_SANDBOX=1 and no key, the first job command starts an embedded sandbox and uses it."""
+    from camb_notebook import _session
+
+    monkeypatch.setenv("CAMB_SANDBOX", "1")
+    _session._default = None
+    try:
+        with capture_output() as captured:
+            ip.run_line_magic("camb", "sandbox status")
+            result = ip.run_cell("%camb translate hello --to pt-br --wait -o pt")
+            ip.run_line_magic("camb", "sandbox status")
+            ip.run_line_magic("camb", "sandbox stop")
+        assert result.success, captured.stdout
+        assert ip.user_ns["pt"] == pseudo_localize("hello", "pt-br")
+        lines = captured.stdout.splitlines()
+        assert lines[0].startswith("No sandbox running")
+        assert "; the session uses it." in captured.stdout and lines[-1].startswith("Sandbox stopped")
+    finally:
+        if _session._default is not None:
+            _session._default.close()
+            _session._default = None
