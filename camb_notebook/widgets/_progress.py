@@ -45,7 +45,7 @@ class _Drawer:
     """Follows one job and redraws it; subclasses define `_draw` (any thread) and `_finish` (main thread)."""
 
     def __init__(self, job: AnyJob) -> None:
-        """Subscribe to the job, draw it once, and start ticking while it runs."""
+        """Hold the job; subclasses build their output, then call `_follow()`."""
         self.job = job
         self._lock = threading.RLock()
         self._last: Snapshot | None = None
@@ -60,13 +60,6 @@ class _Drawer:
             self._finish_once()
         else:
             TICKER.add(self)
-
-    @property
-    def snapshot(self) -> Snapshot:
-        """The snapshot drawn last."""
-        with self._lock:
-            assert self._last is not None
-            return self._last
 
     def refresh(self, *, force: bool = False) -> Snapshot:
         """Redraw if the state changed, or if forced, or if the last redraw is ~100 ms old."""

@@ -50,11 +50,6 @@ class Ticker:
         with self._lock:
             self._items.discard(item)
 
-    def __len__(self) -> int:
-        """Number of live drawers."""
-        with self._lock:
-            return len(self._items)
-
     def _run(self) -> None:
         """Tick everything, drop the finished, and exit when nothing is left."""
         while True:
