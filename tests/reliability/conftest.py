@@ -34,7 +34,8 @@ def make_manager(make_api: MakeApi, tmp_path: Path) -> Iterator[Callable[..., Jo
     made: list[JobManager] = []
 
     def make(*, policy: PollPolicy = FAST_POLL, api: Any = None, **kwargs: Any) -> JobManager:
-        manager = JobManager(api or make_api(), home=tmp_path / "journal", policy=policy, **kwargs)
+        kwargs.setdefault("home", tmp_path / "journal")
+        manager = JobManager(api or make_api(), policy=policy, **kwargs)
         made.append(manager)
         return manager
 

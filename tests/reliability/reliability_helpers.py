@@ -34,3 +34,11 @@ class ScaledTime:
         if self.on_sleep is not None:
             self.on_sleep(seconds)
         await asyncio.sleep(max(0.0, seconds) / self.speedup)
+
+
+def wait_until(predicate: Callable[[], bool], timeout: float = 5.0, what: str = "condition") -> None:
+    """Poll `predicate` every 10 ms until it holds (for state another thread or process writes)."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, f"{what} not reached in {timeout} s"
+        time.sleep(0.01)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import sqlite3
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Any
 
 import pytest
 from IPython.utils.io import capture_output
+from reliability_helpers import wait_until
 
 from camb_notebook.api import (
     ApiConnectionError,
@@ -188,10 +188,8 @@ def worked(
     with capture_output():
         assert shell.run_cell('%camb translate "Hello world" --to fr-fr -o done --wait').success
     assert shell.user_ns["done"] == DONE
-    deadline = time.monotonic() + 5
-    while _finished_rows() != [("succeeded", True)]:  # the journal row is final just after the result
-        assert time.monotonic() < deadline, _finished_rows()
-        time.sleep(0.01)
+    # The journal row turns final just after the waiter wakes (JobManager._finish records after waking).
+    wait_until(lambda: _finished_rows() == [("succeeded", True)], what="journal row succeeded")
     yield shell
     if _session._default is not None:
         _session._default.close()
