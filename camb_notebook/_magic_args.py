@@ -19,7 +19,20 @@ from IPython.core.magic_arguments import argument, magic_arguments
 
 from camb_notebook.api import UsageError
 
-__all__ = ["SUBCOMMANDS", "Command", "help_text", "parse_cell_line", "parse_line", "split_texts", "var_value"]
+__all__ = [
+    "AUDIO_FORMATS",
+    "SPEECH_MODELS",
+    "SUBCOMMANDS",
+    "VAR",
+    "Command",
+    "help_text",
+    "literal",
+    "parse_cell_line",
+    "parse_line",
+    "split_texts",
+    "tokenize",
+    "var_value",
+]
 
 # An unquoted `$name` token becomes VAR + name, so only the parser fields that take data can resolve it.
 VAR = "\x00$"

@@ -26,10 +26,10 @@ if TYPE_CHECKING:
 __all__ = ["dub", "run_cell", "story", "transcribe", "translate", "tts"]
 
 # The API's integers for --formality/--gender, for translation/stream (the task methods take the names).
-FORMALITY = {"formal": 1, "informal": 2}
-GENDER = {"unknown": 0, "male": 1, "female": 2, "neutral": 9}
+_FORMALITY = {"formal": 1, "informal": 2}
+_GENDER = {"unknown": 0, "male": 1, "female": 2, "neutral": 9}
 # A `%%camb_translate` body that is only `$name` (a list, Series or DataFrame variable).
-BODY_VAR = re.compile(r"\s*\$([A-Za-z_]\w*)\s*")
+_BODY_VAR = re.compile(r"\s*\$([A-Za-z_]\w*)\s*")
 # Columns of the frame `%%camb_translate` returns, renamed from the long batch layout.
 _CELL_COLUMNS = {
     "camb_target": "target",
@@ -39,7 +39,7 @@ _CELL_COLUMNS = {
 }
 
 
-def targets_for(magics: CambMagics, value: str | None) -> list[str]:
+def _targets(magics: CambMagics, value: str | None) -> list[str]:
     """Resolve `--to a,b` (or `CambMagics.default_target`) to locale tags; fails before any job exists."""
     raw = value or magics.default_target
     if not raw:
@@ -54,7 +54,7 @@ def _source(magics: CambMagics, value: str | None) -> str:
     return resolve_language(value or magics.default_source, allow_auto=True).locale
 
 
-def texts_from(value: Any, column: str | None, label: str) -> pd.DataFrame:
+def _texts_from(value: Any, column: str | None, label: str) -> pd.DataFrame:
     """A one-column frame `text` from a list/tuple/Series/DataFrame given as `$var` (else UsageError)."""
     import pandas as pd
 
@@ -70,7 +70,7 @@ def texts_from(value: Any, column: str | None, label: str) -> pd.DataFrame:
     raise UsageError(f"{label} is a {type(value).__name__}", hint="Use a list, Series or DataFrame of texts")
 
 
-def translate_texts(
+def _translate_texts(
     magics: CambMagics, frame: pd.DataFrame, args: argparse.Namespace, out: str | None
 ) -> Any:
     """Translate a frame of texts into every target as one batch; the result is the long frame."""
@@ -78,7 +78,7 @@ def translate_texts(
 
     if frame.empty:
         raise UsageError("No texts to translate", hint="Give at least one non-empty text")
-    targets, source = targets_for(magics, args.target), _source(magics, args.source)
+    targets, source = _targets(magics, args.target), _source(magics, args.source)
     batch = job_session(magics).translate_batch(
         frame["text"].tolist(),
         to=targets,
@@ -97,17 +97,17 @@ def translate(magics: CambMagics, args: argparse.Namespace, out: str | None) -> 
         if not isinstance(value, str):
             if args.stream:
                 raise UsageError("--stream takes one text", hint="Drop --stream to translate a batch")
-            return translate_texts(magics, texts_from(value, args.column, literal(args.text[0])), args, out)
+            return _translate_texts(magics, _texts_from(value, args.column, literal(args.text[0])), args, out)
         text = value
     else:
         text = " ".join(literal(part) for part in args.text)
-    targets, source = targets_for(magics, args.target), _source(magics, args.source)
+    targets, source = _targets(magics, args.target), _source(magics, args.source)
     if len(targets) > 1:
         if args.stream:
             raise UsageError("--stream takes one target language", hint="Drop --stream for several targets")
         import pandas as pd
 
-        return translate_texts(magics, pd.DataFrame({"text": [text]}), args, out)
+        return _translate_texts(magics, pd.DataFrame({"text": [text]}), args, out)
     session = job_session(magics)
     if args.stream:
         return _translate_stream(magics, session, text, targets[0], source, args, out)
@@ -136,8 +136,8 @@ def _translate_stream(
         text,
         source,
         target,
-        formality=FORMALITY.get(args.formality or ""),
-        gender=GENDER.get(args.gender or ""),
+        formality=_FORMALITY.get(args.formality or ""),
+        gender=_GENDER.get(args.gender or ""),
     )
     follow(
         magics,
@@ -171,7 +171,7 @@ def transcribe(magics: CambMagics, args: argparse.Namespace, out: str | None) ->
 
 def dub(magics: CambMagics, args: argparse.Namespace, out: str | None) -> Any:
     """`%camb dub URL --from S --to T[,T2]`."""
-    job = job_session(magics).dub(args.url, source=args.source, to=targets_for(magics, args.target))
+    job = job_session(magics).dub(args.url, source=args.source, to=_targets(magics, args.target))
     return launch(magics, job, out, args.wait)
 
 
@@ -186,9 +186,9 @@ def run_cell(magics: CambMagics, line: str, cell: str) -> Any:
     import pandas as pd
 
     args, out = parse_cell_line(line)
-    match = BODY_VAR.fullmatch(cell)
+    match = _BODY_VAR.fullmatch(cell)
     if match:
-        frame = texts_from(
+        frame = _texts_from(
             var_value(VAR + match.group(1), magics.shell.user_ns), args.column, f"${match.group(1)}"
         )
     else:
@@ -198,4 +198,4 @@ def run_cell(magics: CambMagics, line: str, cell: str) -> Any:
                 "The cell is empty", hint="Put one text per line under %%camb_translate --to ..."
             )
         frame = pd.DataFrame({"text": texts})
-    return translate_texts(magics, frame, args, out)
+    return _translate_texts(magics, frame, args, out)
