@@ -11,10 +11,10 @@ import pytest
 
 @pytest.fixture(scope="session")
 def _global_shell() -> Any:
-    """The test-suite IPython shell (history off, so no SQLite files pile up)."""
-    from IPython.testing.globalipapp import start_ipython
+    """The suite's in-process IPython shell, shared with other test modules (history off: no SQLite files)."""
+    from IPython.testing import globalipapp
 
-    shell = start_ipython()
+    shell = globalipapp.start_ipython() or globalipapp.get_ipython()  # None when another module started it
     shell.history_manager.enabled = False
     return shell
 
