@@ -22,6 +22,10 @@ camb.translate(["one two"], to="fr-fr").result()  # history, so the single task 
 job = camb.translate(["three four"], to="de-de", cache=False)
 drawer = cw.JobProgress(job)
 print(drawer.bar.model_id)"""
+TEXT = """\
+other = camb.translate(["five six"], to="it-it", cache=False)
+line = cw.TextProgress(other, in_output=True)
+other.result()"""
 
 
 @pytest.fixture
@@ -53,8 +57,9 @@ def execute(client: Any, code: str) -> list[dict[str, Any]]:
             return seen
 
 
-def test_bar_moves_while_a_sync_cell_sleeps(client: Any) -> None:
-    """The ticker thread sends bar updates during `time.sleep`, forwards, green before the cell ends."""
+def test_bar_moves_while_a_sync_cell_sleeps_and_text_line_updates(client: Any) -> None:
+    """The ticker sends bar updates during `time.sleep` (forwards, green before the cell ends); the text
+    drawer keeps one output that later updates replace."""
     setup = execute(client, SETUP)
     bar_id = next(m["content"]["text"].strip() for m in setup if m["msg_type"] == "stream")
     during = execute(client, "import time\ntime.sleep(3)")
@@ -66,3 +71,14 @@ def test_bar_moves_while_a_sync_cell_sleeps(client: Any) -> None:
     values = [u["value"] for u in updates if "value" in u]
     assert len(values) >= 3 and values == sorted(values), json.dumps(updates)
     assert values[-1] == 1.0 and {"bar_style": "success"} in updates
+
+    text = execute(client, TEXT)
+    (shown,) = [m for m in text if m["msg_type"] == "display_data"]
+    display_id = shown["content"]["transient"]["display_id"]
+    lines = [
+        m["content"]["data"]["text/plain"]
+        for m in text
+        if m["msg_type"] == "update_display_data" and m["content"]["transient"]["display_id"] == display_id
+    ]
+    assert "done" not in shown["content"]["data"]["text/plain"]
+    assert len(lines) >= 2 and "done" in lines[-1] and lines[-1].startswith("translation")
