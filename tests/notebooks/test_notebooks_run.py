@@ -122,7 +122,8 @@ def test_resume_after_restart(
     execute: Callable[..., NotebookRunner], notebook_env: dict[str, str], camb_sandbox: Any
 ) -> None:
     """resume_after_restart: restart mid-batch; %camb resume finishes all six chunks with no new task."""
-    camb_sandbox.config.processing_time["translation"] = 3.0
+    # longer than a restart takes on a busy machine, so the first kernel never sees a chunk finish
+    camb_sandbox.config.processing_time["translation"] = 8.0
     notebook_env["CAMB_SANDBOX_PORT"] = camb_sandbox.base_url.rsplit(":", 1)[1].split("/", 1)[0]
 
     def all_created() -> None:
