@@ -18,6 +18,7 @@ from camb_notebook.api import (
     JobFailed,
     QuotaExceeded,
     TranslationResult,
+    UsageError,
 )
 from camb_notebook.jobs import JobManager, JobRecord
 from camb_notebook.sandbox import pseudo_localize
@@ -245,3 +246,60 @@ def test_blocking_on_a_job_from_the_engine_thread_is_refused(manager: JobManager
 
     assert "would deadlock" in manager.loop.run_sync(block)
     job.result(timeout=20)
+
+
+class CountingApi:
+    """Wraps the real ApiClient and records how many jobs sit between create and result at once."""
+
+    def __init__(self, api: Any) -> None:
+        """Wrap `api`."""
+        self.api, self.active, self.peak = api, 0, 0
+
+    async def create(self, family: Any, request: Any) -> str:
+        """Create, counting the job as in flight."""
+        self.active += 1
+        self.peak = max(self.peak, self.active)
+        return str(await self.api.create(family, request))
+
+    async def status(self, family: Any, task_id: str) -> Any:
+        """Poll."""
+        return await self.api.status(family, task_id)
+
+    async def result(self, family: Any, run_id: int) -> Any:
+        """Fetch, ending the job's flight."""
+        try:
+            return await self.api.result(family, run_id)
+        finally:
+            self.active -= 1
+
+    async def aclose(self) -> None:
+        """Close the wrapped client."""
+        await self.api.aclose()
+
+
+def test_in_flight_limit_holds_and_can_be_resized(manager: JobManager, camb_sandbox: Any) -> None:
+    """At most max_in_flight jobs run between create and result; raising the limit lets more through."""
+    camb_sandbox.config.processing_time["translation"] = 0.2
+    counting = CountingApi(manager.api)
+    manager.api = counting
+    manager.max_in_flight = 2
+    first = [manager.submit("translation", {**REQUEST, "texts": [f"a{i}"]}) for i in range(6)]
+    manager.wait(first, timeout=30)
+    assert counting.peak == 2
+    manager.max_in_flight = 5
+    second = [manager.submit("translation", {**REQUEST, "texts": [f"b{i}"]}) for i in range(10)]
+    manager.wait(second, timeout=30)
+    assert counting.peak == 5
+    assert all(j.state == "succeeded" for j in first + second)
+    with pytest.raises(UsageError):
+        manager.max_in_flight = 0
+
+
+def test_wait_timeout_leaves_jobs_polling(manager: JobManager, camb_sandbox: Any) -> None:
+    """wait(timeout) raises TimeoutError naming how many jobs keep polling; cancel_all stops them."""
+    camb_sandbox.config.processing_time["translation"] = 30.0
+    jobs = [manager.submit("translation", {**REQUEST, "texts": [f"c{i}"]}) for i in range(3)]
+    with pytest.raises(TimeoutError, match="3 job"):
+        manager.wait(jobs, timeout=0.2)
+    assert manager.cancel_all("test over") == 3
+    assert {j.state for j in jobs} == {"cancelled"}
