@@ -74,7 +74,9 @@ def row_from_job(job: AnyJob) -> Row:
     request: Mapping[str, Any] | None = getattr(job, "request", None)
     total = getattr(job, "total", None)
     texts = (request or {}).get("texts")
-    chars = sum(len(str(t)) for t in texts) if isinstance(texts, list | tuple) else 0
+    if not isinstance(texts, list | tuple):  # speech requests carry one `text`
+        texts = [(request or {}).get("text") or ""]
+    chars = sum(len(str(t)) for t in texts)
     sent = getattr(job, "task_id", None) is not None and not getattr(job, "cached", False)
     return Row(
         id=str(job.id),

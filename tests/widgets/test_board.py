@@ -24,9 +24,10 @@ def test_rows_follow_jobs_live_with_totals(comm_log: CommLog, camb: Camb, camb_s
     bad = camb.translate("Broken", to="fr-fr", cache=False)
     camb.wait(bad, timeout=20)
     good = camb.translate(["Hello", "Bye"], to="de-de", cache=False)
+    speech = camb.tts("Say hi", voice=20298, cache=False)
     board = jobs_board(camb)
-    assert "1 running" in board.totals.value and "1 failed" in board.totals.value
-    camb.wait(good, timeout=20)
+    assert "2 running" in board.totals.value and "1 failed" in board.totals.value
+    camb.wait([good, speech], timeout=20)
     (failed_row, ok_row) = board._widgets[bad.id], board._widgets[good.id]
     assert "failed" in comm_log.latest(failed_row.status, "value")
     assert str(bad.error)[:20] in failed_row.status.value.replace("&#x27;", "'")
@@ -37,7 +38,7 @@ def test_rows_follow_jobs_live_with_totals(comm_log: CommLog, camb: Camb, camb_s
     assert (
         "0 running" in totals
         and "1 failed" in totals
-        and f"{len('Broken') + len('HelloBye')} chars sent" in totals
+        and f"{len('Broken') + len('HelloBye') + len('Say hi')} chars sent" in totals
     )
 
 
