@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import ipywidgets as w
 import pytest
@@ -14,6 +17,7 @@ from camb_notebook.jobs import Job
 from camb_notebook.sandbox import Sandbox, pseudo_localize
 from camb_notebook.widgets import JobProgress, TextProgress, frontend
 
+REPO = Path(__file__).resolve().parents[2]
 TEXTS = ["Hello", "Good morning", "See you"]
 LIFECYCLE = ["queued", "creating", "pending", "fetching", "succeeded"]
 STATE = re.compile(r"camb-status camb-(\w+)")
@@ -145,3 +149,10 @@ def test_displaying_a_job_starts_a_live_drawer(camb: Camb, capsys: pytest.Captur
     err = capsys.readouterr().err
     assert err.startswith("\r" + job.family) and err.endswith("\n")
     assert "done" in err.splitlines()[-1]
+
+
+def test_importing_the_widgets_loads_neither_ipywidgets_nor_pandas() -> None:
+    """The display hook and text drawer work without ipywidgets: it is imported only when a widget is made."""
+    code = "import sys, camb_notebook.widgets; print(sorted({'ipywidgets', 'pandas'} & set(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
+    assert out.stdout.strip() == "[]"
