@@ -148,10 +148,11 @@ def test_every_subcommand_in_a_kernel(
     )
     _one_line_error(kernel.run("%%camb_translate --to fr-fr\n\n", allow_error=True), "UsageError", "empty")
     no_key = kernel.run(
-        "import os; os.environ.pop('CAMB_API_KEY')\n%camb translate hi --to fr-fr", allow_error=True
+        "import os; saved_key = os.environ.pop('CAMB_API_KEY')\n%camb translate hi --to fr-fr",
+        allow_error=True,
     )
     _one_line_error(no_key, "MissingKeyError", "%camb key --prompt")
-    kernel.run(f"os.environ['CAMB_API_KEY'] = {LONG_KEY!r}")
+    kernel.run("os.environ['CAMB_API_KEY'] = saved_key")
     after = kernel.run("%camb jobs -o jobs_df\nprint(len(jobs_df))")
     assert int(after.stdout.split()[-1]) == before
 
@@ -168,6 +169,10 @@ def test_every_subcommand_in_a_kernel(
     kernel.run('%camb translate "slow two" --to ko-kr')
     assert f"Cancelled {slow_one}" in kernel.run(f"%camb cancel {slow_one[:5]}").stdout
     [slow_two] = _last_json(kernel.run(pending).stdout)
+
+    # Nothing the kernel sent, in any cell, carried the key.
+    leaks = [m["msg_type"] for m in kernel.iopub if LONG_KEY in json.dumps(m["content"])]
+    assert leaks == []
 
     # A new kernel resumes what the killed one left pending (never the cancelled job) and waits for it.
     kernel.kill()
