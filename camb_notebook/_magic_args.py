@@ -389,4 +389,5 @@ def help_text(topic: str | None) -> str:
         "%%camb_translate --to LANG[,LANG] [-o NAME] [--wait]   translate the cell into a DataFrame",
     ]
     lines += ["Job subcommands return at once; -o NAME (or NAME << ...) stores the result when it arrives."]
+    lines += ["--wait blocks until then (the result shows under the progress bar); interrupt to stop."]
     return "\n".join(lines)
