@@ -1,8 +1,9 @@
 """Every notebook in `notebooks/` runs top to bottom in a real kernel on the sandbox and shows what it says.
 
-Each test executes one notebook (see conftest.py: fresh kernel, `CAMB_SANDBOX=1`, fast sandbox), fails on any
-error output, and checks the cells' results and the stored widget state: bars that ended green (or red where
-the notebook makes a chunk fail), audio players, result tables, the board and the panel.
+Each test executes one notebook (see conftest.py: fresh kernel, fast sandbox, `CAMB_SANDBOX=1` as `make demo`
+sets it, except quickstart, which relies on its own `%camb sandbox start`), fails on any error output, and
+checks the cells' results and the stored widget state: bars that ended green (or red where the notebook makes
+a chunk fail), audio players, result tables, the board and the panel.
 """
 
 from __future__ import annotations
@@ -36,8 +37,9 @@ def html_of(cell: Any) -> str:
     return "".join(out.get("data", {}).get("text/html", "") for out in cell.get("outputs", []))
 
 
-def test_quickstart(execute: Callable[[str], NotebookRunner]) -> None:
+def test_quickstart(execute: Callable[[str], NotebookRunner], notebook_env: dict[str, str]) -> None:
     """quickstart: sandbox, a translated cell (green bar, table), speech with a player, board, panel."""
+    del notebook_env["CAMB_SANDBOX"]  # a plain `jupyter lab`: only the notebook's `%camb sandbox start`
     nb = execute("quickstart").nb
     state = WidgetState(nb)
     assert "Sandbox API running at http://127.0.0.1:" in text_output(code_cell(nb, "%camb sandbox start"))
