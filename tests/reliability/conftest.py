@@ -71,3 +71,5 @@ REPO = Path(__file__).resolve().parents[2]
 _kernel = _load("reliability_kernel_fixtures", REPO / "tests" / "kernel" / "conftest.py")
 kernel_env = _kernel.kernel_env
 start_kernel = _kernel.start_kernel
+# The notebook runner of tests/notebooks (nbclient that also keeps output sent under other cells' parents).
+notebook_runner = _load("reliability_notebook_runner", REPO / "tests" / "notebooks" / "notebook_runner.py")
