@@ -40,8 +40,8 @@ demo: env
 	CAMB_SANDBOX=1 $(VENV)/bin/jupyter lab $(ROOT_FLAG) notebooks/quickstart.ipynb
 
 lint: env
-	$(VENV)/bin/ruff check camb_notebook tests bench
-	$(VENV)/bin/ruff format --check camb_notebook tests bench
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 typecheck: env
 	$(VENV)/bin/mypy
