@@ -70,6 +70,7 @@ class Job:
         self.expected_duration: float | None = None  # median from the journal's history, set by the engine
         self._result: Any = None
         self._future: concurrent.futures.Future[None] = concurrent.futures.Future()
+        self._final = False  # set once, under the lock, when the job reaches a final state
         self._dispatcher = dispatcher
         self._canceller = canceller
         self._callbacks: list[tuple[Callback, contextvars.Context]] = []
@@ -88,13 +89,16 @@ class Job:
     def _finish(self, state: JobState, *, result: Any = None, error: BaseException | None = None) -> bool:
         """Move to a final state once (later calls are ignored); wakes waiters and notifies subscribers."""
         with self._lock:
-            if self._future.done():
+            if self._final:
                 return False
+            self._final = True
             now = time.time()
             self.state, self._result, self.error = state, result, error
             self.updated_at = self.finished_at = now
-            self._future.set_result(None)
+        # Queue the done callbacks before waking waiters, so a main-thread `result()` that drains the
+        # dispatcher after waking always runs them (e.g. `-o`/`into=` assignment) before it returns.
         self._publish()
+        self._future.set_result(None)
         return True
 
     def _publish(self) -> None:
@@ -106,7 +110,7 @@ class Job:
         """Main thread: run change callbacks, then (once) the done callbacks."""
         for cb, ctx in list(self._callbacks):
             call_in(ctx, cb, self)
-        if self.done():
+        if self._final:
             with self._lock:
                 done, self._done_callbacks = self._done_callbacks, []
             for cb, ctx in done:
