@@ -46,23 +46,31 @@ def _text_dtype(source: pd.Series) -> Any:
     return source.dtype if isinstance(source.dtype, pd.StringDtype) else object
 
 
-def _text_column(values: Sequence[str | None], index: pd.Index, dtype: Any) -> pd.Series:
+def _text_column(values: Sequence[str | None] | np.ndarray, index: pd.Index, dtype: Any) -> pd.Series:
     """A text column over `index` whose missing entries are NaN (the dtype's own NA for string dtypes)."""
-    return pd.Series([np.nan if value is None else value for value in values], index=index, dtype=dtype)
+    array = np.asarray(values, dtype=object)
+    array[pd.isna(array)] = np.nan
+    return pd.Series(array, index=index, dtype=dtype)
 
 
-def _row_errors(outcome: BatchOutcome) -> list[str | None]:
+def _spread(per_text: Sequence[str | None], positions: np.ndarray) -> np.ndarray:
+    """Per input row, the value of its distinct text (None for unsent rows); vectorized for big frames."""
+    table = np.empty(len(per_text) + 1, dtype=object)
+    table[: len(per_text)] = per_text
+    table[-1] = None  # position -1 (not sent) picks this slot
+    spread: np.ndarray = table[positions]
+    return spread
+
+
+def _row_errors(outcome: BatchOutcome, positions: np.ndarray) -> np.ndarray:
     """One message per input row joining its targets' errors (`fr-fr: …; de-de: …`), None when none failed."""
-    per_target = [outcome.rows(target)[1] for target in outcome.targets]
-    joined: list[str | None] = []
-    for messages in zip(*per_target, strict=True):
-        parts = [
-            f"{target}: {message}"
-            for target, message in zip(outcome.targets, messages, strict=True)
-            if message
-        ]
-        joined.append("; ".join(parts) or None)
-    return joined
+    failed = [(t, outcome.errors[t]) for t in outcome.targets if any(outcome.errors[t])]
+    joined: list[str | None] = [None] * len(outcome.plan.unique)
+    if failed:
+        for index in range(len(joined)):
+            parts = [f"{target}: {errors[index]}" for target, errors in failed if errors[index]]
+            joined[index] = "; ".join(parts) or None
+    return _spread(joined, positions)
 
 
 def _status(sent: bool, error: str | None) -> str:
@@ -75,13 +83,16 @@ def _status(sent: bool, error: str | None) -> str:
 def assemble_wide(df: pd.DataFrame, column: Hashable, outcome: BatchOutcome) -> pd.DataFrame:
     """The input frame plus `<column>_<target>` per target, `camb_status` and `camb_error` (same index)."""
     dtype = _text_dtype(df[column])
+    positions = np.asarray(outcome.plan.positions, dtype=np.intp)
     added: dict[str, pd.Series] = {}
     for target in outcome.targets:
-        added[f"{column}_{target}"] = _text_column(outcome.rows(target)[0], df.index, dtype)
-    errors = _row_errors(outcome)
-    statuses = [
-        _status(index >= 0, error) for index, error in zip(outcome.plan.positions, errors, strict=True)
-    ]
+        added[f"{column}_{target}"] = _text_column(
+            _spread(outcome.translations[target], positions), df.index, dtype
+        )
+    errors = _row_errors(outcome, positions)
+    statuses = np.where(
+        positions < 0, STATUS_SKIPPED, np.where(pd.isna(errors), STATUS_OK, STATUS_FAILED)
+    ).astype(object)
     added["camb_status"] = _text_column(statuses, df.index, dtype)
     added["camb_error"] = _text_column(errors, df.index, dtype)
     out = df.copy()
