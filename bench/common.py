@@ -1,0 +1,62 @@
+"""Shared benchmark helpers: the synthetic texts, percentiles, a Camb session on a fresh journal, timing.
+
+Usage: `texts = make_texts(10_000, duplicates=0.3)`; `with session(sb, max_in_flight=64) as camb: ...`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import random
+import statistics
+import tempfile
+from collections.abc import Iterator, Sequence
+
+from sandbox_proc import API_KEY, SandboxProcess
+
+from camb_notebook import Camb
+
+__all__ = ["make_texts", "percentile", "session", "summary"]
+
+_WORDS = ["the", "quick", "brown", "fox", "jumps", "over", "a", "lazy", "dog", "while", "seven", "bright"]
+_WORDS += ["owls", "watch", "from", "an", "old", "oak", "tree", "near", "the", "quiet", "river", "at", "dawn"]
+
+
+def make_texts(rows: int, *, duplicates: float = 0.3, seed: int = 7) -> list[str]:
+    """`rows` sentences (about 50 characters) of which a `duplicates` share repeat an earlier distinct one."""
+    rng = random.Random(seed)
+    distinct = rows - round(rows * duplicates)
+    unique = [f"Row {i}: " + " ".join(rng.choices(_WORDS, k=7)) + "." for i in range(distinct)]
+    texts = unique + [rng.choice(unique) for _ in range(rows - distinct)]
+    rng.shuffle(texts)
+    return texts
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The q-th percentile (0–100) by nearest rank (no interpolation: p99 is always a real sample)."""
+    ordered = sorted(values)
+    rank = max(1, math.ceil(q / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def summary(values: Sequence[float]) -> dict[str, float]:
+    """Median, p95, p99, max and count of a sample."""
+    return {
+        "median": statistics.median(values),
+        "p95": percentile(values, 95),
+        "p99": percentile(values, 99),
+        "max": max(values),
+        "n": float(len(values)),
+    }
+
+
+@contextlib.contextmanager
+def session(sb: SandboxProcess, *, max_in_flight: int, poll_cap: float = 10.0) -> Iterator[Camb]:
+    """A Camb session against the sandbox process with its own empty journal (no cache hits across runs)."""
+    with (
+        tempfile.TemporaryDirectory(prefix="camb-bench-") as home,
+        Camb(
+            api_key=API_KEY, base_url=sb.base_url, home=home, max_in_flight=max_in_flight, poll_cap=poll_cap
+        ) as camb,
+    ):
+        yield camb
