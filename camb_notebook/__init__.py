@@ -54,18 +54,31 @@ def load_ipython_extension(ipython: InteractiveShell) -> None:
 
 
 def _register_accessors_when_pandas_loads(ipython: InteractiveShell) -> None:
-    """Make `df.camb` work without importing pandas at load time (that alone would blow the load budget)."""
+    """Make `df.camb` work without importing pandas at load time (that alone would blow the load budget).
+
+    Registers as soon as pandas is imported (checked after each cell) or a cell mentions `.camb` (checked
+    before it runs, so `import pandas as pd; pd.DataFrame(...).camb` works in one cell).
+    """
     if "pandas" in sys.modules:
         import camb_notebook._accessors  # noqa: F401  (registers df.camb / series.camb)
 
         return
 
-    def check(*_: Any) -> None:
-        if "pandas" in sys.modules:
-            ipython.events.unregister("post_run_cell", check)
-            import camb_notebook._accessors  # noqa: F401
+    def register() -> None:
+        ipython.events.unregister("pre_run_cell", before)
+        ipython.events.unregister("post_run_cell", after)
+        import camb_notebook._accessors  # noqa: F401
 
-    ipython.events.register("post_run_cell", check)
+    def before(info: Any) -> None:
+        if ".camb" in (getattr(info, "raw_cell", "") or ""):
+            register()
+
+    def after(*_: Any) -> None:
+        if "pandas" in sys.modules:
+            register()
+
+    ipython.events.register("pre_run_cell", before)
+    ipython.events.register("post_run_cell", after)
 
 
 def _display_job(job: Any) -> None:
