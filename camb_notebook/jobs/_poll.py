@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import anyio
+
 from camb_notebook.api import (
     ApiConnectionError,
     ApiError,
@@ -94,11 +96,11 @@ async def poll_until_terminal(
         await asyncio.sleep(delay)
         try:
             # The deadline also bounds a poll in flight: a reply dripping in never trips a read timeout.
+            # (anyio, not asyncio.wait_for: on 3.11 wait_for can swallow a cancel() that lands as it ends.)
             left = None if policy.deadline is None else policy.deadline - (time.monotonic() - started)
-            status = await asyncio.wait_for(
-                api.status(family, task_id), None if left is None else max(left, 0)
-            )
-        except asyncio.TimeoutError:
+            with anyio.fail_after(left):
+                status = await api.status(family, task_id)
+        except TimeoutError:
             raise _late(policy, task_id, job) from None
         except ApiError as exc:
             failures += 1
