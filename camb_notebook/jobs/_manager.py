@@ -322,7 +322,7 @@ class JobManager(Recovery):
         return list(self._jobs.values())
 
     async def _reattach(self, job: Job) -> None:
-        """Loop thread: continue polling/fetching a resumed job under the limiter."""
+        """Loop thread: continue polling/fetching a resumed job under the limiter, as the in-flight twin."""
         try:
             async with self.limiter:
                 await self._poll_and_fetch(job)
@@ -330,6 +330,10 @@ class JobManager(Recovery):
             self._finish(job, "cancelled", error=self._cancelled_error(job))
         except Exception as exc:
             self._finish(job, "failed", error=exc)
+        finally:
+            key = (job.family, self._infos[job.id].hash)
+            if self._inflight.get(key) is job:
+                del self._inflight[key]
 
     # -- waiting and shutdown ------------------------------------------------------------------------------
 

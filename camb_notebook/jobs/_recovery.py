@@ -34,6 +34,7 @@ class Recovery:
     dispatcher: Dispatcher
     _jobs: dict[str, Job]
     _infos: dict[str, RequestInfo]
+    _inflight: dict[tuple[str, str], Job]
     _closing: bool
 
     if TYPE_CHECKING:
@@ -102,6 +103,7 @@ class Recovery:
             job.expected_duration = self.journal.median_duration(row.family, row.size)
             if row.task_id is not None:
                 self._record(job)  # claim the row for this process
+                self._inflight.setdefault((row.family, row.request_hash), job)  # identical submits wait
                 self._start(job, self._reattach(job))
             elif row.state == "creating":
                 when = datetime.fromtimestamp(row.updated_at, timezone.utc).isoformat(timespec="seconds")

@@ -174,3 +174,26 @@ def test_cancelling_a_chunk_job_stops_the_batch(manager: JobManager, camb_sandbo
     assert batch.result(timeout=30) == {"fr-fr": [None] * 30}
     assert batch.state == "cancelled" and batch.failed_count == 30
     assert camb_sandbox.stats.tasks_created.get("translation", 0) <= 1
+
+
+def test_batch_after_resume_shares_the_resumed_tasks(camb_sandbox: Sandbox, tmp_path: Path) -> None:
+    """After a restart, resume() then the same batch waits on the reattached tasks: no chunk is re-sent."""
+    camb_sandbox.configure(processing_time={"translation": 1.0})
+    texts = _texts(300)
+    first = _manager(camb_sandbox, tmp_path)
+    killed = translation_batch(first, texts, to="fr-fr", chunk_size=50)
+    while len(killed.jobs) < 6 or not all(job.task_id for job in killed.jobs):
+        time.sleep(0.01)
+    first.close()
+    assert camb_sandbox.stats.tasks_created["translation"] == 6
+
+    second = _manager(camb_sandbox, tmp_path)
+    try:
+        resumed = second.resume()
+        assert len(resumed) == 6 and not any(job.done() for job in resumed)
+        again = translation_batch(second, texts, to="fr-fr", chunk_size=50)
+        _assert_translated(again, texts, "fr-fr")
+        assert all(job.cached for job in again.jobs)
+    finally:
+        second.close()
+    assert camb_sandbox.stats.tasks_created["translation"] == 6

@@ -132,15 +132,15 @@ def test_display_is_a_snapshot_unless_a_hook_is_registered(monkeypatch: pytest.M
     """Without a hook the HTML is a static table; with one, the hook's widget is displayed."""
     import IPython.display
 
+    from camb_notebook.jobs import _job as job_module
+
+    monkeypatch.setattr(job_module, "_display_hook", None)  # importing widgets registers one; restored after
     job = _job(job_id="ab12")
     assert "<table" in job._repr_html_() and "no estimate" in job._repr_html_()
     shown: list[Any] = []
     monkeypatch.setattr(IPython.display, "display", lambda obj, **kw: shown.append(obj))
     job._ipython_display_()
     set_display_hook(lambda j: f"widget for {j.id}")
-    try:
-        job._ipython_display_()
-    finally:
-        set_display_hook(None)
+    job._ipython_display_()
     assert "text/html" in shown[0]
     assert shown[1] == "widget for ab12"
