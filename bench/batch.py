@@ -22,7 +22,7 @@ from camb_notebook import translate_frame
 from camb_notebook.api import resolve_language
 from camb_notebook.sandbox import pseudo_localize
 
-__all__ = ["run_batch", "run_naive"]
+__all__ = ["run_batch", "run_naive", "seed_translate"]
 
 TARGETS = ("fr-fr", "de-de")
 
@@ -56,8 +56,11 @@ def check_translation_status(task_id: str, api_key: str, base_url: str) -> dict[
     return None
 
 
-def naive_translate(text: str, target: str, base_url: str) -> str:
-    """One text the docs' way: create a one-text task, run the status loop, fetch the run's result."""
+def seed_translate(text: str, target: str, base_url: str) -> tuple[str, float]:
+    """One text the docs' way: create a one-text task, run the status loop, fetch the run's result.
+
+    Returns the translation and the wall-clock time at which the create call returned.
+    """
     headers = {"x-api-key": API_KEY, "Content-Type": "application/json"}
     body = {
         "texts": [text],
@@ -65,14 +68,12 @@ def naive_translate(text: str, target: str, base_url: str) -> str:
         "target_language": resolve_language(target).wire_value,
     }
     task_id = httpx.post(f"{base_url}/translate", json=body, headers=headers).json()["task_id"]
-    with contextlib.redirect_stdout(
-        io.StringIO()
-    ):  # the loop prints progress lines; keep them off the report
-        status = check_translation_status(task_id, API_KEY, base_url)
+    created = time.time()
+    status = check_translation_status(task_id, API_KEY, base_url)
     assert status is not None and status["status"] == "SUCCESS", status
     result = httpx.get(f"{base_url}/translation-result/{status['run_id']}", headers=headers).json()
     translated: str = result["texts"][0]
-    return translated
+    return translated, created
 
 
 def run_naive(
@@ -81,9 +82,10 @@ def run_naive(
     """Run the per-text loop on `sample` texts (alternating targets) and extrapolate to every row × target."""
     sb.setup(processing, concurrency)
     started = time.perf_counter()
-    for i, text in enumerate(texts[:sample]):
-        target = TARGETS[i % len(TARGETS)]
-        assert naive_translate(text, target, sb.base_url) == pseudo_localize(text, target)
+    with contextlib.redirect_stdout(io.StringIO()):  # the seed loop prints progress lines
+        for i, text in enumerate(texts[:sample]):
+            target = TARGETS[i % len(TARGETS)]
+            assert seed_translate(text, target, sb.base_url)[0] == pseudo_localize(text, target)
     wall = time.perf_counter() - started
     stats = sb.stats()
     per_text = wall / sample

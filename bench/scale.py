@@ -1,14 +1,13 @@
 """Scenario 4: 100k / 1M rows at ~0 processing time: client CPU per 100k rows, assembly time, peak RSS.
 
-Each size runs in a fresh worker process (`python bench/scale.py ROWS BASE_URL`) so its peak RSS
-(`ru_maxrss`) belongs to that size alone; the worker prints one JSON line.
+Each size runs in a fresh worker process (`python bench/scale.py ROWS BASE_URL HOME CHUNK`) so its peak
+RSS (VmHWM) belongs to that size alone; the worker prints one JSON line.
 """
 
 from __future__ import annotations
 
 import gc
 import json
-import resource
 import subprocess
 import sys
 import time
@@ -27,6 +26,15 @@ __all__ = ["scenario"]
 
 TARGETS = ("fr-fr", "de-de")
 MAX_IN_FLIGHT = 64  # the server limit of scenario 1; httpx slows down past ~50 requests in flight anyway
+
+
+def _peak_rss() -> int:
+    """This process's peak RSS in bytes: VmHWM (ru_maxrss would include the parent's RSS at fork on Linux)."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    raise RuntimeError("no VmHWM in /proc/self/status (the scale scenario needs Linux)")
 
 
 def worker(rows: int, base_url: str, home: str, chunk_size: int) -> dict[str, Any]:
@@ -49,7 +57,7 @@ def worker(rows: int, base_url: str, home: str, chunk_size: int) -> dict[str, An
         cpu = time.process_time() - cpu
         tasks = len(batch.jobs)
     assert out["camb_status"].eq("ok").all()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    peak = _peak_rss()
     return {
         "rows": rows,
         "chunk_size": chunk_size,
