@@ -143,7 +143,9 @@ class JobProgress(_Drawer):
 
     def _draw(self, snap: Snapshot) -> None:
         """Set traits from a snapshot (label, bar value/style, status words with the elapsed time)."""
-        self.label.value = f"<b>{html.escape(snap.family)}</b> <code>{html.escape(snap.short_id)}</code>"
+        title = f' title="server task {html.escape(snap.task_id)}"' if snap.task_id else ""
+        ident = f"<code{title}>{html.escape(snap.short_id)}</code>"  # the local id; the server's on hover
+        self.label.value = f"<b>{html.escape(snap.family)}</b> {ident}"
         if snap.fraction is not None:  # the bar never runs backwards; a failed job's bar stays put
             self.bar.value = max(self.bar.value, round(snap.fraction, 3))
         self.bar.bar_style = snap.style
@@ -157,20 +159,22 @@ class JobProgress(_Drawer):
             self.cancel_button.layout.display = "none"
 
     def _finish(self, snap: Snapshot) -> None:
-        """Put the result (or the full error message) under the bar."""
+        """Put the result under the bar (a failed batch's rows too), then the error or failure summary."""
         import ipywidgets as w
 
-        if snap.state == "succeeded":
+        notes = [snap.note] if snap.note else []
+        views: list[w.Widget] = []
+        if snap.state == "succeeded" or (snap.state == "failed" and snap.total is not None):
             from camb_notebook.widgets._results import result_views
 
-            try:
-                self.result_box.children = tuple(
-                    result_views(self.job.result(), getattr(self.job, "request", None))
-                )
-            except Exception as exc:  # a result that cannot be fetched is shown, not raised in a callback
-                self.result_box.children = (w.HTML(value=f"<code>{html.escape(str(exc))}</code>"),)
-        elif snap.detail:
-            self.result_box.children = (w.HTML(value=f"<code>{html.escape(snap.detail)}</code>"),)
+            try:  # a batch with failed rows still has a result: its rows, failed ones marked
+                views = result_views(self.job.result(), getattr(self.job, "request", None))
+            except Exception as exc:  # shown, not raised in a callback (a failed batch's note says it)
+                notes = notes or [str(exc)]
+        self.result_box.children = (
+            *views,
+            *(w.HTML(value=f"<code>{html.escape(note)}</code>") for note in notes),
+        )
 
 
 class TextProgress(_Drawer):
@@ -203,7 +207,7 @@ class TextProgress(_Drawer):
         """Replace the line if it changed; the terminal line carries the error message and ends the line."""
         if self._ended:
             return
-        line = snap.line() + (f" — {snap.detail}" if snap.detail else "")
+        line = snap.line() + (f" — {snap.note}" if snap.note else "")
         if line == self._text:
             return
         self._text = line

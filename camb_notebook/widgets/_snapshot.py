@@ -66,7 +66,8 @@ class Snapshot:
     """What a drawer shows for a job at one instant."""
 
     family: str
-    short_id: str
+    short_id: str  # the local job id, what `%camb wait/jobs/cancel/result` take
+    task_id: str  # the server task id ('' before it exists, and for batches)
     state: str
     fraction: float | None  # 0..1, None when nothing is known yet
     eta: float | None
@@ -77,6 +78,7 @@ class Snapshot:
     style: str  # ipywidgets bar_style: '', 'info', 'success', 'danger', 'warning'
     status: str  # words after the bar, e.g. "pending · ETA 00:04"
     detail: str  # the full one-line error message ('' when none)
+    note: str  # the line under a final bar: the error, or a failed batch's row summary and retry hint
 
     @property
     def terminal(self) -> bool:
@@ -85,7 +87,7 @@ class Snapshot:
 
     @property
     def label(self) -> str:
-        """Family and short task id, the text left of the bar."""
+        """Family and local job id, the text left of the bar."""
         return f"{self.family} {self.short_id}".rstrip()
 
     @property
@@ -105,13 +107,14 @@ class Snapshot:
 
 
 def _style(job: AnyJob, state: str) -> str:
-    """Bar colour: success, warning for TIMEOUT/PAYMENT_REQUIRED, danger for other failures and cancels."""
+    """Bar colour: success; warning for TIMEOUT/PAYMENT_REQUIRED and batches with rows done; else danger."""
     if state == "succeeded":
-        failed = getattr(job, "failed_count", 0) or 0
-        return "warning" if failed else "success"
+        return "success"
     if state == "failed":
         server = getattr(job, "server_status", None)
         if server in _WARNING_STATUSES or type(job.error).__name__ in _WARNING_ERRORS:
+            return "warning"
+        if getattr(job, "done_count", 0):  # a partial batch: its rows that finished are in the result
             return "warning"
         return "danger"
     if state == "cancelled":
@@ -144,6 +147,16 @@ def _batch_fraction(batch: AnyJob, finished: int, total: int) -> float:
     return (finished + partial) / total
 
 
+def _note(job: AnyJob, state: str, detail: str) -> str:
+    """A failed batch's summary (rows failed, first error without its hint, retry hint); else `detail`."""
+    failed, total, error = getattr(job, "failed_count", 0), getattr(job, "total", None), job.error
+    if state != "failed" or not failed or total is None or error is None:
+        return detail
+    first = f"{type(error).__name__}: {getattr(error, 'text', error)}"
+    retry = ".retry_failed() re-sends only those rows"
+    return f"{failed:,} of {total:,} row-translations failed ({first}); {retry}"
+
+
 def take_snapshot(job: AnyJob, now: float | None = None) -> Snapshot:
     """Read the job once (from any thread) and decide everything a drawer shows."""
     state = job.state
@@ -155,10 +168,11 @@ def take_snapshot(job: AnyJob, now: float | None = None) -> Snapshot:
         fraction = _batch_fraction(job, (done or 0) + (failed or 0), total)
     if state == "succeeded":
         fraction = 1.0
-    ident = getattr(job, "task_id", None) or getattr(job, "id", None) or ""
+    detail = str(job.error) if state == "failed" and job.error is not None else ""
     return Snapshot(
         family=str(job.family),
-        short_id=str(ident)[:8],
+        short_id=str(job.id),
+        task_id=str(getattr(job, "task_id", None) or ""),
         state=state,
         fraction=None if fraction is None else min(1.0, max(0.0, fraction)),
         eta=eta,
@@ -168,5 +182,6 @@ def take_snapshot(job: AnyJob, now: float | None = None) -> Snapshot:
         elapsed=elapsed_seconds(job, now),
         style=_style(job, state),
         status=_status(job, state, eta),
-        detail=str(job.error) if state == "failed" and job.error is not None else "",
+        detail=detail,
+        note=_note(job, state, detail),
     )
