@@ -19,6 +19,7 @@ from typing import Any
 import nbformat
 import pytest
 from conftest import REPO, notebook_runner
+from jupyter_core.utils import ensure_event_loop
 from test_canary import CANARY
 
 pytestmark = pytest.mark.kernel
@@ -72,7 +73,10 @@ NAMES = ("quickstart", "batch_translation", "speech")
 
 def _run(name: str, workdir: Path, env: dict[str, str]) -> Any:
     """Execute the canary copy of one notebook and save it as `canary_<name>.out.ipynb`."""
-    runner = notebook_runner.run_notebook(_notebook(name, workdir), workdir, env, allow_errors=True)
+    try:
+        runner = notebook_runner.run_notebook(_notebook(name, workdir), workdir, env, allow_errors=True)
+    finally:
+        ensure_event_loop().close()  # nbclient's loop for this worker thread
     nbformat.write(runner.nb, workdir / f"canary_{name}.out.ipynb")
     return runner
 
