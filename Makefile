@@ -46,8 +46,11 @@ lint: env
 typecheck: env
 	$(VENV)/bin/mypy
 
+# The browser tests run in their own pytest process: Playwright's sync API keeps an event loop running on the
+# main thread while its fixtures live, which would break every asyncio test collected after them.
 pytest: env browser-deps
-	$(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+	$(PY) -m pytest -q -p no:cacheprovider -m "not browser" $(PYTEST_ARGS)
+	$(PY) -m pytest -q -p no:cacheprovider -m browser $(PYTEST_ARGS)
 
 pytest-oldest: env-oldest
 	$(OLDEST)/bin/python -m pytest -q -p no:cacheprovider -m kernel
