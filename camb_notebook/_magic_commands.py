@@ -40,7 +40,7 @@ def _help(magics: CambMagics, args: argparse.Namespace, out: str | None) -> None
 
 def _key(magics: CambMagics, args: argparse.Namespace, out: str | None) -> None:
     """`%camb key [--prompt]`: masked status, or a hidden prompt whose key is used for this kernel only."""
-    from camb_notebook.api import ApiKey
+    from camb_notebook.api import ApiKey, MissingKeyError
 
     session = session_for(magics)
     if args.prompt:
@@ -49,7 +49,9 @@ def _key(magics: CambMagics, args: argparse.Namespace, out: str | None) -> None:
         print(f"Using key {key.masked} in this kernel (not saved anywhere).")
         return
     print(repr(session))
-    if session.key_status().startswith("no API key"):
+    try:
+        session.require_key()
+    except MissingKeyError:
         print(KEY_HINT)
 
 
@@ -63,31 +65,24 @@ def start_sandbox(magics: CambMagics) -> None:
 
 def _sandbox(magics: CambMagics, args: argparse.Namespace, out: str | None) -> None:
     """`%camb sandbox [start|stop|status]`."""
-    from camb_notebook import _session
+    from camb_notebook._session import running_sandbox, stop_sandbox
 
     if args.action == "start":
         start_sandbox(magics)
         return
-    sandbox = _session._sandbox
-    running = sandbox is not None and sandbox.running
-    current = existing_session()
-    in_use = running and current is not None and sandbox is not None and current.base_url == sandbox.base_url
-    if args.action == "status":
-        if not running or sandbox is None:
-            print("No sandbox running (%camb sandbox start, or CAMB_SANDBOX=1 before the first command).")
+    if args.action == "stop":
+        if stop_sandbox():
+            print("Sandbox stopped; the next command uses CAMB_API_BASE (or the real API).")
         else:
-            uses = "the session uses it" if in_use else "the session uses another endpoint"
-            print(f"Sandbox running at {sandbox.base_url}; {uses}.")
+            print("No sandbox is running.")
         return
-    if not running or sandbox is None:
-        print("No sandbox is running.")
-        return
-    sandbox.stop()
-    with _session._lock:
-        _session._sandbox = None  # the next start makes a fresh one
-        if in_use:
-            _session._default = None
-    print("Sandbox stopped; the next command uses CAMB_API_BASE (or the real API).")
+    sandbox, current = running_sandbox(), existing_session()
+    if sandbox is None:
+        print("No sandbox running (%camb sandbox start, or CAMB_SANDBOX=1 before the first command).")
+    else:
+        in_use = current is not None and current.base_url == sandbox.base_url
+        uses = "the session uses it" if in_use else "the session uses another endpoint"
+        print(f"Sandbox running at {sandbox.base_url}; {uses}.")
 
 
 def _frame_result(value: pd.DataFrame, shell: Any, out: str | None) -> pd.DataFrame | None:

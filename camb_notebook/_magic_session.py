@@ -12,10 +12,10 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from camb_notebook.api import CambError, MissingKeyError
+from camb_notebook.api import CambError
 
 if TYPE_CHECKING:
-    from camb_notebook._magic_stream import StreamView
+    from camb_notebook._live_stream import LiveStream
     from camb_notebook._session import Camb
     from camb_notebook.jobs import Job
     from camb_notebook.magics import CambMagics
@@ -69,16 +69,15 @@ def session_for(magics: CambMagics) -> Camb:
 def job_session(magics: CambMagics) -> Camb:
     """The session for a job-creating command, after checking that an API key can be found."""
     current = session_for(magics)
-    if current.key_status().startswith("no API key"):
-        raise MissingKeyError("No CAMB.AI API key", hint=KEY_HINT)
+    current.require_key(hint=KEY_HINT)
     return current
 
 
 def existing_session() -> Camb | None:
     """The default session if one exists already (so changing a setting never creates one)."""
-    from camb_notebook import _session
+    from camb_notebook._session import current
 
-    return _session._default
+    return current()
 
 
 def settings(magics: CambMagics) -> dict[str, Any]:
@@ -154,18 +153,21 @@ def launch(
     return None
 
 
-def follow(magics: CambMagics, view: StreamView, out: str | None, wait: bool) -> None:
-    """Arrange `-o` for a stream (its text or audio, once complete) and block when asked."""
+def follow(magics: CambMagics, live: LiveStream[Any, Any], out: str | None, wait: bool) -> None:
+    """Display a stream growing in place, arrange `-o` (its text or audio, once complete), block if asked."""
+    from IPython.display import display
+
+    display(live)
     if out:
         name = out
 
-        def store_value(done: StreamView) -> None:
+        def store_value(done: LiveStream[Any, Any]) -> None:
             try:
                 value = done.value()
             except CambError:
                 return  # the view shows the error line
             magics.shell.push({name: value})
 
-        view.add_done_callback(store_value)
+        live.add_done_callback(store_value)
     if wait:
-        block(view.result)
+        block(live.result)

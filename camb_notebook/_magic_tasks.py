@@ -13,21 +13,16 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from camb_notebook._magic_args import VAR, literal, parse_cell_line, split_texts, var_value
-from camb_notebook._magic_session import follow, job_session, launch, show
+from camb_notebook._magic_session import follow, job_session, launch
 from camb_notebook.api import UsageError, resolve_language
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from camb_notebook._session import Camb
-    from camb_notebook.jobs import Job
     from camb_notebook.magics import CambMagics
 
 __all__ = ["dub", "run_cell", "story", "transcribe", "translate", "tts"]
 
-# The API's integers for --formality/--gender, for translation/stream (the task methods take the names).
-_FORMALITY = {"formal": 1, "informal": 2}
-_GENDER = {"unknown": 0, "male": 1, "female": 2, "neutral": 9}
 # A `%%camb_translate` body that is only `$name` (a list, Series or DataFrame variable).
 _BODY_VAR = re.compile(r"\s*\$([A-Za-z_]\w*)\s*")
 # Columns of the frame `%%camb_translate` returns, renamed from the long batch layout.
@@ -109,42 +104,15 @@ def translate(magics: CambMagics, args: argparse.Namespace, out: str | None) -> 
 
         return _translate_texts(magics, pd.DataFrame({"text": [text]}), args, out)
     session = job_session(magics)
-    if args.stream:
-        return _translate_stream(magics, session, text, targets[0], source, args, out)
-    job = session.translate(text, to=targets[0], source=source, formality=args.formality, gender=args.gender)
-    return launch(magics, job, out, args.wait)
-
-
-def _translate_stream(
-    magics: CambMagics,
-    session: Camb,
-    text: str,
-    target: str,
-    source: str,
-    args: argparse.Namespace,
-    out: str | None,
-) -> None:
-    """Stream one translation; a gone endpoint (404/410) falls back to a translation job."""
-    from camb_notebook._magic_stream import StreamView
-
-    def fallback() -> Job:
-        job = session.translate(text, to=target, source=source, formality=args.formality, gender=args.gender)
-        show(magics, job)
-        return job
-
-    stream = session.api.translation_stream(
-        text,
-        source,
-        target,
-        formality=_FORMALITY.get(args.formality or ""),
-        gender=_GENDER.get(args.gender or ""),
-    )
-    follow(
-        magics,
-        StreamView(session, stream, label=f"translation → {target}", fallback=fallback),
-        out,
-        args.wait,
-    )
+    options: dict[str, Any] = {
+        "to": targets[0],
+        "source": source,
+        "formality": args.formality,
+        "gender": args.gender,
+    }
+    if args.stream:  # a gone endpoint (404/410) falls back to a translation job
+        return follow(magics, session.translate(text, stream=True, **options), out, args.wait)
+    return launch(magics, session.translate(text, **options), out, args.wait)
 
 
 def tts(magics: CambMagics, args: argparse.Namespace, out: str | None) -> Any:
@@ -154,12 +122,15 @@ def tts(magics: CambMagics, args: argparse.Namespace, out: str | None) -> Any:
         raise UsageError("--format and --model apply to streamed speech", hint="Add --stream")
     session = job_session(magics)
     if args.stream:
-        from camb_notebook._magic_stream import StreamView
-
-        stream = session.api.tts_stream(
-            text, args.voice, language, speech_model=args.model, output_format=args.format
+        speech = session.tts(
+            text,
+            voice=args.voice,
+            language=language,
+            stream=True,
+            speech_model=args.model,
+            output_format=args.format,
         )
-        return follow(magics, StreamView(session, stream, label="tts-stream"), out, args.wait)
+        return follow(magics, speech, out, args.wait)
     return launch(magics, session.tts(text, voice=args.voice, language=language), out, args.wait)
 
 

@@ -13,8 +13,10 @@ import os
 import threading
 from collections.abc import Callable, Hashable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
+from camb_notebook._lazy_api import LazyApi
+from camb_notebook._options import FORMALITY, GENDER, existing_file, non_empty, option_code, voice_id
 from camb_notebook.api import (
     CATALOG,
     ApiClient,
@@ -31,13 +33,12 @@ from camb_notebook.jobs import BatchJob, Job, JobManager, PollPolicy, translatio
 if TYPE_CHECKING:
     import pandas as pd
 
+    from camb_notebook._live_stream import SpeechStream, TranslationStream
     from camb_notebook.jobs._batch_plan import BatchOutcome
     from camb_notebook.sandbox import Sandbox
 
-__all__ = ["Camb", "session"]
+__all__ = ["Camb", "current", "running_sandbox", "session", "stop_sandbox"]
 
-_FORMALITY = {"formal": 1, "informal": 2, "casual": 2}
-_GENDER = {"unknown": 0, "unspecified": 0, "male": 1, "female": 2, "other": 9, "neutral": 9}
 _URL_PREFIXES = ("http://", "https://")
 
 
@@ -60,7 +61,7 @@ class Camb:
         self._api: ApiClient | None = None
         self._retired: list[ApiClient] = []
         self._manager = JobManager(
-            _LazyApi(self),
+            LazyApi(self),
             home=home,
             max_in_flight=max_in_flight,
             policy=PollPolicy(cap=poll_cap, deadline=deadline),
@@ -93,6 +94,32 @@ class Camb:
 
     # -- tasks ---------------------------------------------------------------------------------------------
 
+    @overload
+    def translate(
+        self,
+        text_or_texts: str | Sequence[str],
+        *,
+        to: Any,
+        source: Any = ...,
+        formality: str | int | None = ...,
+        gender: str | int | None = ...,
+        cache: bool = ...,
+        stream: Literal[False] = ...,
+    ) -> Job: ...
+
+    @overload
+    def translate(
+        self,
+        text_or_texts: str,
+        *,
+        to: Any,
+        source: Any = ...,
+        formality: str | int | None = ...,
+        gender: str | int | None = ...,
+        cache: bool = ...,
+        stream: Literal[True],
+    ) -> TranslationStream: ...
+
     def translate(
         self,
         text_or_texts: str | Sequence[str],
@@ -102,8 +129,13 @@ class Camb:
         formality: str | int | None = None,
         gender: str | int | None = None,
         cache: bool = True,
-    ) -> Job:
-        """Translate one text or a list of texts into one language; returns the Job at once."""
+        stream: bool = False,
+    ) -> Job | TranslationStream:
+        """Translate one text or a list of texts into one language; returns the Job at once.
+
+        `stream=True` (one text) reads `translation/stream` instead and returns a TranslationStream at once
+        (iterate, await or display it); if that deprecated endpoint is gone it falls back to a Job.
+        """
         if not isinstance(to, (str, int)) and hasattr(to, "__iter__"):
             raise UsageError(
                 "translate() takes one target language", hint="Use translate_frame() for several"
@@ -115,9 +147,16 @@ class Camb:
             "texts": texts,
             "source_language": resolve_language(source, allow_auto=True).wire_value,
             "target_language": resolve_language(to).wire_value,
-            "formality": _code("formality", formality, _FORMALITY),
-            "gender": _code("gender", gender, _GENDER),
+            "formality": option_code("formality", formality, FORMALITY),
+            "gender": option_code("gender", gender, GENDER),
         }
+        if stream:
+            from camb_notebook._live_stream import translation_stream
+
+            if len(texts) != 1:
+                raise UsageError("translate(stream=True) takes one text", hint="Drop stream=True for a list")
+
+            return translation_stream(self, request, lambda: self._submit("translation", request, cache))
         return self._submit("translation", request, cache)
 
     def translate_batch(
@@ -150,27 +189,72 @@ class Camb:
             chunk_size=chunk_size,
             max_chars=max_chars,
             concurrency=concurrency,
-            formality=_code("formality", formality, _FORMALITY),
-            gender=_code("gender", gender, _GENDER),
+            formality=option_code("formality", formality, FORMALITY),
+            gender=option_code("gender", gender, GENDER),
             cache=cache,
             errors=errors,
             finalize=finalize,
         )
 
-    def tts(self, text: str, *, voice: int | Voice, language: Any = "en-us", cache: bool = True) -> Job:
-        """Speak `text` with a voice (id or Voice); returns the Job at once."""
+    @overload
+    def tts(
+        self,
+        text: str,
+        *,
+        voice: int | Voice,
+        language: Any = ...,
+        cache: bool = ...,
+        stream: Literal[False] = ...,
+    ) -> Job: ...
+
+    @overload
+    def tts(
+        self,
+        text: str,
+        *,
+        voice: int | Voice,
+        language: Any = ...,
+        stream: Literal[True],
+        speech_model: str | None = ...,
+        output_format: str | None = ...,
+    ) -> SpeechStream: ...
+
+    def tts(
+        self,
+        text: str,
+        *,
+        voice: int | Voice,
+        language: Any = "en-us",
+        cache: bool = True,
+        stream: bool = False,
+        speech_model: str | None = None,
+        output_format: str | None = None,
+    ) -> Job | SpeechStream:
+        """Speak `text` with a voice (id or Voice); returns the Job at once.
+
+        `stream=True` reads `tts-stream` instead (optionally with `speech_model` / `output_format`) and
+        returns a SpeechStream at once: iterate it for audio chunks, await it, or display it to play it.
+        """
         request = {
-            "text": _text(text),
-            "voice_id": _voice(voice),
+            "text": non_empty(text),
+            "voice_id": voice_id(voice),
             "language": resolve_language(language).wire_value,
         }
+        if stream:
+            from camb_notebook._live_stream import speech_stream
+
+            return speech_stream(self, request, speech_model=speech_model, output_format=output_format)
+        if speech_model or output_format:
+            raise UsageError(
+                "speech_model and output_format apply to streamed speech", hint="Pass stream=True"
+            )
         return self._submit("tts", request, cache)
 
     def translated_tts(self, text: str, *, voice: int | Voice, to: Any, source: Any = "en-us") -> Job:
         """Translate `text` and speak the translation; returns the Job at once."""
         request = {
-            "text": _text(text),
-            "voice_id": _voice(voice),
+            "text": non_empty(text),
+            "voice_id": voice_id(voice),
             "source_language": resolve_language(source, allow_auto=True).wire_value,
             "target_language": resolve_language(to).wire_value,
         }
@@ -184,7 +268,7 @@ class Camb:
         elif isinstance(media, str) and media.startswith(_URL_PREFIXES):
             request["media_url"] = media
         else:
-            request["media_path"] = str(_existing(media))
+            request["media_path"] = str(existing_file(media))
         return self._submit("transcription", request, True)
 
     def dub(self, url: str, *, source: Any, to: Any) -> Job:
@@ -201,13 +285,24 @@ class Camb:
         }
         return self._submit("dubbing", request, True)
 
-    def story(self, path: str | Path, *, language: Any, title: str | None = None) -> Job:
-        """Narrate a .txt/.docx story file; returns the Job at once."""
-        request = {
-            "file_path": str(_existing(path)),
-            "source_language": resolve_language(language).id,
-            "title": title,
-        }
+    def story(
+        self,
+        source: str | Path | bytes,
+        *,
+        language: Any,
+        title: str | None = None,
+        filename: str | None = None,
+    ) -> Job:
+        """Narrate a .txt/.docx story (a file path, or its bytes with `filename`); returns the Job at once."""
+        request: dict[str, Any] = {"source_language": resolve_language(language).id, "title": title}
+        if isinstance(source, (bytes, bytearray)):
+            if not filename or not filename.lower().endswith((".txt", ".docx")):
+                raise UsageError(
+                    "story() with bytes needs the file's name", hint='Pass filename="story.txt" (or .docx)'
+                )
+            request.update(file_bytes=bytes(source), filename=Path(filename).name)
+        else:
+            request["file_path"] = str(existing_file(source))
         return self._submit("story", request, True)
 
     def _submit(self, family: str, request: dict[str, Any], cache: bool) -> Job:
@@ -269,6 +364,13 @@ class Camb:
         """Loop thread: fetch the voice list."""
         return list(await self.api.list_voices())
 
+    def require_key(self, hint: str | None = None) -> None:
+        """Raise MissingKeyError (with `hint`, else the default one) unless an API key can be found."""
+        try:
+            resolve_api_key(self._key)
+        except MissingKeyError:
+            raise MissingKeyError("No CAMB.AI API key", hint=hint) from None
+
     def key_status(self) -> str:
         """Where the key comes from, masked (never the key)."""
         try:
@@ -306,69 +408,6 @@ class Camb:
             return _default
 
 
-class _LazyApi:
-    """The engine's view of the session's ApiClient, created (with the key) only when a job first needs it."""
-
-    def __init__(self, owner: Camb) -> None:
-        """Point at the owning session."""
-        self._owner = owner
-
-    async def create(self, family: Any, request: Any) -> str:
-        """Create a task."""
-        return await self._owner.api.create(family, request)
-
-    async def status(self, family: Any, task_id: str) -> Any:
-        """Poll a task."""
-        return await self._owner.api.status(family, task_id)
-
-    async def result(self, family: Any, run_id: int) -> Any:
-        """Fetch a result."""
-        return await self._owner.api.result(family, run_id)
-
-    async def results(self, family: Any, run_ids: Sequence[int]) -> Any:
-        """Fetch several results in bulk (batches use it)."""
-        return await self._owner.api.results(family, run_ids)
-
-    async def aclose(self) -> None:
-        """Close the current client, if one was made."""
-        if self._owner._api is not None:
-            await self._owner._api.aclose()
-
-
-def _code(name: str, value: str | int | None, names: dict[str, int]) -> int | None:
-    """A formality/gender option as its wire integer."""
-    if value is None or isinstance(value, int):
-        return value
-    try:
-        return names[value.strip().lower()]
-    except KeyError:
-        raise UsageError(f"unknown {name} {value!r}", hint=f"Use one of {', '.join(names)}") from None
-
-
-def _text(text: str) -> str:
-    """A non-empty text."""
-    if not isinstance(text, str) or not text.strip():
-        raise UsageError("the text is empty")
-    return text
-
-
-def _voice(voice: int | Voice) -> int:
-    """A voice id from an int or a Voice."""
-    if isinstance(voice, Voice):
-        return voice.id
-    if isinstance(voice, bool) or not isinstance(voice, int):
-        raise UsageError(f"voice must be a voice id (int) or a Voice, got {voice!r}", hint="See voices()")
-    return voice
-
-
-def _existing(path: str | Path) -> Path:
-    """An existing file's path."""
-    resolved = Path(path).expanduser()
-    if not resolved.is_file():
-        raise UsageError(f"file not found: {resolved}")
-    return resolved
-
-
 _lock = threading.RLock()
 _default: Camb | None = None
 _sandbox: Sandbox | None = None
@@ -389,6 +428,32 @@ def _start_sandbox() -> Sandbox:
             _sandbox = Sandbox(SandboxConfig.fast() if fast else None).start()
             atexit.register(_sandbox.stop)
         return _sandbox
+
+
+def running_sandbox() -> Sandbox | None:
+    """The embedded sandbox if one is running in this process."""
+    with _lock:
+        return _sandbox if _sandbox is not None and _sandbox.running else None
+
+
+def stop_sandbox() -> bool:
+    """Stop the embedded sandbox (False if none runs); a default session using it is closed and dropped."""
+    global _default, _sandbox
+    with _lock:
+        sandbox, _sandbox = _sandbox, None  # the next start makes a fresh one
+        if sandbox is None or not sandbox.running:
+            return False
+        if _default is not None and _default.base_url == sandbox.base_url:
+            _default.close()
+            _default = None
+    sandbox.stop()
+    return True
+
+
+def current() -> Camb | None:
+    """The default session if one exists already (None instead of creating one)."""
+    with _lock:
+        return _default
 
 
 def session() -> Camb:

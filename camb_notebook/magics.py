@@ -1,8 +1,8 @@
 """IPython magics: `%camb SUBCOMMAND ...` and `%%camb_translate`, configurable as `CambMagics` traits.
 
 This module only registers the magics and holds their settings; parsing is in `_magic_args`, the subcommands
-in `_magic_commands`/`_magic_tasks`/`_magic_stream`, all imported on first use so `%load_ext` stays fast.
-Main thread only.
+in `_magic_commands`/`_magic_tasks` (streams: `_live_stream`), all imported on first use so `%load_ext`
+stays fast. Main thread only.
 Usage: `%load_ext camb_notebook`, `%camb help`, `%config CambMagics.poll_cap = 10`.
 """
 

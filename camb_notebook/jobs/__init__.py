@@ -15,11 +15,21 @@ from camb_notebook.jobs._journal import *  # noqa: F403
 from camb_notebook.jobs._journal import __all__ as _journal_all
 from camb_notebook.jobs._loop import *  # noqa: F403
 from camb_notebook.jobs._loop import __all__ as _loop_all
+from camb_notebook.jobs._loop import wait_future as wait_future
 from camb_notebook.jobs._manager import *  # noqa: F403
 from camb_notebook.jobs._manager import __all__ as _manager_all
 from camb_notebook.jobs._poll import *  # noqa: F403
 from camb_notebook.jobs._poll import __all__ as _poll_all
 
 __all__ = sorted(
-    [*_batch_all, *_dispatch_all, *_job_all, *_journal_all, *_loop_all, *_manager_all, *_poll_all]
+    [
+        *_batch_all,
+        *_dispatch_all,
+        *_job_all,
+        *_journal_all,
+        *_loop_all,
+        *_manager_all,
+        *_poll_all,
+        "wait_future",  # blocking waits elsewhere (streams) use the same interruptible slices
+    ]
 )

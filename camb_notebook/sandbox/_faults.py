@@ -4,6 +4,8 @@ Grammar: `ITEM[,ITEM...]`, each ITEM optionally suffixed `xN` (N times, default 
   request faults (hit the request itself; the request is not processed unless noted):
     `429xN`                 429 with `Retry-After: <config.fault_retry_after>` and a JSON `detail`
     `5xxxN` (`500`..`599`)  that status with a JSON `detail`
+    `404xN`, `410xN`        the endpoint is gone: that status with a JSON `detail` (streaming routes only,
+                            `tts-stream` and `translation/stream`; elsewhere the request is refused with 400)
     `resetxN`               the TCP connection is aborted before any byte (httpx: RemoteProtocolError)
     `malformedxN`           200 `application/json` whose body is truncated JSON
     `stall=SECxN`           the response is held SEC seconds, then the request is processed normally
@@ -26,13 +28,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Fault", "parse_faults", "split_faults"]
+__all__ = ["GONE_ROUTES", "Fault", "parse_faults", "split_faults"]
 
 _ITEM = re.compile(
     r"^(?P<name>\d{3}|reset|malformed|cut|result404|pending_forever|timeout|payment_required"
     r"|stall=(?P<secs>\d+(?:\.\d+)?)|error=(?P<reason>[A-Z_]+))(?:x(?P<times>\d+))?$"
 )
 _TASK_FAULTS = ("result404", "pending_forever", "error", "timeout", "payment_required")
+_GONE = ("404", "410")
+# Route templates that may answer a `404`/`410` fault (what a retired streaming endpoint looks like).
+GONE_ROUTES = frozenset({"tts-stream", "translation/stream"})
 
 
 @dataclass(frozen=True)
@@ -51,7 +56,7 @@ class Fault:
 
     @property
     def status(self) -> int:
-        """The HTTP status of a status fault (429, 5xx), else 0."""
+        """The HTTP status of a status fault (429, 404/410, 5xx), else 0."""
         return int(self.kind) if self.kind.isdigit() else 0
 
 
@@ -64,8 +69,8 @@ def parse_faults(spec: str) -> list[Fault]:
             raise ValueError(f"bad sandbox fault {raw!r}")
         name = match["name"]
         kind = name.split("=", 1)[0]
-        if kind.isdigit() and not (kind == "429" or 500 <= int(kind) <= 599):
-            raise ValueError(f"bad sandbox fault status {kind!r}: use 429 or 500-599")
+        if kind.isdigit() and not (kind == "429" or kind in _GONE or 500 <= int(kind) <= 599):
+            raise ValueError(f"bad sandbox fault status {kind!r}: use 429, 404/410 (streams) or 500-599")
         faults.append(
             Fault(
                 kind=kind,

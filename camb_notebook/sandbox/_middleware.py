@@ -14,13 +14,15 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from camb_notebook.sandbox._faults import Fault
+from camb_notebook.sandbox._faults import GONE_ROUTES, Fault
 from camb_notebook.sandbox._http import route_template
 from camb_notebook.sandbox._state import SandboxState
 
 __all__ = ["FaultMiddleware"]
 
 _REASONS = {
+    404: "Not Found",
+    410: "Gone",
     429: "Too Many Requests",
     500: "Internal Server Error",
     502: "Bad Gateway",
@@ -63,6 +65,10 @@ class FaultMiddleware:
         session = headers.get("x-sandbox-session") or headers.get("x-api-key") or "-"
         try:
             fault = self.state.pick_request_fault(route, template, session, headers.get("x-sandbox-fault"))
+            if fault is not None and fault.status in (404, 410) and template not in GONE_ROUTES:
+                raise ValueError(
+                    f"sandbox fault {fault.kind} applies to {' and '.join(sorted(GONE_ROUTES))} only"
+                )
         except ValueError as exc:
             await _drain(receive)
             await _send_json(send, 400, {"detail": str(exc)})

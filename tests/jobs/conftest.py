@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from camb_notebook._session import Camb
 from camb_notebook.api import ApiClient
 from camb_notebook.jobs import JobManager, PollPolicy
 
@@ -39,3 +40,11 @@ def fast_policy() -> PollPolicy:
 def manager(make_manager: Callable[..., JobManager]) -> JobManager:
     """One JobManager on the sandbox."""
     return make_manager()
+
+
+@pytest.fixture
+def camb(camb_sandbox: Any, fast_policy: PollPolicy) -> Iterator[Camb]:
+    """A Camb session on the sandbox with the fast poll schedule (closed after the test)."""
+    with Camb(api_key=camb_sandbox.api_key, base_url=camb_sandbox.base_url) as session_:
+        session_.manager.policy = fast_policy
+        yield session_

@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from camb_notebook import _session
-from camb_notebook._session import Camb, session
-from camb_notebook.api import LanguageError, UsageError
+from camb_notebook._session import Camb, current, running_sandbox, session, stop_sandbox
+from camb_notebook.api import LanguageError, MissingKeyError, UsageError
 from camb_notebook.jobs import PollPolicy
 from camb_notebook.sandbox import make_wav, pseudo_localize
-
-
-@pytest.fixture
-def camb(camb_sandbox: Any, fast_policy: PollPolicy) -> Iterator[Camb]:
-    """A session on the sandbox with a fast poll schedule."""
-    with Camb(api_key=camb_sandbox.api_key, base_url=camb_sandbox.base_url) as session_:
-        session_.manager.policy = fast_policy
-        yield session_
 
 
 def test_bad_input_fails_before_any_job_exists(camb: Camb, camb_sandbox: Any) -> None:
@@ -80,6 +71,29 @@ def test_key_never_shows_and_can_be_replaced(camb_sandbox: Any, fast_policy: Pol
         assert camb.translate("Hi", to="fr-fr", cache=False).result(timeout=20).texts
 
 
+def test_require_key_raises_with_the_given_hint(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """require_key() passes with a key and raises MissingKeyError (default or given hint) without one."""
+    monkeypatch.chdir(tmp_path)  # no .env to find
+    with Camb() as keyless, Camb(api_key="some-key-123456") as keyed:
+        keyed.require_key()
+        with pytest.raises(MissingKeyError, match="CAMB_API_KEY"):
+            keyless.require_key()
+        with pytest.raises(MissingKeyError, match="run %camb key"):
+            keyless.require_key(hint="run %camb key")
+
+
+def test_story_from_bytes_needs_a_file_name(camb: Camb, camb_sandbox: Any) -> None:
+    """story() takes the file's bytes with its name (uploaded as that file), and refuses bytes without one."""
+    with pytest.raises(UsageError, match="filename"):
+        camb.story(b"Once upon a time.", language="en-us")
+    with pytest.raises(UsageError, match="filename"):
+        camb.story(b"Once upon a time.", language="en-us", filename="tale.pdf")
+    assert camb_sandbox.stats.total_tasks == 0
+    job = camb.story(b"Once upon a time, bytes told a tale.", language="en-us", filename="/tmp/x/tale.txt")
+    assert job.request["filename"] == "tale.txt"
+    assert job.result(timeout=30)
+
+
 def test_catalogs(camb: Camb) -> None:
     """languages() searches the bundled catalog; voices() lists the sandbox voices."""
     assert len(camb.languages()) > 100
@@ -93,12 +107,16 @@ def test_default_session_can_use_an_in_process_sandbox(monkeypatch: pytest.Monke
     monkeypatch.setenv("CAMB_SANDBOX", "1")
     monkeypatch.setattr(_session, "_default", None)
     monkeypatch.setattr(_session, "_sandbox", None)
+    assert current() is None and running_sandbox() is None
+    camb = session()
     try:
-        camb = session()
-        assert session() is camb
-        assert camb.base_url is not None and camb.base_url.startswith("http://127.0.0.1:")
+        assert session() is camb and current() is camb
+        sandbox = running_sandbox()
+        assert sandbox is not None and camb.base_url == sandbox.base_url
+        assert camb.base_url.startswith("http://127.0.0.1:")
         assert camb.voices().shape[0] > 0
+        assert stop_sandbox() and not sandbox.running and running_sandbox() is None
+        assert current() is None and camb.manager.closed and not stop_sandbox()
     finally:
         camb.close()
-        if _session._sandbox is not None:
-            _session._sandbox.stop()
+        stop_sandbox()

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
 import pytest
 from IPython.utils.io import capture_output
 
 from camb_notebook._magic_args import AUDIO_FORMATS
-from camb_notebook.api import ApiClient, ApiConnectionError, DeprecatedEndpointWarning, TtsResult, UsageError
+from camb_notebook.api import ApiConnectionError, DeprecatedEndpointWarning, TtsResult, UsageError
 from camb_notebook.sandbox import CONTENT_TYPES, pseudo_localize, read_wav_text
 from camb_notebook.sandbox._catalog import VOICES
 
@@ -35,34 +34,14 @@ def test_translate_stream_stores_the_full_text(ip: Any, sandboxed: Any) -> None:
     assert "translation → fr-fr: done" in printed and "first byte after" in printed
 
 
-class _GoneStream(httpx.AsyncBaseTransport):
-    """Real HTTP to the sandbox, except that translation/stream answers 410 (the sandbox cannot retire it)."""
-
-    def __init__(self) -> None:
-        self._real = httpx.AsyncHTTPTransport()
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        """Answer 410 for the streaming route, pass everything else through."""
-        if request.url.path.endswith("/translation/stream"):
-            return httpx.Response(410, json={"detail": "Gone"})
-        return await self._real.handle_async_request(request)
-
-    async def aclose(self) -> None:
-        """Close the real transport."""
-        await self._real.aclose()
-
-
 def test_gone_stream_endpoint_falls_back_to_a_job(ip: Any, sandboxed: Any) -> None:
     """A 410 from translation/stream becomes an ordinary translation job whose text lands in `-o`."""
-    from camb_notebook import session
-
-    current = session()
-    current._api = ApiClient(api_key=sandboxed.api_key, base_url=sandboxed.base_url, transport=_GoneStream())
+    sandboxed.fail_next("410", route="POST translation/stream")
     with pytest.warns(DeprecatedEndpointWarning):
         result, printed = _run(ip, "%camb translate bonjour --to de-de --stream --wait -o de")
     assert result.success, printed
     assert ip.user_ns["de"] == pseudo_localize("bonjour", "de-de")
-    assert "translating as a task instead" in printed
+    assert "translating as a task instead" in printed and "done as a task" in printed
     assert sandboxed.stats.tasks_created["translation"] == 1
 
 
@@ -102,3 +81,20 @@ def test_stream_misuse_is_a_usage_error(ip: Any, sandboxed: Any, cell: str, word
     result, printed = _run(ip, cell)
     assert isinstance(result.error_in_exec, UsageError) and words in printed
     assert sum(sandboxed.stats.requests.values()) == 0
+
+
+def test_displayed_speech_stream_shows_the_first_chunk_before_it_ends(ip: Any, sandboxed: Any) -> None:
+    """A SpeechStream shown as a cell's value updates its status with arrivals before it says done."""
+    sandboxed.configure(stream_chunks=4, stream_chunk_delay=0.3)
+    cell = (
+        "from camb_notebook import session\n"
+        f"speech = session().tts('Shown as it arrives', voice={VOICE}, stream=True)\n"
+        "speech"
+    )
+    result, printed = _run(ip, cell)
+    assert result.success, printed
+    _, printed = _run(ip, "speech.result()")
+    lines = [line for line in printed.splitlines() if line.startswith("tts-stream:")]
+    receiving = [i for i, line in enumerate(lines) if line.startswith("tts-stream: receiving")]
+    done = [i for i, line in enumerate(lines) if line.startswith("tts-stream: done · 4 chunks")]
+    assert receiving and done and receiving[0] < done[0], lines

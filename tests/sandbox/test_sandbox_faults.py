@@ -75,6 +75,17 @@ def test_cut_mid_stream(api: httpx.Client) -> None:
     assert received and received[0].startswith(b"RIFF")
 
 
+@pytest.mark.parametrize("status", [404, 410])
+def test_gone_status_on_streaming_routes_only(api: httpx.Client, status: int) -> None:
+    """`404`/`410` answer the streaming routes like a retired endpoint; other routes refuse them with 400."""
+    body = {"text": "Gone soon.", "source_language": "en-us", "target_language": "fr-fr"}
+    gone = api.post("translation/stream", json=body, headers=_fault(str(status)))
+    assert gone.status_code == status and gone.json()["detail"].startswith(f"sandbox fault: {status}")
+    assert api.post("translation/stream", json=body, headers=_fault(str(status))).status_code == 200
+    refused = api.post("translate", json=TRANSLATE, headers=_fault(str(status)))
+    assert refused.status_code == 400 and "translation/stream" in refused.json()["detail"]
+
+
 def test_cut_mid_json_body(api: httpx.Client) -> None:
     """`cut` on a plain JSON route sends half the body then closes the connection."""
     with pytest.raises(httpx.RemoteProtocolError):
