@@ -16,7 +16,8 @@ from typing import Any
 from camb_notebook.api import ApiClient, TaskStatus
 from camb_notebook.jobs import JobManager, PollPolicy
 
-REQUEST = {"texts": ["Durable hello"], "source_language": 1, "target_language": 76}
+TEXT = "Durable hello"
+REQUEST = {"texts": [TEXT], "source_language": 1, "target_language": 76}
 
 
 def die() -> None:

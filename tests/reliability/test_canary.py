@@ -80,7 +80,7 @@ def canary_session(camb_sandbox: Sandbox, tmp_path: Path) -> Iterator[Camb]:
 
 def _errors_of(jobs: list[Job]) -> list[BaseException]:
     """The errors the jobs ended with, as `result()` raises them (with their tracebacks)."""
-    errors = []
+    errors: list[BaseException] = []
     for job in jobs:
         try:
             job.result(timeout=30)

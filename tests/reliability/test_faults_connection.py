@@ -49,7 +49,12 @@ async def test_7_1_connection_refused_twice_then_ok(
     """Connection refused twice on a create, then the API is up: 3 attempts, one request served, one task."""
     port = _free_port()
     started: list[Sandbox] = []
-    clock = ScaledTime(on_sleep=lambda _: len(clock.sleeps) == 2 and started.append(late_sandbox(port)))
+
+    def api_comes_up(_: float) -> None:
+        if len(clock.sleeps) == 2:  # after the second refused attempt
+            started.append(late_sandbox(port))
+
+    clock = ScaledTime(on_sleep=api_comes_up)
     api = make_api(base_url=f"http://127.0.0.1:{port}/apis", api_key="sandbox", sleep=clock.sleep)
     async with api:
         task_id = await api.create("translation", TRANSLATE)

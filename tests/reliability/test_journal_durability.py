@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from journal_victim import REQUEST
+from journal_victim import TEXT
 from reliability_helpers import wait_until
 
 from camb_notebook.api import AmbiguousSubmitError
@@ -81,7 +81,7 @@ def test_kill_at_each_step_then_resume_accounts_for_the_job(
             r"may exist on the server \(created at \d{4}-\d\d-\d\dT[\d:]+\+00:00, no task_id", str(job.error)
         )
     else:
-        assert job.result(timeout=10).texts == (pseudo_localize(REQUEST["texts"][0], "fr-fr"),)
+        assert job.result(timeout=10).texts == (pseudo_localize(TEXT, "fr-fr"),)
         assert job.task_id == task_id
     assert camb_sandbox.stats.tasks_created.get("translation", 0) == created  # resume never creates
     if step == "mid-result":  # the run_id was journaled: resume fetches without polling again
