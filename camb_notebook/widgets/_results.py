@@ -33,7 +33,7 @@ def _table(frame: pd.DataFrame) -> w.Output:
 
 
 def result_frame(result: Any, request: Mapping[str, Any] | None = None) -> pd.DataFrame | None:
-    """The tabular part of a result (None when it has none): batch frames, translated texts, transcripts."""
+    """The tabular part of a result (None when it has none): batch frames or dicts, texts, transcripts."""
     from camb_notebook.frames import dubbing_frame, transcript_frame
 
     if isinstance(result, pd.DataFrame):
@@ -44,6 +44,8 @@ def result_frame(result: Any, request: Mapping[str, Any] | None = None) -> pd.Da
         return transcript_frame(result)
     if isinstance(result, StoryResult):
         return transcript_frame(result.transcript) if result.transcript else None
+    if isinstance(result, Mapping) and result and all(isinstance(v, list) for v in result.values()):
+        return pd.DataFrame({str(target): rows for target, rows in result.items()})  # a batch: target → rows
     texts = getattr(result, "texts", None)
     if isinstance(texts, Sequence) and not isinstance(texts, str):
         sources = (request or {}).get("texts")

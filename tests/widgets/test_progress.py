@@ -156,3 +156,42 @@ def test_importing_the_widgets_loads_neither_ipywidgets_nor_pandas() -> None:
     code = "import sys, camb_notebook.widgets; print(sorted({'ipywidgets', 'pandas'} & set(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_batch_job_shown_as_a_cell_value_is_a_live_widget(
+    comm_log: CommLog, camb: Camb, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Via the display formatter `%load_ext` registers, a BatchJob is a live JobProgress ending in a table."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.io import capture_output
+
+    from camb_notebook.widgets import _progress
+
+    made: list[JobProgress] = []
+
+    class Recorded(JobProgress):
+        """A JobProgress that remembers being made."""
+
+        def __init__(self, job: Job) -> None:
+            """Build the drawer and record it."""
+            super().__init__(job)
+            made.append(self)
+
+    monkeypatch.setattr(_progress, "frontend", lambda: "widgets")  # what a kernel with ipywidgets picks
+    monkeypatch.setattr(_progress, "JobProgress", Recorded)
+    shell = InteractiveShell.instance()  # the suite's shell (the magics tests' one, when they ran first)
+    shell.extension_manager.load_extension("camb_notebook")
+    try:
+        batch = camb.translate_batch(TEXTS, to=["fr-fr", "de-de"], cache=False)
+        with capture_output() as captured:
+            shell.display_formatter.format(batch)
+    finally:
+        shell.extension_manager.unload_extension("camb_notebook")
+    [drawer] = made
+    [shown] = [o.data["application/vnd.jupyter.widget-view+json"]["model_id"] for o in captured.outputs]
+    assert drawer.job is batch and shown == drawer.widget.model_id
+    camb.wait(batch, timeout=20)
+    assert comm_log.latest(drawer.bar, "bar_style") == "success"
+    assert "6/6" in statuses(comm_log, drawer)
+    [table] = drawer.result_box.children
+    assert isinstance(table, w.Output) and "3 rows" in str(table.outputs)
