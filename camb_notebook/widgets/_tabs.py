@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import html
-import tempfile
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
@@ -183,7 +181,7 @@ class DubTab:
 
 
 class StoryTab:
-    """A story from an uploaded .txt or .docx file (saved to a temp file for the upload), narrated."""
+    """A story from an uploaded .txt or .docx file (its bytes are uploaded as they are), narrated."""
 
     def __init__(self, session: Camb) -> None:
         """Build the form."""
@@ -201,7 +199,4 @@ class StoryTab:
         name, content = file
         if not name.lower().endswith((".txt", ".docx")):
             raise UsageError(f"{name!r} is not a .txt or .docx file")
-        language = self.source.language()
-        path = Path(tempfile.mkdtemp(prefix="camb-story-")) / Path(name).name
-        path.write_bytes(content)
-        return self.session.story(path, language=language.locale)
+        return self.session.story(content, language=self.source.language().locale, filename=name)

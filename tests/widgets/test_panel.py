@@ -150,7 +150,7 @@ def test_transcribe_validates_its_source(comm_log: CommLog, ui: Panel, url: str,
 
 
 def test_dub_and_story_validate_then_submit(comm_log: CommLog, ui: Panel, camb: Camb) -> None:
-    """Dub needs a URL and targets; Story needs a .txt/.docx upload; valid forms start jobs at once."""
+    """Dub needs a URL and targets; Story needs a .txt/.docx upload (sent as bytes); both then start jobs."""
     ui.dub.submit.button.click()
     assert "enter a URL" in comm_log.latest(ui.dub.submit.message, "value")
     ui.dub.url.value = "https://example.com/talk.mp4"
@@ -172,6 +172,9 @@ def test_dub_and_story_validate_then_submit(comm_log: CommLog, ui: Panel, camb: 
     ui.story.submit.button.click()
     families = sorted(job.family for job in camb.manager.jobs())
     assert families == ["dubbing", "story"]
+    story = next(job for job in camb.manager.jobs() if job.family == "story")
+    assert "file_path" not in story.request  # uploaded from memory: no temp file left behind
+    assert (story.request["file_bytes"], story.request["filename"]) == (b"Once upon", "tale.txt")
     camb.wait(timeout=20)
     assert [job.state for job in camb.manager.jobs()] == ["succeeded", "succeeded"]
 
