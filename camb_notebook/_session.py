@@ -16,7 +16,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from camb_notebook._lazy_api import LazyApi
-from camb_notebook._options import FORMALITY, GENDER, existing_file, non_empty, option_code, voice_id
+from camb_notebook._options import (
+    FORMALITY,
+    GENDER,
+    URL_PREFIXES,
+    media_fields,
+    non_empty,
+    option_code,
+    story_fields,
+    text_list,
+    voice_id,
+)
 from camb_notebook.api import (
     CATALOG,
     ApiClient,
@@ -38,8 +48,6 @@ if TYPE_CHECKING:
     from camb_notebook.sandbox import Sandbox
 
 __all__ = ["Camb", "current", "running_sandbox", "session", "stop_sandbox"]
-
-_URL_PREFIXES = ("http://", "https://")
 
 
 class Camb:
@@ -140,9 +148,7 @@ class Camb:
             raise UsageError(
                 "translate() takes one target language", hint="Use translate_frame() for several"
             )
-        texts = [text_or_texts] if isinstance(text_or_texts, str) else list(text_or_texts)
-        if not texts or not all(isinstance(t, str) and t.strip() for t in texts):
-            raise UsageError("translate() needs non-empty text(s)")
+        texts = text_list(text_or_texts)
         request = {
             "texts": texts,
             "source_language": resolve_language(source, allow_auto=True).wire_value,
@@ -155,7 +161,6 @@ class Camb:
 
             if len(texts) != 1:
                 raise UsageError("translate(stream=True) takes one text", hint="Drop stream=True for a list")
-
             return translation_stream(self, request, lambda: self._submit("translation", request, cache))
         return self._submit("translation", request, cache)
 
@@ -262,18 +267,12 @@ class Camb:
 
     def transcribe(self, media: str | Path | bytes, *, language: Any) -> Job:
         """Transcribe a media URL, file path or bytes; returns the Job at once."""
-        request: dict[str, Any] = {"language": resolve_language(language, allow_auto=True).wire_value}
-        if isinstance(media, (bytes, bytearray)):
-            request["media_bytes"] = bytes(media)
-        elif isinstance(media, str) and media.startswith(_URL_PREFIXES):
-            request["media_url"] = media
-        else:
-            request["media_path"] = str(existing_file(media))
+        request = {"language": resolve_language(language, allow_auto=True).wire_value, **media_fields(media)}
         return self._submit("transcription", request, True)
 
     def dub(self, url: str, *, source: Any, to: Any) -> Job:
         """Dub the video/audio at `url` into one or several languages; returns the Job at once."""
-        if not isinstance(url, str) or not url.startswith(_URL_PREFIXES):
+        if not isinstance(url, str) or not url.startswith(URL_PREFIXES):
             raise UsageError(f"dub() needs an http(s) URL, got {url!r}")
         targets = [to] if isinstance(to, (str, int)) else list(to)
         if not targets:
@@ -294,15 +293,11 @@ class Camb:
         filename: str | None = None,
     ) -> Job:
         """Narrate a .txt/.docx story (a file path, or its bytes with `filename`); returns the Job at once."""
-        request: dict[str, Any] = {"source_language": resolve_language(language).id, "title": title}
-        if isinstance(source, (bytes, bytearray)):
-            if not filename or not filename.lower().endswith((".txt", ".docx")):
-                raise UsageError(
-                    "story() with bytes needs the file's name", hint='Pass filename="story.txt" (or .docx)'
-                )
-            request.update(file_bytes=bytes(source), filename=Path(filename).name)
-        else:
-            request["file_path"] = str(existing_file(source))
+        request = {
+            "source_language": resolve_language(language).id,
+            "title": title,
+            **story_fields(source, filename),
+        }
         return self._submit("story", request, True)
 
     def _submit(self, family: str, request: dict[str, Any], cache: bool) -> Job:
