@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
-from reliability_helpers import FAST_POLL, FAST_RETRY, MakeApi
+from reliability_helpers import FAST_POLL, FAST_RETRY, REPO, MakeApi, load_module
 
 from camb_notebook._session import Camb
 from camb_notebook.api import ApiClient
@@ -56,20 +53,7 @@ def camb(camb_sandbox: Sandbox, tmp_path: Path) -> Iterator[Camb]:
     session.close()
 
 
-def _load(name: str, path: Path) -> ModuleType:
-    """Import a helper module of another test folder by path (its folder is not on sys.path here)."""
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-REPO = Path(__file__).resolve().parents[2]
 # The real-kernel fixtures of tests/kernel (`start_kernel` gives kernels wired to the test sandbox).
-_kernel = _load("reliability_kernel_fixtures", REPO / "tests" / "kernel" / "conftest.py")
+_kernel = load_module("reliability_kernel_fixtures", REPO / "tests" / "kernel" / "conftest.py")
 kernel_env = _kernel.kernel_env
 start_kernel = _kernel.start_kernel
-# The notebook runner of tests/notebooks (nbclient that also keeps output sent under other cells' parents).
-notebook_runner = _load("reliability_notebook_runner", REPO / "tests" / "notebooks" / "notebook_runner.py")

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import importlib.util
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
 
 from camb_notebook.api import ApiClient, RetryPolicy
 from camb_notebook.jobs import PollPolicy
@@ -14,6 +18,19 @@ FAST_RETRY = RetryPolicy(backoff_base=0.01, backoff_cap=0.05)
 FAST_POLL = PollPolicy(first=0.01, cap=0.05, jitter=0.0, result_grace=0.01)
 
 MakeApi = Callable[..., ApiClient]
+
+REPO = Path(__file__).resolve().parents[2]
+CANARY = "CANARY-3b9f0d72c4e81a56"  # the secret-canary key (only its last 4 characters may ever show)
+
+
+def load_module(name: str, path: Path) -> ModuleType:
+    """Import a helper module of another test folder by path (its folder is not on sys.path here)."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
 
 
 class ScaledTime:

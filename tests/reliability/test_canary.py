@@ -16,15 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from reliability_helpers import FAST_POLL
+from reliability_helpers import CANARY, FAST_POLL
 from reliability_raw import RawRequest, RawServer, Reply, Reset
 
 from camb_notebook._session import Camb
 from camb_notebook.api import ApiClient, ApiKey, CambError, UsageError
 from camb_notebook.jobs import Job, PollPolicy
 from camb_notebook.sandbox import Sandbox
-
-CANARY = "CANARY-3b9f0d72c4e81a56"
 
 
 def exception_texts(error: BaseException) -> list[str]:

@@ -18,11 +18,15 @@ from typing import Any
 
 import nbformat
 import pytest
-from conftest import REPO, notebook_runner
 from jupyter_core.utils import ensure_event_loop
-from test_canary import CANARY
+from reliability_helpers import CANARY, REPO, load_module
 
 pytestmark = pytest.mark.kernel
+
+# The runner of tests/notebooks: nbclient that also keeps output sent under other cells' parents.
+notebook_runner = load_module(
+    "reliability_notebook_runner", REPO / "tests" / "notebooks" / "notebook_runner.py"
+)
 
 # The canary reaches the kernel through its environment, so no cell source (saved in the .ipynb) holds it.
 PREAMBLE = """
