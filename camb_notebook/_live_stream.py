@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import threading
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Generator, Iterator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -38,7 +39,7 @@ V = TypeVar("V")
 _SLICE = 0.1  # seconds a blocked iteration waits between interrupt checks and redraws
 
 
-class LiveStream(Generic[C, V]):
+class LiveStream(ABC, Generic[C, V]):
     """One stream being read on the engine loop: iterate (chunks), await / `result()` (value), or display."""
 
     stream: AudioStream | TextStream
@@ -155,19 +156,13 @@ class LiveStream(Generic[C, V]):
 
     def value(self) -> V:
         """The whole text or audio (raises the error that ended the stream early)."""
-        if self.job is not None:
-            return self._from_job(self.job.result())
         if self.stream.error is not None:
             raise self.stream.error
         return self._complete()
 
+    @abstractmethod
     def _complete(self) -> V:
-        """The value made of every chunk (subclasses)."""
-        raise NotImplementedError
-
-    def _from_job(self, result: Any) -> V:
-        """The value from a fallback job's result (subclasses that fall back)."""
-        raise NotImplementedError
+        """The value made of every chunk."""
 
     def result(self, timeout: float | None = None) -> V:
         """Block (interruptibly, redrawing meanwhile) until the stream ends; return `value()`."""
@@ -206,10 +201,10 @@ class LiveStream(Generic[C, V]):
         if self.job is not None or self.stream.error is not None:
             yield from self._tail()
 
-    def _tail(self) -> list[Any]:
-        """After a failed stream: a fallback job's text as one chunk (raises the error otherwise)."""
-        self.result()  # settles the outcome; raises the stream's or the fallback job's error
-        return [self._from_job(self.job.result())] if self.job is not None else []
+    def _tail(self) -> list[C]:
+        """After a failed stream: raise its error (TranslationStream yields a fallback job's text instead)."""
+        self.result()
+        return []
 
     def _ipython_display_(self) -> None:
         """Show the stream growing in place: a status line, and the text or a player."""
@@ -237,9 +232,16 @@ class TranslationStream(LiveStream[str, str]):
         """All text."""
         return self.stream.text
 
-    def _from_job(self, result: Any) -> str:
-        """The fallback translation job's single text."""
-        return str(result.texts[0])
+    def value(self) -> str:
+        """The whole translation: the streamed text, or the fallback job's (raises what ended either)."""
+        if self.job is not None:
+            return str(self.job.result().texts[0])
+        return super().value()
+
+    def _tail(self) -> list[str]:
+        """After a failed stream: the fallback job's text as one chunk, else raise the stream's error."""
+        text = self.result()
+        return [text] if self.job is not None else []
 
 
 def speech_stream(
