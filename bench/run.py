@@ -66,6 +66,18 @@ def _header(args: argparse.Namespace, started: float, load_before: str) -> list[
     ]
 
 
+def _measure(args: argparse.Namespace, names: list[str]) -> dict[str, Any]:
+    """Run the scenarios against one sandbox process; the figures plus the report's header."""
+    started, load_before = time.perf_counter(), _load()
+    results: dict[str, Any] = {}
+    with SandboxProcess() as sb, tempfile.TemporaryDirectory(prefix="camb-bench-") as home:
+        for name in names:
+            began = time.perf_counter()
+            results[name] = SCENARIOS[name](sb, home, args.quick)
+            print(f"{name}: {time.perf_counter() - began:.1f} s", flush=True)
+    return {"header": _header(args, started, load_before), "results": results}
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the chosen scenarios and write the report."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -74,6 +86,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--out", type=Path, help="output folder (default bench/, or a temp folder with --quick)"
     )
+    parser.add_argument(
+        "--render", action="store_true", help="measure nothing: rewrite the report from <out>/results.json"
+    )
     args = parser.parse_args(argv)
     names = [name for name in args.only.split(",") if name]
     unknown = set(names) - set(SCENARIOS)
@@ -81,17 +96,16 @@ def main(argv: list[str] | None = None) -> None:
         parser.error(f"unknown scenarios {sorted(unknown)}; choose from {list(SCENARIOS)}")
     out = args.out or (Path(tempfile.gettempdir()) / "camb-bench-quick" if args.quick else HERE)
     out.mkdir(parents=True, exist_ok=True)
-    started, load_before = time.perf_counter(), _load()
-    results: dict[str, Any] = {}
-    with SandboxProcess() as sb, tempfile.TemporaryDirectory(prefix="camb-bench-") as home:
-        for name in names:
-            began = time.perf_counter()
-            results[name] = SCENARIOS[name](sb, home, args.quick)
-            print(f"{name}: {time.perf_counter() - began:.1f} s", flush=True)
-    (out / "results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+    saved = out / "results.json"
+    if args.render:
+        run = json.loads(saved.read_text(encoding="utf-8"))
+    else:
+        run = _measure(args, names)
+        saved.write_text(json.dumps(run, indent=1), encoding="utf-8")
+    results = run["results"]
     analysis = HERE / "analysis.md"
     notes = analysis.read_text(encoding="utf-8").splitlines() if analysis.exists() and not args.quick else []
-    report.write_markdown(out / "RESULTS.md", results, _header(args, started, load_before), notes)
+    report.write_markdown(out / "RESULTS.md", results, run["header"], notes)
     report.plot(out / "results.png", results)
     for scenario, target, measured, ok in report.targets(results):
         print(f"{'MET   ' if ok else 'MISSED'} {scenario}: {target} — {measured}")
