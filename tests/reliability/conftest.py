@@ -57,3 +57,23 @@ def camb(camb_sandbox: Sandbox, tmp_path: Path) -> Iterator[Camb]:
 _kernel = load_module("reliability_kernel_fixtures", REPO / "tests" / "kernel" / "conftest.py")
 kernel_env = _kernel.kernel_env
 start_kernel = _kernel.start_kernel
+
+
+FAULTS_INJECTED: dict[str, int] = {}
+
+
+@pytest.fixture(autouse=True)
+def _count_faults(request: pytest.FixtureRequest, camb_sandbox_server: Sandbox) -> Iterator[None]:
+    """Add the faults the test sandbox injected during each test to the suite's tally."""
+    yield
+    if "camb_sandbox" in request.fixturenames:  # it was reset before this test, so these are its own
+        for kind, count in camb_sandbox_server.stats.faults_injected.items():
+            FAULTS_INJECTED[kind] = FAULTS_INJECTED.get(kind, 0) + count
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Print how many faults the sandbox injected across the reliability tests that ran."""
+    if FAULTS_INJECTED:
+        total = sum(FAULTS_INJECTED.values())
+        kinds = ", ".join(f"{k} {v}" for k, v in sorted(FAULTS_INJECTED.items()))
+        terminalreporter.write_line(f"reliability: {total} faults injected by the sandbox ({kinds})")

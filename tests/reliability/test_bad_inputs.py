@@ -234,6 +234,17 @@ def test_bad_input_fails_the_cell_with_one_line_and_keeps_done_work(
         assert camb_sandbox_env.stats.requests == requests, "a rejected input still reached the server"
 
 
+def test_hundred_thousand_character_text_is_translated_not_refused(worked: Any) -> None:
+    """A 100,000-character text is not bad input (no published limit): sent alone, translated whole."""
+    shell = worked
+    shell.user_ns["big"] = "All work and no play. " * 4_546  # 100,012 characters
+    with capture_output():
+        result = shell.run_cell("%camb translate $big --to fr-fr -o big_fr --wait")
+    assert result.success
+    assert shell.user_ns["big_fr"] == pseudo_localize(shell.user_ns["big"], "fr-fr")
+    assert shell.user_ns["done"] == DONE
+
+
 def test_catalog_lists_every_case() -> None:
     """CATALOG.md has one row per case, in order, so the documented catalog is the tested one."""
     rows = re.findall(r"^\| `([a-z0-9-]+)` \|", CATALOG.read_text(encoding="utf-8"), re.MULTILINE)
