@@ -22,6 +22,8 @@ _EXPORTS: dict[str, str] = {
     "JobManager": "camb_notebook.jobs",
     "panel": "camb_notebook.widgets",
     "session": "camb_notebook._session",
+    "SpeechStream": "camb_notebook._live_stream",
+    "TranslationStream": "camb_notebook._live_stream",
     "translate_frame": "camb_notebook.frames",
 }
 
