@@ -141,6 +141,7 @@ def test_canary_appears_nowhere(
     files = [p for p in tmp_path.rglob("*") if p.is_file()]
     assert any(p.name == "journal.sqlite3" for p in files)
     assert [p for p in files if CANARY.encode() in p.read_bytes()] == []
+    print(f"\ncanary: {len(texts)} texts, {len(caplog.records)} log records, {len(files)} files: 0 leaks")
     with pytest.raises(UsageError):
         __import__("pickle").dumps(ApiKey(CANARY))
     assert ApiClient(api_key=CANARY).api_key.masked == "…1a56"

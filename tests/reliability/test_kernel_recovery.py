@@ -84,9 +84,9 @@ def test_kernel_killed_mid_batch_resume_recovers_all_with_no_resubmit(
     all_ok, head, done = json.loads(rerun.stdout.strip().splitlines()[-1])
     assert all_ok and done == ROWS
     assert head == [pseudo_localize(f"kernel row {i}", "de-de") for i in range(3)]
-    assert (
-        camb_sandbox.stats.tasks_created["translation"] == ROWS // CHUNK
-    )  # every chunk created once: 0 resubmits
+    # Every chunk was created exactly once across both kernels: 0 resubmits.
+    assert camb_sandbox.stats.tasks_created["translation"] == ROWS // CHUNK
+    print(f"\nkernel kill: {len(in_flight)} chunks in flight recovered of {created} created, 0 resubmits")
 
 
 def test_bad_input_in_a_real_kernel_fails_the_cell_in_one_line(
