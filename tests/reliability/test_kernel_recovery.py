@@ -113,3 +113,39 @@ def test_bad_input_in_a_real_kernel_fails_the_cell_in_one_line(
         assert words in result.traceback[0] and "Traceback" not in result.stdout + result.stderr
     kept = kernel.run("print(done)")
     assert kept.stdout.strip() == pseudo_localize("Hello world", "fr-fr")
+
+
+def test_interrupt_mid_batch_then_cancel_reports_task_ids_and_closes_cleanly(
+    start_kernel: Callable[[], Any], camb_sandbox: Sandbox
+) -> None:
+    """§7.23 in a kernel: an interrupt stops only the wait; cancel() names the server tasks; clean close()."""
+    camb_sandbox.config.processing_time["translation"] = 30.0
+    kernel = start_kernel()
+    kernel.run(
+        "import json, warnings\nfrom camb_notebook import session\ncamb = session()\n"
+        "texts = [f'slow {i}' for i in range(40)]\n"
+        "batch = camb.translate_batch(texts, to='fr-fr', chunk_size=10, concurrency=2)"
+    )
+    msg_id = kernel.submit("batch.result()")
+    wait_until(lambda: sum(s == "pending" for s, _ in _rows()) == 2, timeout=20, what="two chunks pending")
+    kernel.interrupt()
+    stopped = kernel.collect(msg_id, timeout=30)
+    assert stopped.ename == "KeyboardInterrupt" and "keeps running in the background" in str(stopped.evalue)
+    out = kernel.run(
+        "print(batch.state)\nprint(batch.cancel('test'))\nbatch.result(timeout=10)\n"
+        "with warnings.catch_warnings(record=True) as caught:\n"
+        "    warnings.simplefilter('always')\n"
+        "    camb.close()\n"
+        "    import gc; gc.collect()\n"
+        "print(json.dumps([[j.task_id, str(j.error)] for j in batch.jobs]))\n"
+        "print(json.dumps([str(w.message) for w in caught]))"
+    )
+    state, cancelled, chunks, caught = out.stdout.strip().splitlines()[-4:]
+    assert (state, cancelled) == ("pending", "True")
+    submitted = [(task_id, error) for task_id, error in json.loads(chunks) if task_id]
+    assert len(submitted) == camb_sandbox.stats.tasks_created["translation"] == 2
+    assert all(task_id in error and "keeps running" in error for task_id, error in submitted)
+    assert json.loads(caught) == []
+    requests = camb_sandbox.stats.requests
+    kernel.run("import time; time.sleep(0.3)")
+    assert camb_sandbox.stats.requests == requests  # nothing polls after close()
