@@ -35,6 +35,10 @@ CATALOG = Path(__file__).with_name("CATALOG.md")
 DONE = pseudo_localize("Hello world", "fr-fr")
 SESSION = "import camb_notebook._session as _s, os\n"
 NEW_SESSION = SESSION + "_s._default.close(); _s._default = None\n"
+FREE_PORT = (
+    "import socket; probe = socket.socket(); probe.bind(('127.0.0.1', 0)); port = probe.getsockname()[1]\n"
+)
+FREE_PORT += "probe.close()\n"
 
 
 @dataclass(frozen=True)
@@ -152,7 +156,7 @@ CASES = [
         "%camb translate hi --to de-de --wait",
         ApiConnectionError,
         "could not connect",
-        setup=NEW_SESSION + "os.environ['CAMB_API_BASE'] = 'http://127.0.0.1:9/apis'",
+        setup=NEW_SESSION + FREE_PORT + "os.environ['CAMB_API_BASE'] = f'http://127.0.0.1:{port}/apis'",
     ),
 ]
 
