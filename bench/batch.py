@@ -20,11 +20,14 @@ from sandbox_proc import API_KEY, SandboxProcess
 
 from camb_notebook import translate_frame
 from camb_notebook.api import resolve_language
+from camb_notebook.jobs import PollPolicy
 from camb_notebook.sandbox import pseudo_localize
 
 __all__ = ["run_batch", "run_naive", "seed_translate"]
 
 TARGETS = ("fr-fr", "de-de")
+# Denser poll schedules than the engine's default, to show what the ratio to the limit costs in polls.
+WHAT_IF_POLICIES = (PollPolicy(first=0.5, factor=1.2, cap=2.0), PollPolicy(first=0.25, factor=1.15, cap=1.0))
 
 
 def check_translation_status(task_id: str, api_key: str, base_url: str) -> dict[str, Any] | None:
@@ -110,6 +113,13 @@ def _wrong_cells(frame: pd.DataFrame, texts: Sequence[str]) -> int:
     return wrong
 
 
+def _describe(policy: PollPolicy | None) -> str:
+    """A poll schedule in a few words (None: the engine's default)."""
+    if policy is None:
+        return "default"
+    return f"{policy.first:g} s ×{policy.factor:g} ≤ {policy.cap:g} s"
+
+
 def run_batch(
     sb: SandboxProcess,
     texts: Sequence[str],
@@ -117,12 +127,13 @@ def run_batch(
     processing: float,
     concurrency: int,
     max_in_flight: int,
+    policy: PollPolicy | None = None,
 ) -> dict[str, Any]:
     """One `translate_frame` run; wall time, request counts from the sandbox, and the limit it is held to."""
     sb.setup(processing, concurrency)
     frame = pd.DataFrame({"text": list(texts)})
     server_cpu = sb.cpu_seconds()
-    with session(sb, max_in_flight=max_in_flight) as camb:
+    with session(sb, max_in_flight=max_in_flight, policy=policy) as camb:
         cpu = time.process_time()
         started = time.perf_counter()
         out = translate_frame(frame, "text", to=list(TARGETS), session=camb).result()
@@ -132,6 +143,7 @@ def run_batch(
     tasks = stats["tasks_created"].get("translation", 0)
     limit = math.ceil(tasks / concurrency) * processing
     return {
+        "policy": _describe(policy),
         "processing": processing,
         "concurrency": concurrency,
         "max_in_flight": max_in_flight,
@@ -162,6 +174,10 @@ def scenario(sb: SandboxProcess, *, quick: bool) -> dict[str, Any]:
         run_batch(sb, texts, processing=p, concurrency=concurrency, max_in_flight=concurrency) for p in sweep
     ]
     default = run_batch(sb, texts, processing=main_processing, concurrency=concurrency, max_in_flight=8)
+    what_if = [
+        run_batch(sb, texts, processing=main_processing, concurrency=concurrency, max_in_flight=64, policy=p)
+        for p in WHAT_IF_POLICIES
+    ]
     naive = run_naive(
         sb, texts, processing=main_processing, sample=3 if quick else 10, concurrency=concurrency
     )
@@ -173,6 +189,7 @@ def scenario(sb: SandboxProcess, *, quick: bool) -> dict[str, Any]:
         "main_processing": main_processing,
         "runs": runs,
         "default_limit": default,
+        "what_if": what_if,
         "naive": naive,
         "speedup": naive["extrapolated"] / main["wall"],
     }

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from sandbox_proc import API_KEY, SandboxProcess
 
 from camb_notebook import Camb
+from camb_notebook.jobs import PollPolicy
 
 __all__ = ["make_texts", "percentile", "session", "summary"]
 
@@ -51,12 +52,15 @@ def summary(values: Sequence[float]) -> dict[str, float]:
 
 
 @contextlib.contextmanager
-def session(sb: SandboxProcess, *, max_in_flight: int, poll_cap: float = 10.0) -> Iterator[Camb]:
-    """A Camb session against the sandbox process with its own empty journal (no cache hits across runs)."""
+def session(sb: SandboxProcess, *, max_in_flight: int, policy: PollPolicy | None = None) -> Iterator[Camb]:
+    """A Camb session on the sandbox process with its own empty journal (no cache hits across runs).
+
+    `policy` replaces the engine's poll schedule (what-if runs only; the product default otherwise).
+    """
     with (
         tempfile.TemporaryDirectory(prefix="camb-bench-") as home,
-        Camb(
-            api_key=API_KEY, base_url=sb.base_url, home=home, max_in_flight=max_in_flight, poll_cap=poll_cap
-        ) as camb,
+        Camb(api_key=API_KEY, base_url=sb.base_url, home=home, max_in_flight=max_in_flight) as camb,
     ):
+        if policy is not None:
+            camb.manager.policy = policy
         yield camb

@@ -74,17 +74,19 @@ def _batch_md(batch: dict[str, Any]) -> list[str]:
         f"## 1. Batch: {batch['rows']:,} rows × {len(batch['targets'])} targets, "
         f"{batch['duplicates']:.0%} duplicates",
         "",
-        "| run | processing | server limit | max_in_flight | tasks | wall | limit | wall / limit "
-        "| requests/task | polls/task | client CPU | wrong cells |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| run | poll schedule | processing | server limit | max_in_flight | tasks | wall | limit "
+        "| wall / limit | requests/task | polls/task | client CPU | wrong cells |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for label, run in [
         *(("ours", r) for r in batch["runs"]),
         ("ours, default limit", batch["default_limit"]),
+        *(("what-if (not shipped)", r) for r in batch.get("what_if", [])),
     ]:
         lines.append(
-            f"| {label} | {run['processing']:g} s | {run['concurrency']} | {run['max_in_flight']} "
-            f"| {run['tasks']} | {run['wall']:.2f} s | {run['limit']:.2f} s | {run['ratio_to_limit']:.2f}× "
+            f"| {label} | {run.get('policy', 'default')} | {run['processing']:g} s | {run['concurrency']} "
+            f"| {run['max_in_flight']} | {run['tasks']} | {run['wall']:.2f} s | {run['limit']:.2f} s "
+            f"| {run['ratio_to_limit']:.2f}× "
             f"| {run['requests_per_task']:.2f} | {run['polls_per_task']:.2f} | {run['client_cpu']:.2f} s "
             f"| {run['wrong_cells']} |"
         )
@@ -118,6 +120,21 @@ def _delay_md(delay: dict[str, Any]) -> list[str]:
         lines.append(
             f"| {run['processing']:g} s | {d['median']:.2f} s | {d['p95']:.2f} s | {d['max']:.2f} s "
             f"| {s['median']:.2f} s | {s['p95']:.2f} s |"
+        )
+    what_if = delay.get("what_if", [])
+    if what_if:
+        lines += [
+            "",
+            "What-if (not shipped): our jobs alone under a denser poll schedule.",
+            "",
+            "| processing | poll schedule | median | p95 | max | status polls/task |",
+            "|---|---|---|---|---|---|",
+        ]
+    for run in what_if:
+        d = run["delay"]
+        lines.append(
+            f"| {run['processing']:g} s | {run['policy']} | {d['median']:.2f} s | {d['p95']:.2f} s "
+            f"| {d['max']:.2f} s | {run['polls_per_task']:.1f} |"
         )
     return [*lines, ""]
 
