@@ -60,5 +60,9 @@ test: lint typecheck pytest pytest-oldest
 bench: env
 	$(PY) bench/run.py
 
+# The chaos batch alone, verbose (it also runs inside `make test`).
+chaos: env
+	$(PY) -m pytest -q -s -p no:cacheprovider tests/reliability/test_chaos.py
+
 clean:
 	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache
