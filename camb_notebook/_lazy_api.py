@@ -38,6 +38,12 @@ class LazyApi:
         """Fetch several results in bulk (batches use it)."""
         return await self._owner.api.results(family, run_ids)
 
+    @property
+    def rate_limit_hits(self) -> int:
+        """429s the current client has seen (the engine shrinks its in-flight limit on new ones)."""
+        api = self._owner._api
+        return 0 if api is None else api.cooldown.hits
+
     async def aclose(self) -> None:
         """Close the current client, if one was made."""
         if self._owner._api is not None:

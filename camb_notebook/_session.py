@@ -59,7 +59,7 @@ class Camb:
         api_key: str | ApiKey | None = None,
         base_url: str | None = None,
         home: str | Path | None = None,
-        max_in_flight: int = 8,
+        max_in_flight: int = 32,
         poll_cap: float = 10.0,
         deadline: float | None = 900.0,
     ) -> None:

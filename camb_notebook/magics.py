@@ -24,7 +24,9 @@ class CambMagics(Magics):
     poll_cap = Float(10.0, min=0.1, help="Longest pause between two status polls of a job, in seconds.").tag(
         config=True
     )
-    max_in_flight = Int(8, min=1, help="How many jobs may be submitted or polled at once.").tag(config=True)
+    max_in_flight = Int(
+        32, min=1, help="Most jobs created and not yet fetched at once (shrinks by itself on 429s)."
+    ).tag(config=True)
     deadline = Float(
         900.0, allow_none=True, min=1.0, help="Give up polling a job after this many seconds (None: never)."
     ).tag(config=True)

@@ -100,6 +100,11 @@ class WireCore:
         return f"<ApiClient {self.base_url} key={self._key.masked} {state}>"
 
     @property
+    def rate_limit_hits(self) -> int:
+        """429s this client has seen (the job engine adapts its in-flight limit to new ones)."""
+        return self.cooldown.hits
+
+    @property
     def api_key(self) -> ApiKey:
         """The masked key this client sends."""
         return self._key

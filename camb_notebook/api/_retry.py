@@ -124,6 +124,7 @@ class Cooldown:
     def __init__(self, clock: Callable[[], float]) -> None:
         self._clock = clock
         self._until = -math.inf
+        self.hits = 0  # 429s seen so far; the job engine adapts its in-flight limit to it
 
     def __repr__(self) -> str:
         return f"<Cooldown remaining={self.remaining():.1f}s>"
@@ -133,7 +134,8 @@ class Cooldown:
         return max(0.0, self._until - self._clock())
 
     def extend(self, seconds: float) -> None:
-        """Hold every request for at least `seconds` from now."""
+        """Hold every request for at least `seconds` from now (called on each 429)."""
+        self.hits += 1
         self._until = max(self._until, self._clock() + seconds)
 
     async def wait(self, sleep: Callable[[float], Awaitable[object]]) -> None:

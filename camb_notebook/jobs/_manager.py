@@ -12,6 +12,7 @@ import atexit
 import contextlib
 import json
 import os
+import random
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from pathlib import Path
@@ -23,6 +24,7 @@ from camb_notebook.api import (
     JobCancelled,
     PaymentRequiredError,
     QuotaExceeded,
+    RateLimitedError,
     TaskStatus,
     UsageError,
     result_from_dict,
@@ -49,7 +51,7 @@ class JobManager(Recovery):
         *,
         journal: Journal | None = None,
         home: str | Path | None = None,
-        max_in_flight: int = 8,
+        max_in_flight: int = 32,
         policy: PollPolicy | None = None,
         loop: LoopThread | None = None,
         dispatcher: Dispatcher | None = None,
@@ -63,6 +65,8 @@ class JobManager(Recovery):
         self.breaker: QuotaExceeded | None = None
         self._max_in_flight = max_in_flight
         self._limiter: anyio.CapacityLimiter | None = None
+        self._clean_creates = 0  # creates since the last 429, for growing the adapted limit back
+        self._last_shrink = -1e9  # monotonic time of the last 429-driven shrink
         self._jobs: dict[str, Job] = {}
         self._infos: dict[str, RequestInfo] = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}
@@ -168,9 +172,11 @@ class JobManager(Recovery):
             if use_cache and await self._reuse(job, key):
                 return
             self._inflight.setdefault(key, job)
-            async with self.limiter:
-                await self._create(job)
+            await self._create_within_limit(job)
+            try:
                 await self._poll_and_fetch(job, fetch)
+            finally:
+                self.limiter.release()
         except asyncio.CancelledError:
             self._finish(job, "cancelled", error=self._cancelled_error(job))
         except Exception as exc:
@@ -204,17 +210,68 @@ class JobManager(Recovery):
         self._finish(job, "succeeded", result=result_from_dict(job.family, hit[1]))  # type: ignore[arg-type]
         return True
 
+    async def _create_within_limit(self, job: Job) -> None:
+        """Take an in-flight slot and create the task; on a 429 give the slot back, wait, and try again.
+
+        A 429 on create was provably not processed, so retrying cannot duplicate work; this is how a burst
+        larger than the server's (unpublished) concurrency limit still completes. Returns holding the slot.
+        """
+        started = time.monotonic()
+        while True:
+            await self.limiter.acquire()
+            try:
+                await self._create(job)
+                return
+            except RateLimitedError as exc:
+                self.limiter.release()
+                wait = max(exc.retry_after or 1.0, 0.5) * (1 + random.random() / 2)
+                deadline = self.policy.deadline
+                if deadline is not None and time.monotonic() - started + wait > deadline:
+                    raise
+                job._update(state="queued")
+                await asyncio.sleep(wait)
+            except BaseException:
+                self.limiter.release()
+                raise
+
     async def _create(self, job: Job) -> None:
         """Journal the intent, create the task, journal the task_id right away."""
         self.check_breaker(job)
         job._update(state="creating")
         self._record(job)
+        hits = self._rate_limit_hits()
         try:
             task_id = await self.api.create(job.family, job.request)
         except PaymentRequiredError as exc:
             raise QuotaExceeded(f"not created: {exc}", job=job) from exc
+        finally:
+            self._adapt_limit(throttled=self._rate_limit_hits() > hits)
         job._update(state="pending", task_id=task_id, submitted_at=time.time(), server_status="PENDING")
         self._record(job)
+
+    def _rate_limit_hits(self) -> int:
+        """429s the wire client has seen so far (0 for clients that don't count them)."""
+        return int(getattr(self.api, "rate_limit_hits", 0))
+
+    def _adapt_limit(self, *, throttled: bool) -> None:
+        """Loop thread: AIMD on the in-flight limit, so batches run at the concurrency the server allows.
+
+        The API publishes no concurrency limit, so it is discovered: a 429 while creating shrinks the limit to
+        3/4 (at most once a second, so one burst of 429s counts once), and each run of `limit` clean creates
+        grows it by one, back up to `max_in_flight`. Jobs already holding a slot keep it.
+        """
+        limiter = self.limiter
+        now = time.monotonic()
+        if throttled:
+            self._clean_creates = 0
+            if now - self._last_shrink >= 1.0:
+                self._last_shrink = now
+                limiter.total_tokens = max(1, int(limiter.total_tokens * 0.75))
+        elif limiter.total_tokens < self._max_in_flight:
+            self._clean_creates += 1
+            if self._clean_creates >= limiter.total_tokens:
+                self._clean_creates = 0
+                limiter.total_tokens = min(self._max_in_flight, limiter.total_tokens + 1)
 
     async def _poll_and_fetch(self, job: Job, fetch: Fetch | None = None) -> None:
         """Poll until terminal, then fetch and store the result."""
