@@ -40,6 +40,7 @@ from camb_notebook.jobs._batch_plan import (
     plan_texts,
 )
 from camb_notebook.jobs._job import Job, JobState
+from camb_notebook.jobs._poll import PollGroup
 
 if TYPE_CHECKING:
     from camb_notebook.jobs._manager import JobManager
@@ -133,6 +134,7 @@ class BatchJob(Job, Generic[T]):
         self.failed_count = 0
         self.jobs: list[Job] = []
         self._fetcher = BulkFetcher(manager)
+        self._group = PollGroup()  # a chunk seen done wakes the polls of the chunks created before it
         self._stop: BaseException | None = None
         self._crash: BaseException | None = None
         self._value: list[T] = []
@@ -179,7 +181,7 @@ class BatchJob(Job, Generic[T]):
         texts = [self._plan.unique[i] for i in unit.indices]
         request = self._options.request(texts, unit.target)
         job = self._manager.submit(
-            "translation", request, cache=self._options.cache, fetch=self._fetcher.fetch
+            "translation", request, cache=self._options.cache, fetch=self._fetcher.fetch, group=self._group
         )
         self.jobs.append(job)
         try:

@@ -33,7 +33,7 @@ from camb_notebook.jobs._dispatch import Dispatcher, on_main_thread
 from camb_notebook.jobs._job import Job
 from camb_notebook.jobs._journal import JobRecord, Journal
 from camb_notebook.jobs._loop import LoopThread, wait_future
-from camb_notebook.jobs._poll import PollPolicy, TaskApi, fetch_result, poll_until_terminal
+from camb_notebook.jobs._poll import PollGroup, PollPolicy, TaskApi, fetch_result, poll_until_terminal
 from camb_notebook.jobs._recovery import Recovery
 from camb_notebook.jobs._request import RequestInfo, describe
 
@@ -132,18 +132,25 @@ class JobManager(Recovery):
     # -- submitting ----------------------------------------------------------------------------------------
 
     def submit(
-        self, family: str, request: Mapping[str, Any], *, cache: bool = True, fetch: Fetch | None = None
+        self,
+        family: str,
+        request: Mapping[str, Any],
+        *,
+        cache: bool = True,
+        fetch: Fetch | None = None,
+        group: PollGroup | None = None,
     ) -> Job:
         """Register a Job for `request` (wire field names, languages resolved), start it, return at once.
 
-        `fetch(job, run_id)` replaces the single result fetch (BatchJob fetches 2–5 runs per request).
+        `fetch(job, run_id)` replaces the single result fetch (BatchJob fetches 2–5 runs per request);
+        `group` holds a batch's chunks, whose polls wake each other (see `PollGroup`).
         """
         if self._closed:
             raise UsageError("this session is closed", hint="Create a new Camb() session")
         self.dispatcher.capture()
         job = Job(family, request, dispatcher=self.dispatcher, canceller=self._cancel)
         self._jobs[job.id] = job
-        self.loop.call_soon(self._start, job, self._drive(job, cache, fetch))
+        self.loop.call_soon(self._start, job, self._drive(job, cache, fetch, group))
         return job
 
     def _start(self, job: Job, coro: Any) -> None:
@@ -161,7 +168,9 @@ class JobManager(Recovery):
         elif (exc := task.exception()) is not None:
             job._finish("failed", error=exc)
 
-    async def _drive(self, job: Job, use_cache: bool, fetch: Fetch | None = None) -> None:
+    async def _drive(
+        self, job: Job, use_cache: bool, fetch: Fetch | None = None, group: PollGroup | None = None
+    ) -> None:
         """Loop thread: cache → intent → create → poll → fetch, with every outcome landing on the Job."""
         key: tuple[str, str] | None = None
         try:
@@ -174,7 +183,7 @@ class JobManager(Recovery):
             self._inflight.setdefault(key, job)
             await self._create_within_limit(job)
             try:
-                await self._poll_and_fetch(job, fetch)
+                await self._poll_and_fetch(job, fetch, group)
             finally:
                 self.limiter.release()
         except asyncio.CancelledError:
@@ -273,13 +282,22 @@ class JobManager(Recovery):
                 self._clean_creates = 0
                 limiter.total_tokens = min(self._max_in_flight, limiter.total_tokens + 1)
 
-    async def _poll_and_fetch(self, job: Job, fetch: Fetch | None = None) -> None:
-        """Poll until terminal, then fetch and store the result."""
+    async def _poll_and_fetch(
+        self, job: Job, fetch: Fetch | None = None, group: PollGroup | None = None
+    ) -> None:
+        """Poll until terminal (timed by the expected duration, if known), then fetch and store the result."""
         assert job.task_id is not None
         run_id = job.run_id
         if run_id is None:
             status = await poll_until_terminal(
-                self.api, job.family, job.task_id, self.policy, job=job, on_status=lambda s: _seen(job, s)
+                self.api,
+                job.family,
+                job.task_id,
+                self.policy,
+                job=job,
+                on_status=lambda s: _seen(job, s),
+                expected=_remaining(job),
+                group=group,
             )
             run_id = status.run_id
             assert run_id is not None
@@ -455,3 +473,11 @@ def _seen(job: Job, status: TaskStatus) -> None:
     """Record a new server status on the job (only when it changed)."""
     if status.status != job.server_status:
         job._update(server_status=status.status)
+
+
+def _remaining(job: Job) -> float | None:
+    """Seconds until the journal's history says the job is likely done (None without history, or overdue)."""
+    if job.expected_duration is None or job.submitted_at is None:
+        return None
+    left = job.expected_duration - (time.time() - job.submitted_at)
+    return left if left > 0 else None
