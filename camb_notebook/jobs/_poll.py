@@ -4,25 +4,27 @@ Google api-core's split (reliability-anchors §5): each status request gets its 
 ApiClient; here a failed poll only counts towards `max_poll_failures`, and polling goes on until `deadline`.
 Runs on the engine's loop thread.
 
-Why this schedule (measured with bench/, figures in the commit message): a task is seen at the first poll
-after it completes, so the detection delay is about half the wait in force at that moment. The old schedule
-(0.75 s ×1.5, waits ≈ 0.5 × elapsed) saw a 2 s task at ≈ 3.6 s, a median delay of 1.4–2 s for 2–8 s
-tasks, and held a 10k-row batch at 1.36–1.56× the server's limit. Three parts replace it:
+Why this schedule (measured with bench/'s sandbox process, 10k rows × 2 targets = 140 tasks, server limit
+64): a task is seen at the first poll after it completes, so the detection delay is about half the wait in
+force then. The old schedule (0.75 s ×1.5, waits ≈ 0.5 × elapsed) saw a 2 s task at ≈ 3.6 s: median delay
+0.9–2.0 s for 1–8 s tasks, batches at 1.54× the limit (2 s tasks). Now: delay 0.3–0.6 s, batches ≈ 1.14×
+(1.11–1.19 over 9 runs), for about the same status polls per batch task (2.5–3.3 against 2.7). Three parts:
 
 * Without history, each wait is `(factor - 1) × elapsed` (0.15 ×), at least `first` and at most `cap`: the
-  delay stays near 7 % of the task's length (median ≤ 0.75 s for every task under 10 s in simulation) for
-  3 polls at 2 s, ≈ 10 at 8 s and ≈ 20 at 30 s. Denser what-ifs (0.25 s ×1.15 ≤ 1 s) bought little more
-  at twice the polls.
+  delay stays below ~10 % of the task's length (simulated median ≤ 0.75 s for every task under 10 s), for
+  2 polls at 1 s, 3 at 2 s, ≈ 10 at 8 s, ≈ 20 at 30 s. The what-if 0.25 s ×1.15 ≤ 1 s cost twice the polls.
 * With an expected duration (the journal's median for this family and size), sleep until `lead` (85 %) of
-  it, then poll densely — waits of (1 - lead) / 3 of it, growing as the task overruns, never longer than
-  the no-history wait: ≈ 3 polls and a delay of ≈ 0.1 s when history holds. `lead` < 1 keeps the median
-  stable (it includes our own detection delay; sleeping to 100 % of it would let it creep upwards).
-* A `PollGroup` (a batch's chunks, created under the same load) turns one chunk's SUCCESS into an
-  immediate poll of its older pending siblings, which are most likely done too: among many jittered
-  schedules the first to see a completion speaks for the rest.
+  it, then poll densely — waits of (1 - lead) / 3 of it, growing with any overrun, never longer than the
+  no-history wait: ≈ 3 polls and ≈ 0.1 s of delay when history holds. `lead` < 1 keeps the median stable
+  (it includes our own detection delay; sleeping to 100 % of it would let it creep upwards).
+* A `PollGroup` (a batch's chunks, created under the same load): a chunk seen done after D s of polling
+  brings each sibling's next poll forward to D s after that sibling began — at once for older ones. Among
+  64 jittered schedules one sees a completion almost as it happens and speaks for the rest.
 
 `cap` bounds every wait, the long first one included, so `poll_cap` keeps meaning "longest pause". Jitter
 (±`jitter`, only downwards for the first wait with history) keeps many jobs from polling in lockstep.
+What remains of the batch's gap to the limit is CPU at each wave boundary (64 polls, 13 bulk fetches and 64
+creates on one loop thread) and the first wave's creates.
 """
 
 from __future__ import annotations
@@ -107,18 +109,31 @@ class PollPolicy:
 
 @dataclass(eq=False)
 class _Sibling:
-    """One polling job as its group sees it: when it began, its wake-up event, when it last polled."""
+    """A polling job as its group sees it: when it began and last polled, when a sibling says it is due."""
 
     started: float
     polled: float
+    due: float | None = None
     wake: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def sleep(self, delay: float) -> None:
+        """Wait `delay` s, or less if a sibling's SUCCESS sets an earlier due time meanwhile."""
+        until = time.monotonic() + delay
+        while True:
+            self.wake.clear()
+            left = (until if self.due is None else min(until, self.due)) - time.monotonic()
+            if left <= 0:
+                return
+            with anyio.move_on_after(left):
+                await self.wake.wait()
 
 
 class PollGroup:
-    """Jobs created under the same load (a batch's chunks): one seen SUCCESS wakes its older siblings' polls.
+    """Jobs created under the same load (a batch's chunks): one seen SUCCESS times its siblings' next polls.
 
-    Loop thread only. A sibling that polled less than `min_gap` s ago is left alone, so a chunk that is
-    really still running is not asked again for every younger chunk that finishes.
+    A chunk seen done after D s of polling says its siblings are likely done D s after they began: the older
+    ones are polled at once, the younger ones when they reach D. Loop thread only. No sibling is polled again
+    sooner than `min_gap` s after its last poll, so one still running is not asked for every chunk that ends.
     """
 
     def __init__(self, min_gap: float = 0.25) -> None:
@@ -135,10 +150,12 @@ class PollGroup:
         self._members.discard(member)
 
     def succeeded(self, member: _Sibling) -> None:
-        """`member` saw SUCCESS: wake the siblings that began polling no later than it did."""
-        now = time.monotonic()
+        """`member` saw SUCCESS: bring forward each sibling's next poll to when it has run as long."""
+        took = time.monotonic() - member.started
         for other in self._members:
-            if other.started <= member.started and now - other.polled >= self.min_gap:
+            due = max(other.started + took, other.polled + self.min_gap)
+            if other is not member and (other.due is None or due < other.due):
+                other.due = due
                 other.wake.set()
 
 
@@ -178,10 +195,10 @@ async def poll_until_terminal(
                 if remaining <= 0:
                     raise _late(policy, task_id, job)
                 delay = min(delay, remaining)
-            me.wake.clear()  # a nudge that came while a poll was in flight is answered by that poll
-            with anyio.move_on_after(delay):
-                await me.wake.wait()
+            await me.sleep(delay)
             me.polled = time.monotonic()
+            if me.due is not None and me.polled >= me.due:
+                me.due = None
             try:
                 # The deadline also bounds a poll in flight: a reply dripping in never trips a read timeout.
                 # (anyio, not asyncio.wait_for: on 3.11 wait_for can swallow a cancel() landing as it ends.)
