@@ -7,8 +7,9 @@ Runs on the engine's loop thread.
 Why this schedule (measured with bench/'s sandbox process, 10k rows × 2 targets = 140 tasks, server limit
 64): a task is seen at the first poll after it completes, so the detection delay is about half the wait in
 force then. The old schedule (0.75 s ×1.5, waits ≈ 0.5 × elapsed) saw a 2 s task at ≈ 3.6 s: median delay
-0.9–2.0 s for 1–8 s tasks, batches at 1.54× the limit (2 s tasks). Now: delay 0.3–0.6 s, batches ≈ 1.14×
-(1.11–1.19 over 9 runs), for about the same status polls per batch task (2.5–3.3 against 2.7). Three parts:
+0.9–2.0 s for 1–8 s tasks, batches at 1.54× the limit (2 s tasks, 2.7 polls per task). Now: median delay
+0.3–0.6 s (0.1–0.3 s with history), batches at 1.09–1.12× (6 runs; up to 1.19× under load) for 3.2–3.7
+polls per task. Three parts:
 
 * Without history, each wait is `(factor - 1) × elapsed` (0.15 ×), at least `first` and at most `cap`: the
   delay stays below ~10 % of the task's length (simulated median ≤ 0.75 s for every task under 10 s), for
