@@ -17,7 +17,7 @@ from sandbox_proc import API_KEY, SandboxProcess
 from camb_notebook import Camb
 from camb_notebook.jobs import PollPolicy
 
-__all__ = ["make_texts", "percentile", "session", "summary"]
+__all__ = ["describe", "make_texts", "percentile", "session", "summary"]
 
 _WORDS = ["the", "quick", "brown", "fox", "jumps", "over", "a", "lazy", "dog", "while", "seven", "bright"]
 _WORDS += ["owls", "watch", "from", "an", "old", "oak", "tree", "near", "the", "quiet", "river", "at", "dawn"]
@@ -51,15 +51,26 @@ def summary(values: Sequence[float]) -> dict[str, float]:
     }
 
 
+def describe(policy: PollPolicy | None) -> str:
+    """A poll schedule's no-history waits in a few words (None: the engine's default, so labelled)."""
+    shown = policy or PollPolicy()
+    waits = f"max({shown.first:g} s, {shown.factor - 1:g} × elapsed) ≤ {shown.cap:g} s"
+    return f"default: {waits}" if policy is None else waits
+
+
 @contextlib.contextmanager
-def session(sb: SandboxProcess, *, max_in_flight: int, policy: PollPolicy | None = None) -> Iterator[Camb]:
+def session(
+    sb: SandboxProcess, *, max_in_flight: int | None = None, policy: PollPolicy | None = None
+) -> Iterator[Camb]:
     """A Camb session on the sandbox process with its own empty journal (no cache hits across runs).
 
-    `policy` replaces the engine's poll schedule (what-if runs only; the product default otherwise).
+    `max_in_flight=None` keeps the session's own default; `policy` replaces the engine's poll schedule
+    (what-if runs only; the product default otherwise).
     """
+    limit = {} if max_in_flight is None else {"max_in_flight": max_in_flight}
     with (
         tempfile.TemporaryDirectory(prefix="camb-bench-") as home,
-        Camb(api_key=API_KEY, base_url=sb.base_url, home=home, max_in_flight=max_in_flight) as camb,
+        Camb(api_key=API_KEY, base_url=sb.base_url, home=home, **limit) as camb,
     ):
         if policy is not None:
             camb.manager.policy = policy

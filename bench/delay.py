@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from batch import WHAT_IF_POLICIES, seed_translate
-from common import session, summary
+from common import describe, session, summary
 from sandbox_proc import SandboxProcess
 
 from camb_notebook.jobs import Job, PollPolicy
@@ -74,7 +74,7 @@ def run_what_if(sb: SandboxProcess, processing: float, jobs: int, policy: PollPo
         camb.wait(submitted)
     return {
         "processing": processing,
-        "policy": f"{policy.first:g} s ×{policy.factor:g} ≤ {policy.cap:g} s",
+        "policy": describe(policy),
         "delay": summary(_job_delays(submitted, processing)),
         "polls_per_task": sb.stats()["requests"].get("GET translate/{id}", 0) / jobs,
     }
