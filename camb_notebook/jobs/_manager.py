@@ -18,8 +18,6 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-import anyio
-
 from camb_notebook.api import (
     JobCancelled,
     PaymentRequiredError,
@@ -32,6 +30,7 @@ from camb_notebook.api import (
 from camb_notebook.jobs._dispatch import Dispatcher, on_main_thread
 from camb_notebook.jobs._job import Job
 from camb_notebook.jobs._journal import JobRecord, Journal
+from camb_notebook.jobs._limit import InFlightLimit
 from camb_notebook.jobs._loop import LoopThread, wait_future
 from camb_notebook.jobs._poll import PollGroup, PollPolicy, TaskApi, fetch_result, poll_until_terminal
 from camb_notebook.jobs._recovery import Recovery
@@ -63,10 +62,7 @@ class JobManager(Recovery):
         self.loop = loop if loop is not None else LoopThread()
         self.dispatcher = dispatcher if dispatcher is not None else Dispatcher()
         self.breaker: QuotaExceeded | None = None
-        self._max_in_flight = max_in_flight
-        self._limiter: anyio.CapacityLimiter | None = None
-        self._clean_creates = 0  # creates since the last 429, for growing the adapted limit back
-        self._last_shrink = -1e9  # monotonic time of the last 429-driven shrink
+        self.limit = InFlightLimit(max_in_flight)
         self._jobs: dict[str, Job] = {}
         self._infos: dict[str, RequestInfo] = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}
@@ -80,7 +76,7 @@ class JobManager(Recovery):
     def __repr__(self) -> str:
         """Counts by state, the limit and the journal location."""
         active = sum(not j.done() for j in self._jobs.values())
-        return f"<JobManager {len(self._jobs)} jobs ({active} active), max_in_flight={self._max_in_flight}>"
+        return f"<JobManager {len(self._jobs)} jobs ({active} active), max_in_flight={self.limit.maximum}>"
 
     # -- configuration -------------------------------------------------------------------------------------
 
@@ -92,24 +88,15 @@ class JobManager(Recovery):
     @property
     def max_in_flight(self) -> int:
         """How many jobs may be between create and result at once."""
-        return self._max_in_flight
+        return self.limit.maximum
 
     @max_in_flight.setter
     def max_in_flight(self, value: int) -> None:
         """Resize the limit (applies to waiting jobs at once)."""
         if value < 1:
             raise UsageError(f"max_in_flight must be at least 1, not {value}")
-        self._max_in_flight = value
-        limiter = self._limiter
-        if limiter is not None:
-            self.loop.call_soon(setattr, limiter, "total_tokens", value)
-
-    @property
-    def limiter(self) -> anyio.CapacityLimiter:
-        """The shared in-flight limiter (use it on the loop thread only)."""
-        if self._limiter is None:
-            self._limiter = anyio.CapacityLimiter(self._max_in_flight)
-        return self._limiter
+        self.limit.maximum = value
+        self.loop.call_soon(self.limit.resize)
 
     def check_breaker(self, job: Job | None = None) -> None:
         """Raise QuotaExceeded when an earlier task hit PAYMENT_REQUIRED (no new creates after that)."""
@@ -185,7 +172,7 @@ class JobManager(Recovery):
             try:
                 await self._poll_and_fetch(job, fetch, group)
             finally:
-                self.limiter.release()
+                self.limit.release()
         except asyncio.CancelledError:
             self._finish(job, "cancelled", error=self._cancelled_error(job))
         except Exception as exc:
@@ -227,12 +214,12 @@ class JobManager(Recovery):
         """
         started = time.monotonic()
         while True:
-            await self.limiter.acquire()
+            await self.limit.acquire()
             try:
                 await self._create(job)
                 return
             except RateLimitedError as exc:
-                self.limiter.release()
+                self.limit.release()
                 wait = max(exc.retry_after or 1.0, 0.5) * (1 + random.random() / 2)
                 deadline = self.policy.deadline
                 if deadline is not None and time.monotonic() - started + wait > deadline:
@@ -240,7 +227,7 @@ class JobManager(Recovery):
                 job._update(state="queued")
                 await asyncio.sleep(wait)
             except BaseException:
-                self.limiter.release()
+                self.limit.release()
                 raise
 
     async def _create(self, job: Job) -> None:
@@ -254,33 +241,13 @@ class JobManager(Recovery):
         except PaymentRequiredError as exc:
             raise QuotaExceeded(f"not created: {exc}", job=job) from exc
         finally:
-            self._adapt_limit(throttled=self._rate_limit_hits() > hits)
+            self.limit.record_create(throttled=self._rate_limit_hits() > hits)
         job._update(state="pending", task_id=task_id, submitted_at=time.time(), server_status="PENDING")
         self._record(job)
 
     def _rate_limit_hits(self) -> int:
         """429s the wire client has seen so far (0 for clients that don't count them)."""
         return int(getattr(self.api, "rate_limit_hits", 0))
-
-    def _adapt_limit(self, *, throttled: bool) -> None:
-        """Loop thread: AIMD on the in-flight limit, so batches run at the concurrency the server allows.
-
-        The API publishes no concurrency limit, so it is discovered: a 429 while creating shrinks the limit to
-        3/4 (at most once a second, so one burst of 429s counts once), and each run of `limit` clean creates
-        grows it by one, back up to `max_in_flight`. Jobs already holding a slot keep it.
-        """
-        limiter = self.limiter
-        now = time.monotonic()
-        if throttled:
-            self._clean_creates = 0
-            if now - self._last_shrink >= 1.0:
-                self._last_shrink = now
-                limiter.total_tokens = max(1, int(limiter.total_tokens * 0.75))
-        elif limiter.total_tokens < self._max_in_flight:
-            self._clean_creates += 1
-            if self._clean_creates >= limiter.total_tokens:
-                self._clean_creates = 0
-                limiter.total_tokens = min(self._max_in_flight, limiter.total_tokens + 1)
 
     async def _poll_and_fetch(
         self, job: Job, fetch: Fetch | None = None, group: PollGroup | None = None
@@ -399,7 +366,7 @@ class JobManager(Recovery):
     async def _reattach(self, job: Job) -> None:
         """Loop thread: continue polling/fetching a resumed job under the limiter, as the in-flight twin."""
         try:
-            async with self.limiter:
+            async with self.limit.limiter:
                 await self._poll_and_fetch(job)
         except asyncio.CancelledError:
             self._finish(job, "cancelled", error=self._cancelled_error(job))
