@@ -16,21 +16,22 @@ __version__ = "0.1.0"
 _EXPORTS: dict[str, str] = {
     "ApiClient": "camb_notebook.api",
     "BatchJob": "camb_notebook.jobs",
-    "Camb": "camb_notebook._session",
+    "Camb": "camb_notebook.sessions",
     "CambError": "camb_notebook.api",
     "Job": "camb_notebook.jobs",
-    "JobManager": "camb_notebook.jobs",
     "panel": "camb_notebook.widgets",
-    "session": "camb_notebook._session",
-    "SpeechStream": "camb_notebook._live_stream",
-    "TranslationStream": "camb_notebook._live_stream",
-    "translate_frame": "camb_notebook.frames",
+    "session": "camb_notebook.sessions",
+    "SpeechStream": "camb_notebook.sessions",
+    "TranslationStream": "camb_notebook.sessions",
+    "use_sandbox": "camb_notebook.sessions",
 }
 
 __all__ = sorted([*_EXPORTS, "__version__", "load_ipython_extension", "unload_ipython_extension"])
 
-# Job's module and class: `%load_ext` makes a displayed Job (or BatchJob) a live widget without importing it.
+# Job's and LiveStream's module and class: `%load_ext` makes a displayed Job (or BatchJob) a live widget and a
+# displayed stream a player, without importing either before one is displayed.
 _JOB_TYPE = ("camb_notebook.jobs._job", "Job")
+_STREAM_TYPE = ("camb_notebook.sessions._streams", "LiveStream")
 
 if TYPE_CHECKING:
     from IPython.core.interactiveshell import InteractiveShell
@@ -41,7 +42,10 @@ def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'camb_notebook' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+    value = getattr(importlib.import_module(module), name)
+    if module == "camb_notebook.sessions":
+        importlib.import_module("camb_notebook.streams")  # displayed streams play / grow in place
+    return value
 
 
 def load_ipython_extension(ipython: InteractiveShell) -> None:
@@ -53,6 +57,7 @@ def load_ipython_extension(ipython: InteractiveShell) -> None:
 
     # By name, so nothing is imported until a Job is actually displayed.
     ipython.display_formatter.ipython_display_formatter.for_type_by_name(*_JOB_TYPE, _display_job)
+    ipython.display_formatter.ipython_display_formatter.for_type_by_name(*_STREAM_TYPE, _display_stream)
 
 
 def _register_accessors_when_pandas_loads(ipython: InteractiveShell) -> None:
@@ -62,14 +67,14 @@ def _register_accessors_when_pandas_loads(ipython: InteractiveShell) -> None:
     before it runs, so `import pandas as pd; pd.DataFrame(...).camb` works in one cell).
     """
     if "pandas" in sys.modules:
-        import camb_notebook._accessors  # noqa: F401  (registers df.camb / series.camb)
+        import camb_notebook.frames._accessors  # noqa: F401  (registers df.camb / series.camb)
 
         return
 
     def register() -> None:
         ipython.events.unregister("pre_run_cell", before)
         ipython.events.unregister("post_run_cell", after)
-        import camb_notebook._accessors  # noqa: F401
+        import camb_notebook.frames._accessors  # noqa: F401
 
     def before(info: Any) -> None:
         if ".camb" in (getattr(info, "raw_cell", "") or ""):
@@ -90,13 +95,21 @@ def _display_job(job: Any) -> None:
     job._ipython_display_()
 
 
+def _display_stream(stream: Any) -> None:
+    """Show a displayed stream live (importing the streams front registers that display)."""
+    import camb_notebook.streams  # noqa: F401
+
+    stream._ipython_display_()
+
+
 def unload_ipython_extension(ipython: InteractiveShell) -> None:
     """Undo `load_ipython_extension` (called by `%unload_ext camb_notebook`)."""
     from camb_notebook.magics import unload_ipython_extension as unload
 
     unload(ipython)
-    ipython.display_formatter.ipython_display_formatter.pop(".".join(_JOB_TYPE), None)
+    for type_name in (_JOB_TYPE, _STREAM_TYPE):
+        ipython.display_formatter.ipython_display_formatter.pop(".".join(type_name), None)
 
 
 if "pandas" in sys.modules:  # `import pandas; import camb_notebook` is enough for df.camb
-    import camb_notebook._accessors  # noqa: F401
+    import camb_notebook.frames._accessors  # noqa: F401

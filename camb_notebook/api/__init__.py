@@ -15,6 +15,8 @@ from camb_notebook.api._languages import *  # noqa: F403
 from camb_notebook.api._languages import __all__ as _languages_all
 from camb_notebook.api._models import *  # noqa: F403
 from camb_notebook.api._models import __all__ as _models_all
+from camb_notebook.api._options import *  # noqa: F403
+from camb_notebook.api._options import __all__ as _options_all
 from camb_notebook.api._retry import Cooldown as Cooldown
 from camb_notebook.api._retry import RetryPolicy as RetryPolicy
 from camb_notebook.api._stream import AudioStream as AudioStream
@@ -27,6 +29,7 @@ __all__ = sorted(
         *_key_all,
         *_languages_all,
         *_models_all,
+        *_options_all,
         "AudioStream",
         "Cooldown",
         "RetryPolicy",

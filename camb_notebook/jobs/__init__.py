@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from camb_notebook.jobs._batch import *  # noqa: F403
 from camb_notebook.jobs._batch import __all__ as _batch_all
+from camb_notebook.jobs._batch_plan import BatchOutcome as BatchOutcome
+from camb_notebook.jobs._batch_plan import Errors as Errors
 from camb_notebook.jobs._dispatch import *  # noqa: F403
 from camb_notebook.jobs._dispatch import __all__ as _dispatch_all
 from camb_notebook.jobs._job import *  # noqa: F403
@@ -24,6 +26,8 @@ from camb_notebook.jobs._poll import __all__ as _poll_all
 __all__ = sorted(
     [
         *_batch_all,
+        "BatchOutcome",
+        "Errors",
         *_dispatch_all,
         *_job_all,
         *_journal_all,

@@ -12,8 +12,8 @@ from camb_notebook.jobs import set_display_hook
 from camb_notebook.widgets._progress import JobProgress, TextProgress, frontend, progress
 
 if TYPE_CHECKING:
-    from camb_notebook._session import Camb
     from camb_notebook.jobs import Job
+    from camb_notebook.sessions import Camb
     from camb_notebook.widgets._board import JobsBoard
     from camb_notebook.widgets._panel import Panel
 

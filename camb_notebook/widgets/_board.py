@@ -24,8 +24,8 @@ from camb_notebook.widgets._snapshot import TERMINAL, format_duration
 from camb_notebook.widgets._ticker import TICKER
 
 if TYPE_CHECKING:
-    from camb_notebook._session import Camb
     from camb_notebook.jobs import JobRecord, Journal
+    from camb_notebook.sessions import Camb
     from camb_notebook.widgets._snapshot import AnyJob
 
 __all__ = ["FILTERS", "JobsBoard", "Row"]
@@ -166,7 +166,7 @@ class JobsBoard:
     def __init__(self, session: Camb | None = None) -> None:
         """Build the board for `session` (default: the shared session) and start updating it."""
         if session is None:
-            from camb_notebook._session import session as default_session
+            from camb_notebook.sessions import session as default_session
 
             session = default_session()
         self.session = session

@@ -20,8 +20,8 @@ from camb_notebook.widgets._forms import LanguagePicker, SubmitRow, TargetsPicke
 from camb_notebook.widgets._tabs import DubTab, SpeechTab, StoryTab, TranscribeTab
 
 if TYPE_CHECKING:
-    from camb_notebook._session import Camb
     from camb_notebook.jobs import BatchJob
+    from camb_notebook.sessions import Camb
 
 __all__ = ["TITLES", "KeyField", "KeyLine", "Panel", "TranslateTab"]
 
@@ -166,7 +166,7 @@ class Panel:
     def __init__(self, session: Camb | None = None) -> None:
         """Build the panel for `session` (default: the shared session)."""
         if session is None:
-            from camb_notebook._session import session as default_session
+            from camb_notebook.sessions import session as default_session
 
             session = default_session()
         self.session = session

@@ -19,8 +19,8 @@ from camb_notebook.api import UsageError, Voice
 from camb_notebook.widgets._forms import LanguagePicker, SubmitRow, TargetsPicker, field
 
 if TYPE_CHECKING:
-    from camb_notebook._session import Camb
     from camb_notebook.jobs import Job
+    from camb_notebook.sessions import Camb
 
 __all__ = ["DubTab", "SpeechTab", "StoryTab", "TranscribeTab", "uploaded"]
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from camb_notebook._session import Camb
 from camb_notebook.jobs import PollPolicy
 from camb_notebook.sandbox import Sandbox
+from camb_notebook.sessions import Camb
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ import sys
 
 
 def test_registering_the_accessors_does_not_load_the_engine() -> None:
-    """Importing camb_notebook._accessors gives df.camb without importing the job engine or httpx."""
+    """Importing camb_notebook.frames._accessors gives df.camb without importing the job engine or httpx."""
     code = (
-        "import sys, pandas as pd, camb_notebook._accessors\n"
+        "import sys, pandas as pd, camb_notebook.frames._accessors\n"
         "assert hasattr(pd.DataFrame().camb, 'translate')\n"
         "assert hasattr(pd.Series(dtype=str).camb, 'translate')\n"
         "print(sorted(m for m in ('httpx', 'camb_notebook.jobs', 'camb_notebook.api') if m in sys.modules))\n"

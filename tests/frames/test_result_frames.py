@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from camb_notebook._session import Camb
-from camb_notebook.frames import dubbing_frame, jobs_frame, transcript_frame
+from camb_notebook.frames import dubbing_frame, transcript_frame
 from camb_notebook.sandbox import make_wav
+from camb_notebook.sessions import Camb
+from camb_notebook.sessions._tables import jobs_frame
 
 SPEECH = "hello there. how are you today? fine thanks"
 

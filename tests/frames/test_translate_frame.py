@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
-from camb_notebook._session import Camb
 from camb_notebook.api import UsageError
 from camb_notebook.frames import translate_frame  # importing it registers the accessors
 from camb_notebook.jobs._batch_plan import chunk_texts
 from camb_notebook.sandbox import Sandbox, pseudo_localize
+from camb_notebook.sessions import Camb
 
 TARGETS = ["fr-fr", "de-de"]
 
@@ -62,9 +62,9 @@ def test_ten_thousand_rows_two_targets_every_value_correct_nothing_sent_twice(
 
 
 def test_long_output_from_a_series_with_formality(camb: Camb, camb_sandbox: Sandbox) -> None:
-    """series.camb.translate(out="long") gives one row per (row, target) with the series index repeated."""
+    """series.camb.translate(shape="long") gives one row per (row, target) with the series index repeated."""
     series = pd.Series(["Hello", None, "Bye", "Hello"], index=[30, 20, 10, 0], name="greeting")
-    out = series.camb.translate(to=["es-es", "ja-jp"], out="long", formality="formal", session=camb).result(
+    out = series.camb.translate(to=["es-es", "ja-jp"], shape="long", formality="formal", session=camb).result(
         30
     )
     assert out.index.tolist() == [30, 30, 20, 20, 10, 10, 0, 0]
@@ -91,8 +91,8 @@ def test_bad_column_and_layout_are_usage_errors(camb: Camb) -> None:
     df = pd.DataFrame({"text": ["a"]})
     with pytest.raises(UsageError, match="no column 'txt'"):
         df.camb.translate("txt", to="fr-fr", session=camb)
-    with pytest.raises(UsageError, match="out must be"):
-        df.camb.translate("text", to="fr-fr", out="tall", session=camb)
+    with pytest.raises(UsageError, match="shape must be"):
+        df.camb.translate("text", to="fr-fr", shape="tall", session=camb)
 
 
 def test_into_assigns_the_frame_in_the_user_namespace(camb: Camb) -> None:

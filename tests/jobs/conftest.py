@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from camb_notebook._session import Camb
 from camb_notebook.api import ApiClient
 from camb_notebook.jobs import JobManager, PollPolicy
+from camb_notebook.sessions import Camb
 
 FAST = PollPolicy(first=0.02, cap=0.05, jitter=0.0, result_grace=0.01)
 

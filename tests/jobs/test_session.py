@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from camb_notebook import _session
-from camb_notebook._session import Camb, current, running_sandbox, session, stop_sandbox
 from camb_notebook.api import LanguageError, MissingKeyError, UsageError
-from camb_notebook.jobs import PollPolicy
+from camb_notebook.jobs import BatchJob, Job, PollPolicy
 from camb_notebook.sandbox import make_wav, pseudo_localize
+from camb_notebook.sessions import Camb, current, running_sandbox, session, stop_sandbox
+from camb_notebook.sessions import _process as _session
 
 
 def test_bad_input_fails_before_any_job_exists(camb: Camb, camb_sandbox: Any) -> None:
@@ -19,7 +19,9 @@ def test_bad_input_fails_before_any_job_exists(camb: Camb, camb_sandbox: Any) ->
     with pytest.raises(LanguageError):
         camb.translate("Hello", to="klingon-xx")
     with pytest.raises(UsageError, match="one target"):
-        camb.translate("Hello", to=["fr-fr", "de-de"])
+        camb.translate("Hello", to=["fr-fr", "de-de"], stream=True)  # type: ignore[call-overload]
+    with pytest.raises(UsageError, match="apply to batches"):
+        camb.translate(["a", "b"], to="fr-fr", chunk_size=1)  # type: ignore[call-overload]
     with pytest.raises(UsageError):
         camb.translate([], to="fr-fr")
     with pytest.raises(UsageError, match="formality"):
@@ -28,6 +30,21 @@ def test_bad_input_fails_before_any_job_exists(camb: Camb, camb_sandbox: Any) ->
         camb.transcribe("/no/such/file.wav", language="en-us")
     assert camb.jobs().empty
     assert camb_sandbox.stats.total_tasks == 0
+
+
+def test_translate_gives_a_job_for_one_target_and_a_batch_for_a_list(camb: Camb) -> None:
+    """One way to translate: `to="fr-fr"` is one task (Job), `to=[...]` a deduplicated batch (BatchJob)."""
+    job = camb.translate(["Hello", "Bye"], to="fr-fr")
+    assert isinstance(job, Job)
+    assert list(job.result(timeout=30).texts) == [pseudo_localize(t, "fr-fr") for t in ("Hello", "Bye")]
+    batch = camb.translate(["Hi", "Hi", None, "Yo"], to=["de-de", "it-it"], chunk_size=1)
+    assert isinstance(batch, BatchJob)
+    result = batch.result(timeout=30)
+    assert result == {
+        lang: [pseudo_localize("Hi", lang), pseudo_localize("Hi", lang), None, pseudo_localize("Yo", lang)]
+        for lang in ("de-de", "it-it")
+    }
+    assert len(batch.jobs) == 4  # two distinct texts × two targets, one text per chunk
 
 
 def test_every_family_runs_end_to_end(camb: Camb, tmp_path: Path) -> None:

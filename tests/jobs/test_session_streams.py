@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 
-from camb_notebook._session import Camb
 from camb_notebook.api import (
     ApiConnectionError,
     DeprecatedEndpointWarning,
@@ -16,6 +15,7 @@ from camb_notebook.api import (
 )
 from camb_notebook.jobs import Job
 from camb_notebook.sandbox import CONTENT_TYPES, pseudo_localize, read_wav_text
+from camb_notebook.sessions import Camb
 
 SPOKEN = "Streaming speech, chunk by chunk."
 

@@ -42,7 +42,7 @@ def ip(_global_shell: Any) -> Iterator[Any]:
 @pytest.fixture
 def sandboxed(ip: Any, camb_sandbox_env: Any) -> Iterator[Any]:
     """The shell with a fresh default session on the test sandbox and fast polls (closed afterwards)."""
-    from camb_notebook import _session
+    from camb_notebook.sessions import _process as _session
 
     _session._default = None
     manager = _session.session().manager

@@ -90,7 +90,7 @@ def test_bad_language_creates_no_job(ip: Any, sandboxed: Any) -> None:
 @pytest.mark.usefixtures("camb_sandbox")
 def test_missing_key_fails_in_one_line_without_a_job(ip: Any) -> None:
     """Without CAMB_API_KEY (or .env) a job command fails at once, prints one line, and creates nothing."""
-    from camb_notebook import _session
+    from camb_notebook.sessions import _process as _session
 
     _session._default = None
     try:
@@ -149,7 +149,7 @@ def test_wait_timeout_is_one_line_and_jobs_keep_running(ip: Any, sandboxed: Any)
 
 def test_camb_sandbox_env_starts_a_sandbox_on_first_use(ip: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """With CAMB_SANDBOX=1 and no key, the first job command starts an embedded sandbox and uses it."""
-    from camb_notebook import _session
+    from camb_notebook.sessions import _process as _session
 
     monkeypatch.setenv("CAMB_SANDBOX", "1")
     _session._default = None

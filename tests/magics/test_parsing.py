@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from camb_notebook._magic_args import (
+from camb_notebook.api import UsageError
+from camb_notebook.magics._parsing import (
     SUBCOMMANDS,
     VAR,
     help_text,
@@ -13,7 +14,6 @@ from camb_notebook._magic_args import (
     split_texts,
     tokenize,
 )
-from camb_notebook.api import UsageError
 
 
 def test_quotes_escapes_and_braces_are_kept_as_typed() -> None:

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from reliability_helpers import FAST_POLL, FAST_RETRY, REPO, MakeApi, load_module
 
-from camb_notebook._session import Camb
 from camb_notebook.api import ApiClient
 from camb_notebook.jobs import JobManager, PollPolicy
 from camb_notebook.sandbox import Sandbox
+from camb_notebook.sessions import Camb
 
 
 @pytest.fixture

@@ -33,7 +33,7 @@ from camb_notebook.sandbox import Sandbox, pseudo_localize
 
 CATALOG = Path(__file__).with_name("CATALOG.md")
 DONE = pseudo_localize("Hello world", "fr-fr")
-SESSION = "import camb_notebook._session as _s, os\n"
+SESSION = "import camb_notebook.sessions._process as _s, os\n"
 NEW_SESSION = SESSION + "_s._default.close(); _s._default = None\n"
 FREE_PORT = (
     "import socket; probe = socket.socket(); probe.bind(('127.0.0.1', 0)); port = probe.getsockname()[1]\n"
@@ -180,7 +180,7 @@ def worked(
     """The shell after one successful translation stored as `done` (the work a bad cell must not lose)."""
     import dataclasses
 
-    from camb_notebook import _session
+    from camb_notebook.sessions import _process as _session
 
     monkeypatch.chdir(tmp_path)
     before = set(shell.user_ns)

@@ -19,10 +19,10 @@ import pytest
 from reliability_helpers import CANARY, FAST_POLL
 from reliability_raw import RawRequest, RawServer, Reply, Reset
 
-from camb_notebook._session import Camb
 from camb_notebook.api import ApiClient, ApiKey, CambError, UsageError
 from camb_notebook.jobs import Job, PollPolicy
 from camb_notebook.sandbox import Sandbox
+from camb_notebook.sessions import Camb
 
 
 def exception_texts(error: BaseException) -> list[str]:
@@ -103,9 +103,7 @@ def test_canary_appears_nowhere(
             session.wait(jobs[-1:])
         session.manager.reset_breaker()
         camb_sandbox.configure(fault_rate=0.3, fault_seed=7, fault_retry_after=0)
-        batch = session.translate_batch(
-            [f"row {i}" for i in range(300)], to=["es-es", "it-it"], chunk_size=20
-        )
+        batch = session.translate([f"row {i}" for i in range(300)], to=["es-es", "it-it"], chunk_size=20)
         batch.result(timeout=60)
         retry = batch.retry_failed()
         retry.result(timeout=60)

@@ -50,7 +50,7 @@ FAILURES = """
 import camb_notebook
 camb = camb_notebook.session()
 print(repr(camb), camb.key_status())
-camb_notebook._session._sandbox.fail_next("error=PROCESSING_ERROR", route="POST translate")
+camb_notebook.sessions._process._sandbox.fail_next("error=PROCESSING_ERROR", route="POST translate")
 failed = camb.translate("this one fails", to="fr-fr")
 camb.wait(failed)
 other = camb_notebook.Camb(api_key=os.environ["RELIABILITY_CANARY"] + "-wrong", base_url=camb.base_url)

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from camb_notebook._session import Camb
 from camb_notebook.frames import translate_frame
 from camb_notebook.jobs import BatchJob
 from camb_notebook.sandbox import Sandbox, pseudo_localize
+from camb_notebook.sessions import Camb
 
 ROWS = 10_000
 CHUNK = 100

@@ -18,7 +18,6 @@ import pandas as pd
 import pytest
 from reliability_helpers import FAST_POLL
 
-from camb_notebook._session import Camb
 from camb_notebook.api import (
     AuthenticationError,
     JobCancelled,
@@ -31,6 +30,7 @@ from camb_notebook.api import (
 from camb_notebook.frames import translate_frame
 from camb_notebook.jobs import JobManager, PollPolicy
 from camb_notebook.sandbox import Sandbox, pseudo_localize
+from camb_notebook.sessions import Camb
 
 TRANSLATE = {"texts": ["Hello"], "source_language": 1, "target_language": 76}
 STATUS = "GET translate/{id}"
@@ -143,9 +143,7 @@ def test_7_22_wrong_key_fails_fast_without_retry_or_leak(camb_sandbox: Sandbox, 
     session = Camb(api_key=wrong, base_url=camb_sandbox.base_url, home=tmp_path / "j")
     session.manager.policy = FAST_POLL
     try:
-        batch = session.translate_batch(
-            [f"t {i}" for i in range(50)], to="fr-fr", chunk_size=10, concurrency=1
-        )
+        batch = session.translate([f"t {i}" for i in range(50)], to=["fr-fr"], chunk_size=10, concurrency=1)
         batch.result(timeout=30)
     finally:
         session.close()
@@ -161,7 +159,7 @@ def test_7_23_cancel_mid_batch_reports_task_ids_and_leaves_nothing_running(
     """cancel() mid-batch: chunk errors name their task_ids; close() ends all traffic; no stray warnings."""
     caplog.set_level(logging.DEBUG)
     camb_sandbox.configure(processing_time={"translation": 30.0})
-    batch = camb.translate_batch([f"slow {i}" for i in range(80)], to="fr-fr", chunk_size=10, concurrency=4)
+    batch = camb.translate([f"slow {i}" for i in range(80)], to=["fr-fr"], chunk_size=10, concurrency=4)
     deadline = time.monotonic() + 10
     while sum(j.task_id is not None for j in batch.jobs) < 4:
         assert time.monotonic() < deadline

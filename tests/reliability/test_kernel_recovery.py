@@ -124,7 +124,7 @@ def test_interrupt_mid_batch_then_cancel_reports_task_ids_and_closes_cleanly(
     kernel.run(
         "import json, warnings\nfrom camb_notebook import session\ncamb = session()\n"
         "texts = [f'slow {i}' for i in range(40)]\n"
-        "batch = camb.translate_batch(texts, to='fr-fr', chunk_size=10, concurrency=2)"
+        "batch = camb.translate(texts, to=['fr-fr'], chunk_size=10, concurrency=2)"
     )
     msg_id = kernel.submit("batch.result()")
     wait_until(lambda: sum(s == "pending" for s, _ in _rows()) == 2, timeout=20, what="two chunks pending")

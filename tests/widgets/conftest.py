@@ -10,8 +10,8 @@ import pytest
 from comm.base_comm import BaseComm
 from commlog import CommLog
 
-from camb_notebook._session import Camb
 from camb_notebook.sandbox import Sandbox
+from camb_notebook.sessions import Camb
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ from pathlib import Path
 import ipywidgets as w
 from commlog import CommLog
 
-from camb_notebook._session import Camb
 from camb_notebook.sandbox import Sandbox, pseudo_localize
+from camb_notebook.sessions import Camb
 from camb_notebook.widgets import JobsBoard, jobs_board
 
 

@@ -10,8 +10,8 @@ import pytest
 from commlog import CommLog
 from IPython.core.interactiveshell import InteractiveShell
 
-from camb_notebook._session import Camb
 from camb_notebook.sandbox import Sandbox, pseudo_localize
+from camb_notebook.sessions import Camb
 from camb_notebook.widgets import Panel, panel
 
 LINES = ["Hello", "Good morning", "See you"]

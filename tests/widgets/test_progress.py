@@ -12,9 +12,9 @@ import ipywidgets as w
 import pytest
 from commlog import CommLog
 
-from camb_notebook._session import Camb
 from camb_notebook.jobs import Job
 from camb_notebook.sandbox import Sandbox, pseudo_localize
+from camb_notebook.sessions import Camb
 from camb_notebook.widgets import JobProgress, TextProgress, frontend
 
 REPO = Path(__file__).resolve().parents[2]
@@ -182,7 +182,7 @@ def test_a_batch_job_shown_as_a_cell_value_is_a_live_widget(
     shell = InteractiveShell.instance()  # the suite's shell (the magics tests' one, when they ran first)
     shell.extension_manager.load_extension("camb_notebook")
     try:
-        batch = camb.translate_batch(TEXTS, to=["fr-fr", "de-de"], cache=False)
+        batch = camb.translate(TEXTS, to=["fr-fr", "de-de"], cache=False)
         with capture_output() as captured:
             shell.display_formatter.format(batch)
     finally:

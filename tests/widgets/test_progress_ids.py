@@ -8,9 +8,9 @@ import ipywidgets as w
 import pandas as pd
 from commlog import CommLog
 
-from camb_notebook._session import Camb
 from camb_notebook.frames import translate_frame
 from camb_notebook.sandbox import Sandbox
+from camb_notebook.sessions import Camb
 from camb_notebook.widgets import JobProgress, TextProgress
 
 TEXTS = ["Hello", "Good morning", "See you"]

@@ -7,9 +7,9 @@ from pathlib import Path
 import ipywidgets as w
 from commlog import CommLog
 
-from camb_notebook._session import Camb
 from camb_notebook.jobs import Job
 from camb_notebook.sandbox import make_wav
+from camb_notebook.sessions import Camb
 from camb_notebook.widgets import JobProgress
 
 

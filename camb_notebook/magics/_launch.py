@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 from camb_notebook.api import CambError
 
 if TYPE_CHECKING:
-    from camb_notebook._live_stream import LiveStream
-    from camb_notebook._session import Camb
     from camb_notebook.jobs import Job
     from camb_notebook.magics import CambMagics
+    from camb_notebook.sessions import Camb
+    from camb_notebook.sessions._streams import LiveStream
 
 __all__ = [
     "KEY_HINT",
@@ -59,7 +59,7 @@ class WaitTimeout(TimeoutError):
 
 def session_for(magics: CambMagics) -> Camb:
     """The shared session with this magic's engine settings applied."""
-    from camb_notebook._session import session
+    from camb_notebook.sessions import session
 
     current = session()
     apply_settings(magics, current)
@@ -75,7 +75,7 @@ def job_session(magics: CambMagics) -> Camb:
 
 def existing_session() -> Camb | None:
     """The default session if one exists already (so changing a setting never creates one)."""
-    from camb_notebook._session import current
+    from camb_notebook.sessions import current
 
     return current()
 

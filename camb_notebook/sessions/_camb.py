@@ -8,46 +8,43 @@ Usage: `camb = Camb(); job = camb.translate("Hello", to="fr-fr"); job.result()`.
 
 from __future__ import annotations
 
-import atexit
 import os
-import threading
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
 
-from camb_notebook._lazy_api import LazyApi
-from camb_notebook._options import (
-    FORMALITY,
-    GENDER,
-    URL_PREFIXES,
-    media_fields,
-    non_empty,
-    option_code,
-    story_fields,
-    text_list,
-    voice_id,
-)
 from camb_notebook.api import (
     CATALOG,
+    FORMALITY,
+    GENDER,
     ApiClient,
     ApiKey,
     MissingKeyError,
     UsageError,
     Voice,
+    option_code,
     resolve_api_key,
     resolve_language,
     search_languages,
 )
-from camb_notebook.jobs import BatchJob, Job, JobManager, PollPolicy, translation_batch
+from camb_notebook.jobs import BatchJob, Errors, Job, JobManager, PollPolicy, translation_batch
+from camb_notebook.sessions._lazy_api import LazyApi
+from camb_notebook.sessions._requests import (
+    URL_PREFIXES,
+    media_fields,
+    non_empty,
+    story_fields,
+    text_list,
+    voice_id,
+)
+from camb_notebook.sessions._streams import SpeechStream, TranslationStream, speech_stream, translation_stream
+from camb_notebook.sessions._tables import jobs_frame
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from camb_notebook._live_stream import SpeechStream, TranslationStream
-    from camb_notebook.jobs._batch_plan import BatchOutcome
-    from camb_notebook.sandbox import Sandbox
 
-__all__ = ["Camb", "current", "running_sandbox", "session", "stop_sandbox"]
+__all__ = ["Camb"]
 
 
 class Camb:
@@ -69,7 +66,7 @@ class Camb:
         self._api: ApiClient | None = None
         self._retired: list[ApiClient] = []
         self._manager = JobManager(
-            LazyApi(self),
+            LazyApi(lambda: self.api, lambda: self._api),
             home=home,
             max_in_flight=max_in_flight,
             policy=PollPolicy(cap=poll_cap, deadline=deadline),
@@ -107,7 +104,7 @@ class Camb:
         self,
         text_or_texts: str | Sequence[str],
         *,
-        to: Any,
+        to: str | int,
         source: Any = ...,
         formality: str | int | None = ...,
         gender: str | int | None = ...,
@@ -120,7 +117,7 @@ class Camb:
         self,
         text_or_texts: str,
         *,
-        to: Any,
+        to: str | int,
         source: Any = ...,
         formality: str | int | None = ...,
         gender: str | int | None = ...,
@@ -128,9 +125,25 @@ class Camb:
         stream: Literal[True],
     ) -> TranslationStream: ...
 
+    @overload
     def translate(
         self,
-        text_or_texts: str | Sequence[str],
+        text_or_texts: str | Sequence[object],
+        *,
+        to: list[str] | tuple[str, ...],
+        source: Any = ...,
+        formality: str | int | None = ...,
+        gender: str | int | None = ...,
+        cache: bool = ...,
+        chunk_size: int | None = ...,
+        max_chars: int | None = ...,
+        concurrency: int | None = ...,
+        errors: Errors = ...,
+    ) -> BatchJob[dict[str, list[str | None]]]: ...
+
+    def translate(
+        self,
+        text_or_texts: str | Sequence[object],
         *,
         to: Any,
         source: Any = "en-us",
@@ -138,68 +151,59 @@ class Camb:
         gender: str | int | None = None,
         cache: bool = True,
         stream: bool = False,
-    ) -> Job | TranslationStream:
-        """Translate one text or a list of texts into one language; returns the Job at once.
+        chunk_size: int | None = None,
+        max_chars: int | None = None,
+        concurrency: int | None = None,
+        errors: Errors = "raise",
+    ) -> Job | TranslationStream | BatchJob[Any]:
+        """Translate text(s); returns at once a Job for one target, a BatchJob for a list of targets.
 
-        `stream=True` (one text) reads `translation/stream` instead and returns a TranslationStream at once
-        (iterate, await or display it); if that deprecated endpoint is gone it falls back to a Job.
+        One target: one task holding every text; the Job's result is a TranslationResult. A list of targets
+        (even of one): identical texts are sent once, in chunks of at most `chunk_size` texts / `max_chars`
+        characters, at most `concurrency` tasks of this batch in flight; the result is `{target: [translation
+        or None per text]}`. `stream=True` (one text, one target) reads `translation/stream` instead and
+        returns a TranslationStream at once; if that deprecated endpoint is gone it falls back to a Job.
         """
-        if not isinstance(to, (str, int)) and hasattr(to, "__iter__"):
-            raise UsageError(
-                "translate() takes one target language", hint="Use translate_frame() for several"
+        formality_code = option_code("formality", formality, FORMALITY)
+        gender_code = option_code("gender", gender, GENDER)
+        if not isinstance(to, (str, int)):
+            if stream:
+                raise UsageError("stream=True takes one target language", hint='Pass to="fr-fr"')
+            texts = [text_or_texts] if isinstance(text_or_texts, str) else text_or_texts
+            return translation_batch(
+                self._manager,
+                texts,
+                to=list(to),
+                source=source,
+                chunk_size=chunk_size,
+                max_chars=max_chars,
+                concurrency=concurrency,
+                formality=formality_code,
+                gender=gender_code,
+                cache=cache,
+                errors=errors,
             )
-        texts = text_list(text_or_texts)
+        if (chunk_size, max_chars, concurrency, errors) != (None, None, None, "raise"):
+            raise UsageError(
+                "chunk_size, max_chars, concurrency and errors apply to batches",
+                hint='Pass the targets as a list, e.g. to=["fr-fr"]',
+            )
+        texts = text_list(text_or_texts)  # type: ignore[arg-type]
         request = {
             "texts": texts,
             "source_language": resolve_language(source, allow_auto=True).wire_value,
             "target_language": resolve_language(to).wire_value,
-            "formality": option_code("formality", formality, FORMALITY),
-            "gender": option_code("gender", gender, GENDER),
+            "formality": formality_code,
+            "gender": gender_code,
         }
         if stream:
-            from camb_notebook._live_stream import translation_stream
-
             if len(texts) != 1:
                 raise UsageError("translate(stream=True) takes one text", hint="Drop stream=True for a list")
-            return translation_stream(self, request, lambda: self._submit("translation", request, cache))
+            self.require_key()
+            return translation_stream(
+                self.api, self._manager, request, lambda: self._submit("translation", request, cache)
+            )
         return self._submit("translation", request, cache)
-
-    def translate_batch(
-        self,
-        texts: Sequence[object],
-        *,
-        to: Any,
-        source: Any = "en-us",
-        chunk_size: int | None = None,
-        max_chars: int | None = None,
-        concurrency: int | None = None,
-        formality: str | int | None = None,
-        gender: str | int | None = None,
-        cache: bool = True,
-        errors: Literal["raise", "coerce"] = "raise",
-        labels: Sequence[Hashable] | None = None,
-        finalize: Callable[[BatchOutcome], Any] | None = None,
-    ) -> BatchJob[Any]:
-        """Translate many texts into one or more languages in deduplicated chunks; returns a BatchJob at once.
-
-        The result is `{target locale: [translation or None per text]}`, unless `finalize` turns the batch
-        outcome into something else (`translate_frame` builds its DataFrame that way).
-        """
-        return translation_batch(
-            self._manager,
-            texts,
-            to=to,
-            source=source,
-            labels=labels,
-            chunk_size=chunk_size,
-            max_chars=max_chars,
-            concurrency=concurrency,
-            formality=option_code("formality", formality, FORMALITY),
-            gender=option_code("gender", gender, GENDER),
-            cache=cache,
-            errors=errors,
-            finalize=finalize,
-        )
 
     @overload
     def tts(
@@ -246,9 +250,10 @@ class Camb:
             "language": resolve_language(language).wire_value,
         }
         if stream:
-            from camb_notebook._live_stream import speech_stream
-
-            return speech_stream(self, request, speech_model=speech_model, output_format=output_format)
+            self.require_key()
+            return speech_stream(
+                self.api, self._manager, request, speech_model=speech_model, output_format=output_format
+            )
         if speech_model or output_format:
             raise UsageError(
                 "speech_model and output_format apply to streamed speech", hint="Pass stream=True"
@@ -308,8 +313,6 @@ class Camb:
 
     def jobs(self) -> pd.DataFrame:
         """This session's jobs as a DataFrame (one row per job, newest last)."""
-        from camb_notebook.frames import jobs_frame
-
         return jobs_frame(self._manager.jobs())
 
     def get_job(self, id_or_prefix: str) -> Job:
@@ -388,75 +391,3 @@ class Camb:
                 self._manager.loop.run_sync(old.aclose)
         self._retired.clear()
         self._manager.close()
-
-    # -- sandbox -------------------------------------------------------------------------------------------
-
-    @classmethod
-    def use_sandbox(cls, **options: Any) -> Camb:
-        """Start (once) an in-process sandbox, make the default session use it, and return that session."""
-        global _default
-        sandbox = _start_sandbox()
-        with _lock:
-            if _default is not None:
-                _default.close()
-            _default = cls(api_key=sandbox.api_key, base_url=sandbox.base_url, **options)
-            return _default
-
-
-_lock = threading.RLock()
-_default: Camb | None = None
-_sandbox: Sandbox | None = None
-
-
-def _start_sandbox() -> Sandbox:
-    """The process-wide embedded sandbox (started once, stopped at exit; fast if CAMB_SANDBOX_FAST=1)."""
-    global _sandbox
-    with _lock:
-        if _sandbox is None:
-            try:
-                from camb_notebook.sandbox import Sandbox, SandboxConfig
-            except ImportError as exc:
-                raise UsageError(
-                    "the sandbox needs its extra", hint="pip install 'camb-notebook[sandbox]'"
-                ) from exc
-            fast = os.environ.get("CAMB_SANDBOX_FAST", "").strip() in ("1", "true", "yes")
-            _sandbox = Sandbox(SandboxConfig.fast() if fast else None).start()
-            atexit.register(_sandbox.stop)
-        return _sandbox
-
-
-def running_sandbox() -> Sandbox | None:
-    """The embedded sandbox if one is running in this process."""
-    with _lock:
-        return _sandbox if _sandbox is not None and _sandbox.running else None
-
-
-def stop_sandbox() -> bool:
-    """Stop the embedded sandbox (False if none runs); a default session using it is closed and dropped."""
-    global _default, _sandbox
-    with _lock:
-        sandbox, _sandbox = _sandbox, None  # the next start makes a fresh one
-        if sandbox is None or not sandbox.running:
-            return False
-        if _default is not None and _default.base_url == sandbox.base_url:
-            _default.close()
-            _default = None
-    sandbox.stop()
-    return True
-
-
-def current() -> Camb | None:
-    """The default session if one exists already (None instead of creating one)."""
-    with _lock:
-        return _default
-
-
-def session() -> Camb:
-    """The process-wide default session (made on first use or after close(); sandbox when CAMB_SANDBOX=1)."""
-    global _default
-    with _lock:
-        if _default is None or _default.manager.closed:
-            if os.environ.get("CAMB_SANDBOX", "").strip() in ("1", "true", "yes"):
-                return Camb.use_sandbox()
-            _default = Camb()
-        return _default

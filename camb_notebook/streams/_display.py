@@ -2,7 +2,7 @@
 
 Two outputs: a status line (chunks, bytes, time to first byte, credits, or one error line) and the body (the
 growing text, or audio). Audio plays as it arrives where the frontend runs output scripts (JupyterLab;
-`_stream_player.js`, WAV only); a plain player replaces it when the stream ends. A fallback job (the
+`_player.js`, WAV only); a plain player replaces it when the stream ends. A fallback job (the
 translation endpoint was gone) shows its state, then its text. Main thread only. Usage: `StreamDisplay(live)`.
 """
 
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from camb_notebook.api import AudioStream, TextStream
 
 if TYPE_CHECKING:
-    from camb_notebook._live_stream import LiveStream
+    from camb_notebook.sessions._streams import LiveStream
 
 __all__ = ["StreamDisplay"]
 
@@ -28,7 +28,7 @@ _UNPLAYABLE = ("audio/pcm", "application/octet-stream")
 @functools.cache
 def _player_js() -> str:
     """The live player script (a function expression; each update calls it with the new bytes)."""
-    return resources.files("camb_notebook").joinpath("_stream_player.js").read_text(encoding="utf-8")
+    return resources.files("camb_notebook.streams").joinpath("_player.js").read_text(encoding="utf-8")
 
 
 class StreamDisplay:

@@ -12,9 +12,10 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from camb_notebook._magic_args import VAR, literal, parse_cell_line, split_texts, var_value
-from camb_notebook._magic_session import follow, job_session, launch
-from camb_notebook.api import UsageError, resolve_language
+from camb_notebook.api import FORMALITY, GENDER, UsageError, option_code, resolve_language
+from camb_notebook.jobs import translation_batch
+from camb_notebook.magics._launch import follow, job_session, launch
+from camb_notebook.magics._parsing import VAR, literal, parse_cell_line, split_texts, var_value
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -74,12 +75,13 @@ def _translate_texts(
     if frame.empty:
         raise UsageError("No texts to translate", hint="Give at least one non-empty text")
     targets, source = _targets(magics, args.target), _source(magics, args.source)
-    batch = job_session(magics).translate_batch(
+    batch = translation_batch(
+        job_session(magics).manager,
         frame["text"].tolist(),
         to=targets,
         source=source,
-        formality=args.formality,
-        gender=args.gender,
+        formality=option_code("formality", args.formality, FORMALITY),
+        gender=option_code("gender", args.gender, GENDER),
         finalize=lambda outcome: assemble_long(frame, "text", outcome).rename(columns=_CELL_COLUMNS),
     )
     return launch(magics, batch, out, args.wait, convert=lambda result: result)

@@ -1,8 +1,8 @@
 """Checks, wire codes and request fields for the arguments of `Camb` methods (magics and widgets call those).
 
-The API takes formality and gender as integers; users write names. Media and story sources become the
+Media and story sources become the
 request's path, bytes or URL fields. Every check raises `UsageError` before anything is submitted.
-Usage: `option_code("formality", "formal", FORMALITY)` → `1`.
+Usage: `media_fields("talk.wav")` → `{"media_path": "/abs/talk.wav"}`.
 """
 
 from __future__ import annotations
@@ -14,32 +14,16 @@ from typing import Any
 from camb_notebook.api import UsageError, Voice
 
 __all__ = [
-    "FORMALITY",
-    "GENDER",
     "URL_PREFIXES",
     "existing_file",
     "media_fields",
     "non_empty",
-    "option_code",
     "story_fields",
     "text_list",
     "voice_id",
 ]
 
-# Names accepted for `formality=` / `gender=` (and `--formality` / `--gender`) → the API's integers.
-FORMALITY = {"formal": 1, "informal": 2, "casual": 2}
-GENDER = {"unknown": 0, "unspecified": 0, "male": 1, "female": 2, "other": 9, "neutral": 9}
 URL_PREFIXES = ("http://", "https://")
-
-
-def option_code(name: str, value: str | int | None, names: dict[str, int]) -> int | None:
-    """A formality/gender option (name or integer) as its wire integer."""
-    if value is None or isinstance(value, int):
-        return value
-    try:
-        return names[value.strip().lower()]
-    except KeyError:
-        raise UsageError(f"unknown {name} {value!r}", hint=f"Use one of {', '.join(names)}") from None
 
 
 def non_empty(text: str) -> str:

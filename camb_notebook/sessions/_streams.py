@@ -28,7 +28,7 @@ from camb_notebook.api import (
 from camb_notebook.jobs import wait_future
 
 if TYPE_CHECKING:
-    from camb_notebook._session import Camb
+    from camb_notebook.api import ApiClient
     from camb_notebook.jobs import Job, JobManager
 
 __all__ = ["LiveStream", "SpeechStream", "TranslationStream", "speech_stream", "translation_stream"]
@@ -206,11 +206,23 @@ class LiveStream(ABC, Generic[C, V]):
         self.result()
         return []
 
-    def _ipython_display_(self) -> None:
-        """Show the stream growing in place: a status line, and the text or a player."""
-        from camb_notebook._stream_display import StreamDisplay
+    # How a displayed stream is shown; the front (`camb_notebook.streams`) installs its live display here,
+    # so this layer never imports the front.
+    _display: Callable[[LiveStream[Any, Any]], object] | None = None
 
-        StreamDisplay(self)
+    @classmethod
+    def display_with(cls, show: Callable[[LiveStream[Any, Any]], object]) -> None:
+        """Make every displayed stream call `show(stream)` (the front's live display registers itself)."""
+        LiveStream._display = show
+
+    def _ipython_display_(self) -> None:
+        """Show the stream growing in place (the front's display), else its one-line repr."""
+        if LiveStream._display is not None:
+            LiveStream._display(self)
+            return
+        from IPython.display import display
+
+        display({"text/plain": repr(self)}, raw=True)
 
 
 class SpeechStream(LiveStream[bytes, TtsResult]):
@@ -245,26 +257,29 @@ class TranslationStream(LiveStream[str, str]):
 
 
 def speech_stream(
-    session: Camb, request: dict[str, Any], *, speech_model: str | None, output_format: str | None
+    api: ApiClient,
+    manager: JobManager,
+    request: dict[str, Any],
+    *,
+    speech_model: str | None,
+    output_format: str | None,
 ) -> SpeechStream:
     """Start streaming a checked tts request (`text`, `voice_id`, `language`) from `tts-stream`."""
-    session.require_key()
-    stream = session.api.tts_stream(
+    stream = api.tts_stream(
         request["text"],
         request["voice_id"],
         request["language"],
         speech_model=speech_model,
         output_format=output_format,
     )
-    return SpeechStream(session.manager, stream, label="tts-stream")
+    return SpeechStream(manager, stream, label="tts-stream")
 
 
 def translation_stream(
-    session: Camb, request: dict[str, Any], fallback: Callable[[], Job]
+    api: ApiClient, manager: JobManager, request: dict[str, Any], fallback: Callable[[], Job]
 ) -> TranslationStream:
     """Start streaming a checked one-text translation request; `fallback` submits it as a task instead."""
-    session.require_key()
-    stream = session.api.translation_stream(
+    stream = api.translation_stream(
         request["texts"][0],
         request["source_language"],
         request["target_language"],
@@ -272,4 +287,4 @@ def translation_stream(
         gender=request["gender"],
     )
     label = f"translation → {resolve_language(request['target_language']).locale}"
-    return TranslationStream(session.manager, stream, label=label, fallback=fallback)
+    return TranslationStream(manager, stream, label=label, fallback=fallback)

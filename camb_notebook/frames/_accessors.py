@@ -26,7 +26,7 @@ class CambFrameAccessor:
         self, column: Hashable, to: str | Sequence[str], source: str = "en-us", **options: Any
     ) -> Any:
         """Translate one column; same arguments as `camb_notebook.translate_frame`, returns a BatchJob."""
-        from camb_notebook.frames import translate_frame
+        from camb_notebook.frames._translate import translate_frame
 
         return translate_frame(self._frame, column, to, source, **options)
 
@@ -39,7 +39,7 @@ class CambSeriesAccessor:
 
     def translate(self, to: str | Sequence[str], source: str = "en-us", **options: Any) -> Any:
         """Translate the values; the result frame holds the series as a column plus the translations."""
-        from camb_notebook.frames import translate_frame
+        from camb_notebook.frames._translate import translate_frame
 
         name = self._series.name if self._series.name is not None else "text"
         return translate_frame(self._series.to_frame(name), name, to, source, **options)

@@ -11,9 +11,8 @@ import getpass
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from camb_notebook import _magic_tasks as tasks
-from camb_notebook._magic_args import Command, help_text, parse_line
-from camb_notebook._magic_session import (
+from camb_notebook.magics import _tasks as tasks
+from camb_notebook.magics._launch import (
     KEY_HINT,
     block,
     existing_session,
@@ -22,13 +21,14 @@ from camb_notebook._magic_session import (
     settings,
     show,
 )
+from camb_notebook.magics._parsing import Command, help_text, parse_line
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from camb_notebook._session import Camb
     from camb_notebook.jobs import Job
     from camb_notebook.magics import CambMagics
+    from camb_notebook.sessions import Camb
 
 __all__ = ["run_line", "start_sandbox"]
 
@@ -57,15 +57,15 @@ def _key(magics: CambMagics, args: argparse.Namespace, out: str | None) -> None:
 
 def start_sandbox(magics: CambMagics) -> None:
     """Start the embedded sandbox (once) and make the shared session use it."""
-    from camb_notebook._session import Camb
+    from camb_notebook.sessions import use_sandbox
 
-    session = Camb.use_sandbox(**settings(magics))
+    session = use_sandbox(**settings(magics))
     print(f"Sandbox API running at {session.base_url}; the session now uses it.")
 
 
 def _sandbox(magics: CambMagics, args: argparse.Namespace, out: str | None) -> None:
     """`%camb sandbox [start|stop|status]`."""
-    from camb_notebook._session import running_sandbox, stop_sandbox
+    from camb_notebook.sessions import running_sandbox, stop_sandbox
 
     if args.action == "start":
         start_sandbox(magics)

@@ -41,9 +41,9 @@ class CambMagics(Magics):
     @observe("poll_cap", "max_in_flight", "deadline")
     def _engine_setting_changed(self, change: dict[str, Any]) -> None:
         """Apply a changed engine setting to the running session at once (new jobs and running ones)."""
-        if "camb_notebook._session" not in sys.modules:
+        if "camb_notebook.sessions" not in sys.modules:
             return  # no session yet (and none is started here): it gets the settings when first used
-        from camb_notebook._magic_session import apply_settings
+        from camb_notebook.magics._launch import apply_settings
 
         apply_settings(self)
 
@@ -51,7 +51,7 @@ class CambMagics(Magics):
     @no_var_expand
     def camb(self, line: str) -> Any:
         """Run a `%camb` subcommand; `%camb help` lists them and `%camb help SUBCOMMAND` shows its options."""
-        from camb_notebook._magic_commands import run_line
+        from camb_notebook.magics._commands import run_line
 
         return run_line(self, line)
 
@@ -59,7 +59,7 @@ class CambMagics(Magics):
     @no_var_expand
     def camb_translate(self, line: str, cell: str) -> Any:
         """Translate the cell, one text per line: `%%camb_translate --to fr-fr,de-de [-o df] [--wait]`."""
-        from camb_notebook._magic_tasks import run_cell
+        from camb_notebook.magics._tasks import run_cell
 
         return run_cell(self, line, cell)
 

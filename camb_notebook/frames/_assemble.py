@@ -1,0 +1,100 @@
+"""Assemble a batch outcome into the translated frame: wide (a column per target) or long (a row per target).
+
+Vectorized over the batch's positions so a million-row frame assembles in about a second. Pure pandas/numpy.
+Usage: `assemble_wide(df, "text", outcome)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from camb_notebook.jobs import BatchOutcome
+
+__all__ = ["STATUS_FAILED", "STATUS_OK", "STATUS_SKIPPED", "assemble_long", "assemble_wide"]
+
+# camb_status: translated for every target / at least one target failed / never sent (missing or blank).
+STATUS_OK, STATUS_FAILED, STATUS_SKIPPED = "ok", "failed", "skipped"
+
+
+def _text_dtype(source: pd.Series) -> Any:
+    """Dtype of new text columns: the source's string dtype if it has one, else object (NaN for missing)."""
+    return source.dtype if isinstance(source.dtype, pd.StringDtype) else object
+
+
+def _text_column(values: Sequence[str | None] | np.ndarray, index: pd.Index, dtype: Any) -> pd.Series:
+    """A text column over `index` whose missing entries are NaN (the dtype's own NA for string dtypes)."""
+    array = np.asarray(values, dtype=object)
+    array[pd.isna(array)] = np.nan
+    return pd.Series(array, index=index, dtype=dtype)
+
+
+def _spread(per_text: Sequence[str | None], positions: np.ndarray) -> np.ndarray:
+    """Per input row, the value of its distinct text (None for unsent rows); vectorized for big frames."""
+    table = np.empty(len(per_text) + 1, dtype=object)
+    table[: len(per_text)] = per_text
+    table[-1] = None  # position -1 (not sent) picks this slot
+    spread: np.ndarray = table[positions]
+    return spread
+
+
+def _row_errors(outcome: BatchOutcome, positions: np.ndarray) -> np.ndarray:
+    """One message per input row joining its targets' errors (`fr-fr: …; de-de: …`), None when none failed."""
+    failed = [(t, outcome.errors[t]) for t in outcome.targets if any(outcome.errors[t])]
+    joined: list[str | None] = [None] * len(outcome.plan.unique)
+    if failed:
+        for index in range(len(joined)):
+            parts = [f"{target}: {errors[index]}" for target, errors in failed if errors[index]]
+            joined[index] = "; ".join(parts) or None
+    return _spread(joined, positions)
+
+
+def _status(sent: bool, error: str | None) -> str:
+    """The camb_status of one row (or one row and target)."""
+    if not sent:
+        return STATUS_SKIPPED
+    return STATUS_FAILED if error else STATUS_OK
+
+
+def assemble_wide(df: pd.DataFrame, column: Hashable, outcome: BatchOutcome) -> pd.DataFrame:
+    """The input frame plus `<column>_<target>` per target, `camb_status` and `camb_error` (same index)."""
+    dtype = _text_dtype(df[column])
+    positions = np.asarray(outcome.plan.positions, dtype=np.intp)
+    added: dict[str, pd.Series] = {}
+    for target in outcome.targets:
+        added[f"{column}_{target}"] = _text_column(
+            _spread(outcome.translations[target], positions), df.index, dtype
+        )
+    errors = _row_errors(outcome, positions)
+    statuses = np.where(
+        positions < 0, STATUS_SKIPPED, np.where(pd.isna(errors), STATUS_OK, STATUS_FAILED)
+    ).astype(object)
+    added["camb_status"] = _text_column(statuses, df.index, dtype)
+    added["camb_error"] = _text_column(errors, df.index, dtype)
+    out = df.copy()
+    for name, values in added.items():
+        out[name] = values
+    return out
+
+
+def assemble_long(df: pd.DataFrame, column: Hashable, outcome: BatchOutcome) -> pd.DataFrame:
+    """One row per (input row, target), row-major, with `camb_target`, `camb_translation`, status, error."""
+    dtype = _text_dtype(df[column])
+    count = len(outcome.targets)
+    repeated = df.iloc[np.repeat(np.arange(len(df)), count)]
+    out = repeated.reset_index(drop=True)
+    per_target = [outcome.rows(target) for target in outcome.targets]
+    texts = [per_target[j][0][i] for i in range(len(df)) for j in range(count)]
+    errors = [per_target[j][1][i] for i in range(len(df)) for j in range(count)]
+    sent = [index >= 0 for index in outcome.plan.positions for _ in range(count)]
+    out["camb_target"] = _text_column(list(outcome.targets) * len(df), out.index, dtype)
+    out["camb_translation"] = _text_column(texts, out.index, dtype)
+    out["camb_status"] = _text_column(
+        [_status(s, e) for s, e in zip(sent, errors, strict=True)], out.index, dtype
+    )
+    out["camb_error"] = _text_column(errors, out.index, dtype)
+    out.index = repeated.index
+    return out

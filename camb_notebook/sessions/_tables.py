@@ -1,0 +1,57 @@
+"""The jobs table as a DataFrame: one row per job, UTC times, errors as one-line strings.
+
+Usage: `jobs_frame(manager.jobs())` (what `Camb.jobs()` returns).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from camb_notebook.jobs import Job
+
+__all__ = ["jobs_frame"]
+
+
+def _utc(seconds: float | None) -> pd.Timestamp | None:
+    """An epoch time as a UTC timestamp (None stays None)."""
+    return None if seconds is None else pd.Timestamp(seconds, unit="s", tz="UTC")
+
+
+_JOB_COLUMNS = [
+    "id",
+    "family",
+    "state",
+    "server_status",
+    "task_id",
+    "run_id",
+    "created_at",
+    "finished_at",
+    "seconds",
+    "cached",
+    "error",
+]
+
+
+def jobs_frame(jobs: Iterable[Job]) -> pd.DataFrame:
+    """The jobs table: one row per job in the given order, UTC times, errors as one-line strings."""
+    rows = [
+        {
+            "id": job.id,
+            "family": job.family,
+            "state": job.state,
+            "server_status": job.server_status,
+            "task_id": job.task_id,
+            "run_id": job.run_id,
+            "created_at": _utc(job.created_at),
+            "finished_at": _utc(job.finished_at),
+            "seconds": None if job.finished_at is None else round(job.finished_at - job.created_at, 3),
+            "cached": job.cached,
+            "error": None if job.error is None else f"{type(job.error).__name__}: {job.error}",
+        }
+        for job in jobs
+    ]
+    return pd.DataFrame(rows, columns=_JOB_COLUMNS)

@@ -1,0 +1,14 @@
+"""Streams in the notebook: a displayed `SpeechStream` / `TranslationStream` plays or grows in place.
+
+Importing this package makes displayed streams use `StreamDisplay`. Main thread only.
+Usage: `camb.tts("Hi", voice=1, stream=True)` as the last line of a cell.
+"""
+
+from __future__ import annotations
+
+from camb_notebook.sessions import LiveStream
+from camb_notebook.streams._display import StreamDisplay
+
+__all__ = ["StreamDisplay"]
+
+LiveStream.display_with(StreamDisplay)
