@@ -22,6 +22,8 @@ from camb_notebook.jobs._manager import *  # noqa: F403
 from camb_notebook.jobs._manager import __all__ as _manager_all
 from camb_notebook.jobs._poll import *  # noqa: F403
 from camb_notebook.jobs._poll import __all__ as _poll_all
+from camb_notebook.jobs._settings import DEFAULTS as DEFAULTS
+from camb_notebook.jobs._settings import Settings as Settings
 
 __all__ = sorted(
     [
@@ -34,6 +36,8 @@ __all__ = sorted(
         *_loop_all,
         *_manager_all,
         *_poll_all,
+        "DEFAULTS",
+        "Settings",
         "wait_future",  # blocking waits elsewhere (streams) use the same interruptible slices
     ]
 )

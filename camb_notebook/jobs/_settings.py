@@ -1,0 +1,32 @@
+"""Settings: the engine's tunable defaults, each written once; `Camb(...)`, `PollPolicy` and `%config` read them.
+
+Frozen, so a session's settings change only by replacing the object (`dataclasses.replace`).
+Usage: `Settings(poll_cap=5)`; `DEFAULTS.max_in_flight`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["DEFAULTS", "Settings"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a user may tune about the engine; the defaults hold for the real API and the sandbox alike."""
+
+    max_in_flight: int = 32  # jobs created and not yet fetched at once (shrinks by itself on 429s)
+    poll_cap: float = 10.0  # longest pause between two status polls of a job, in seconds
+    deadline: float | None = 900.0  # give up polling a job after this many seconds (None: never)
+
+    def __post_init__(self) -> None:
+        """Refuse values the engine cannot work with (one line each, before anything runs)."""
+        if self.max_in_flight < 1:
+            raise ValueError(f"max_in_flight must be at least 1, not {self.max_in_flight}")
+        if self.poll_cap <= 0:
+            raise ValueError(f"poll_cap must be positive, not {self.poll_cap}")
+        if self.deadline is not None and self.deadline <= 0:
+            raise ValueError(f"deadline must be positive or None, not {self.deadline}")
+
+
+DEFAULTS = Settings()
