@@ -1,4 +1,4 @@
-"""The house rules, checked over the source with `ast`: imports point down the layers, and nothing imports in a circle.
+"""The house rules, checked over the source with `ast`: imports point down the layers, never in a circle.
 
 Every import counts: module level, inside functions (lazy) and under `TYPE_CHECKING`.
 """

@@ -1,4 +1,4 @@
-"""Settings: the engine's tunable defaults, each written once; `Camb(...)`, `PollPolicy` and `%config` read them.
+"""Settings: the engine defaults, each written once; `Camb(...)`, `PollPolicy` and `%config` read them.
 
 Frozen, so a session's settings change only by replacing the object (`dataclasses.replace`).
 Usage: `Settings(poll_cap=5)`; `DEFAULTS.max_in_flight`.
@@ -7,6 +7,8 @@ Usage: `Settings(poll_cap=5)`; `DEFAULTS.max_in_flight`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from camb_notebook.api import UsageError
 
 __all__ = ["DEFAULTS", "Settings"]
 
@@ -22,11 +24,11 @@ class Settings:
     def __post_init__(self) -> None:
         """Refuse values the engine cannot work with (one line each, before anything runs)."""
         if self.max_in_flight < 1:
-            raise ValueError(f"max_in_flight must be at least 1, not {self.max_in_flight}")
+            raise UsageError(f"max_in_flight must be at least 1, not {self.max_in_flight}")
         if self.poll_cap <= 0:
-            raise ValueError(f"poll_cap must be positive, not {self.poll_cap}")
+            raise UsageError(f"poll_cap must be positive, not {self.poll_cap}")
         if self.deadline is not None and self.deadline <= 0:
-            raise ValueError(f"deadline must be positive or None, not {self.deadline}")
+            raise UsageError(f"deadline must be positive or None, not {self.deadline}")
 
 
 DEFAULTS = Settings()
