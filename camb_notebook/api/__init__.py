@@ -1,38 +1,127 @@
 """The wire layer: an async httpx client for every CAMB.AI task family, plus errors, models, key, languages.
 
 Async only; never imports pandas or ipywidgets. Usage: `async with ApiClient() as api: await api.create(...)`.
+The names below are the whole public surface; everything else in `api/` is private to the layer.
 """
 
 from __future__ import annotations
 
-from camb_notebook.api._client import *  # noqa: F403
-from camb_notebook.api._client import __all__ as _client_all
-from camb_notebook.api._errors import *  # noqa: F403
-from camb_notebook.api._errors import __all__ as _errors_all
-from camb_notebook.api._key import *  # noqa: F403
-from camb_notebook.api._key import __all__ as _key_all
-from camb_notebook.api._languages import *  # noqa: F403
-from camb_notebook.api._languages import __all__ as _languages_all
-from camb_notebook.api._models import *  # noqa: F403
-from camb_notebook.api._models import __all__ as _models_all
-from camb_notebook.api._options import *  # noqa: F403
-from camb_notebook.api._options import __all__ as _options_all
-from camb_notebook.api._retry import Cooldown as Cooldown
-from camb_notebook.api._retry import RetryPolicy as RetryPolicy
-from camb_notebook.api._stream import AudioStream as AudioStream
-from camb_notebook.api._stream import TextStream as TextStream
-
-__all__ = sorted(
-    [
-        *_client_all,
-        *_errors_all,
-        *_key_all,
-        *_languages_all,
-        *_models_all,
-        *_options_all,
-        "AudioStream",
-        "Cooldown",
-        "RetryPolicy",
-        "TextStream",
-    ]
+from camb_notebook.api._client import ApiClient
+from camb_notebook.api._errors import (
+    AmbiguousSubmitError,
+    ApiConnectionError,
+    ApiError,
+    ApiStatusError,
+    ApiTimeout,
+    AuthenticationError,
+    CambError,
+    CambWarning,
+    DeprecatedEndpointWarning,
+    EndpointGoneError,
+    InvalidResponseError,
+    JobCancelled,
+    JobDeadlineExceeded,
+    JobError,
+    JobFailed,
+    JobTimedOut,
+    LanguageError,
+    MissingKeyError,
+    NotFoundError,
+    PaymentRequiredError,
+    PollFailedError,
+    QuotaExceeded,
+    RateLimitedError,
+    ResultUnavailableError,
+    UsageError,
+    ValidationError,
 )
+from camb_notebook.api._key import ApiKey, KeyAuth, resolve_api_key
+from camb_notebook.api._languages import (
+    AUTO,
+    CATALOG,
+    Language,
+    LanguageCatalog,
+    LanguageLike,
+    resolve_language,
+    search_languages,
+)
+from camb_notebook.api._models import (
+    FAMILIES,
+    DubbingResult,
+    Family,
+    Result,
+    Segment,
+    StoryResult,
+    TaskStatus,
+    TranscriptionResult,
+    TranslatedTtsResult,
+    TranslationResult,
+    TtsResult,
+    Voice,
+    result_from_dict,
+)
+from camb_notebook.api._options import FORMALITY, FORMALITY_CHOICES, GENDER, GENDER_CHOICES, option_code
+from camb_notebook.api._retry import Cooldown, RetryPolicy
+from camb_notebook.api._stream import AudioStream, TextStream
+
+__all__ = [
+    "AUTO",
+    "CATALOG",
+    "FAMILIES",
+    "FORMALITY",
+    "FORMALITY_CHOICES",
+    "GENDER",
+    "GENDER_CHOICES",
+    "AmbiguousSubmitError",
+    "ApiClient",
+    "ApiConnectionError",
+    "ApiError",
+    "ApiKey",
+    "ApiStatusError",
+    "ApiTimeout",
+    "AudioStream",
+    "AuthenticationError",
+    "CambError",
+    "CambWarning",
+    "Cooldown",
+    "DeprecatedEndpointWarning",
+    "DubbingResult",
+    "EndpointGoneError",
+    "Family",
+    "InvalidResponseError",
+    "JobCancelled",
+    "JobDeadlineExceeded",
+    "JobError",
+    "JobFailed",
+    "JobTimedOut",
+    "KeyAuth",
+    "Language",
+    "LanguageCatalog",
+    "LanguageError",
+    "LanguageLike",
+    "MissingKeyError",
+    "NotFoundError",
+    "PaymentRequiredError",
+    "PollFailedError",
+    "QuotaExceeded",
+    "RateLimitedError",
+    "Result",
+    "ResultUnavailableError",
+    "RetryPolicy",
+    "Segment",
+    "StoryResult",
+    "TaskStatus",
+    "TextStream",
+    "TranscriptionResult",
+    "TranslatedTtsResult",
+    "TranslationResult",
+    "TtsResult",
+    "UsageError",
+    "ValidationError",
+    "Voice",
+    "option_code",
+    "resolve_api_key",
+    "resolve_language",
+    "result_from_dict",
+    "search_languages",
+]

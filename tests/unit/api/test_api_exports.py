@@ -18,15 +18,27 @@ DESIGN_NAMES = {
 }  # fmt: skip
 
 
+def _isort_key(name: str) -> tuple[int, str]:
+    """The order ruff's RUF022 keeps `__all__` in."""
+    return (0 if name.isupper() else 1 if name[:1].isupper() else 2, name)
+
+
 def test_all_is_sorted_and_resolves() -> None:
-    """`__all__` is sorted, has no duplicates, and every name exists."""
-    assert api.__all__ == sorted(set(api.__all__))
+    """`__all__` is sorted (ruff's isort style: CONSTANTS, Classes, functions), has no duplicates, and every
+    name exists."""
+    assert api.__all__ == sorted(set(api.__all__), key=_isort_key)
     assert all(hasattr(api, name) for name in api.__all__)
 
 
 def test_design_contract_names_are_exported() -> None:
     """Every name other layers were promised is public."""
     assert set(api.__all__) >= DESIGN_NAMES
+
+
+def test_only_names_other_layers_use_are_public() -> None:
+    """Wire details (base URL, timeouts, status tuples, the key's env var) stay private to api/."""
+    private = {"DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "ENV_VAR", "STATUSES", "TERMINAL_STATUSES", "WireCore"}
+    assert not private & set(api.__all__)
 
 
 def test_client_signature_matches_design() -> None:
