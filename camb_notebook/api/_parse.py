@@ -1,4 +1,4 @@
-"""Parse CAMB.AI JSON answers into typed models, accepting every documented variant (camb-api.md §9).
+"""Parse CAMB.AI JSON answers into typed models, accepting every known variant of each shape.
 
 Variants: dub `audio_url`/`output_audio_url` and per-language maps; transcripts wrapped or bare lists;
 bulk maps keyed by string run_id, optionally under a `results` wrapper; bulk TTS entries as bare URL

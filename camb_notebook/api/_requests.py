@@ -31,7 +31,7 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Route:
-    """Paths of one family (relative to the base URL); `multipart` names the upload field if any."""
+    """Paths of one family (relative to the base URL); `upload_field` names the multipart file field."""
 
     create: str
     status: str

@@ -1,6 +1,6 @@
-"""Retry policy for the wire client (reliability-anchors §5): what to retry, how long to wait, when to stop.
+"""Retry policy for the wire client: what to retry, how long to wait, when to stop (docs/design.md, Retries).
 
-Pure decisions plus the shared 429 `Cooldown`; the loop that sends lives in `_core.py`. Request classes:
+Pure decisions plus the shared 429 `Cooldown`; the loop that sends lives in `_send.py`. Request classes:
 *safe* (status/result reads, bulk reads) and *submit* (creates) / *stream* (streaming POSTs), which are
 retried only when the request provably was not processed. Sleep, clock and randomness are injected.
 Usage: `delay = policy.backoff(attempt, rng())`.

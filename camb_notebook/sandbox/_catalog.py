@@ -1,6 +1,6 @@
 """Static catalog the sandbox serves: language lookup (id, locale, `auto`) and a dozen plausible voices.
 
-Language fields accept an int id, a lowercase locale tag or `auto` exactly where the API reference §1 says;
+Language fields accept an int id, a lowercase locale tag or `auto` exactly where the API does;
 the `resolve` helpers raise ValueError, which the routes turn into FastAPI's 422 `detail` list.
 """
 

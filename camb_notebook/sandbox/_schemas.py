@@ -1,7 +1,7 @@
 """Request bodies of the JSON routes, as pydantic models so validation errors come back as FastAPI's 422
 list.
 
-Language fields resolve to a locale tag during validation (int id, lowercase locale or `auto` where §1
+Language fields resolve to a locale tag during validation (int id, lowercase locale, or `auto` where the API
 allows it). Unknown extra fields are ignored, like the real API's optional metadata.
 """
 

@@ -14,7 +14,7 @@ from camb_notebook.sandbox import CONTENT_TYPES, Sandbox, pseudo_localize, read_
 
 
 def test_translation_flow_shapes(api: httpx.Client) -> None:
-    """translate → status → result follows §3/§4: UUID task_id, int run_id, texts in input order."""
+    """translate → status → result follows the task pattern: a UUID task_id, an int run_id, texts in order."""
     task_id = create(api, "translate", json=TRANSLATE)
     uuid.UUID(task_id)
     first = api.get(f"translate/{task_id}").json()

@@ -1,1 +1,1 @@
-"""The sandbox's routers, one per API family, each mirroring the wire paths of the API reference §2."""
+"""The sandbox's routers, one per API family, each mirroring the API's wire paths (docs/design.md)."""

@@ -1,4 +1,4 @@
-"""Retry behaviour of ApiClient over MockTransport with a fake clock (reliability-anchors §5 and §7)."""
+"""Retry behaviour of ApiClient over MockTransport with a fake clock (design.md: Retries, Fault cases)."""
 
 from __future__ import annotations
 
