@@ -1,43 +1,43 @@
 """The job engine: a background loop thread that creates, polls and fetches CAMB.AI tasks for the notebook.
 
 Never imports pandas or ipywidgets. Usage: `manager = JobManager(api); job = manager.submit(family, request)`.
+The names below are the engine's public surface for the sessions, frames, streams, widgets and magics layers.
 """
 
 from __future__ import annotations
 
-from camb_notebook.jobs._batch import *  # noqa: F403
-from camb_notebook.jobs._batch import __all__ as _batch_all
-from camb_notebook.jobs._batch_plan import BatchOutcome as BatchOutcome
-from camb_notebook.jobs._batch_plan import Errors as Errors
-from camb_notebook.jobs._dispatch import *  # noqa: F403
-from camb_notebook.jobs._dispatch import __all__ as _dispatch_all
-from camb_notebook.jobs._job import *  # noqa: F403
-from camb_notebook.jobs._job import __all__ as _job_all
-from camb_notebook.jobs._journal import *  # noqa: F403
-from camb_notebook.jobs._journal import __all__ as _journal_all
-from camb_notebook.jobs._loop import *  # noqa: F403
-from camb_notebook.jobs._loop import __all__ as _loop_all
-from camb_notebook.jobs._loop import wait_future as wait_future
-from camb_notebook.jobs._manager import *  # noqa: F403
-from camb_notebook.jobs._manager import __all__ as _manager_all
-from camb_notebook.jobs._poll import *  # noqa: F403
-from camb_notebook.jobs._poll import __all__ as _poll_all
-from camb_notebook.jobs._settings import DEFAULTS as DEFAULTS
-from camb_notebook.jobs._settings import Settings as Settings
+from camb_notebook.jobs._batch import BatchJob, translation_batch
+from camb_notebook.jobs._batch_plan import BatchOutcome, Errors
+from camb_notebook.jobs._dispatch import Dispatcher
+from camb_notebook.jobs._job import FINAL_STATES, Job, JobState
+from camb_notebook.jobs._job_display import set_display_hook
+from camb_notebook.jobs._journal import JobRecord, Journal, default_home
+from camb_notebook.jobs._loop import LoopThread, wait_future
+from camb_notebook.jobs._manager import JobManager
+from camb_notebook.jobs._poll import PollGroup, PollPolicy, TaskApi, fetch_result, poll_until_terminal
+from camb_notebook.jobs._settings import DEFAULTS, Settings
 
-__all__ = sorted(
-    [
-        *_batch_all,
-        "BatchOutcome",
-        "Errors",
-        *_dispatch_all,
-        *_job_all,
-        *_journal_all,
-        *_loop_all,
-        *_manager_all,
-        *_poll_all,
-        "DEFAULTS",
-        "Settings",
-        "wait_future",  # blocking waits elsewhere (streams) use the same interruptible slices
-    ]
-)
+__all__ = [
+    "DEFAULTS",
+    "FINAL_STATES",
+    "BatchJob",
+    "BatchOutcome",
+    "Dispatcher",
+    "Errors",
+    "Job",
+    "JobManager",
+    "JobRecord",
+    "JobState",
+    "Journal",
+    "LoopThread",
+    "PollGroup",
+    "PollPolicy",
+    "Settings",
+    "TaskApi",
+    "default_home",
+    "fetch_result",
+    "poll_until_terminal",
+    "set_display_hook",
+    "translation_batch",
+    "wait_future",
+]

@@ -14,21 +14,25 @@ import concurrent.futures
 import itertools
 import time
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from dataclasses import replace
+from typing import Any, Generic, TypeVar
 
 from camb_notebook.api import (
-    AuthenticationError,
-    CambError,
     InvalidResponseError,
     JobCancelled,
-    PaymentRequiredError,
-    QuotaExceeded,
     TranslationResult,
     UsageError,
     resolve_language,
 )
 from camb_notebook.jobs._batch_fetch import BulkFetcher
+from camb_notebook.jobs._batch_options import (
+    STOPPING,
+    BatchHost,
+    BatchOptions,
+    Unit,
+    error_text,
+    resolve_targets,
+)
 from camb_notebook.jobs._batch_plan import (
     DEFAULT_CHUNK_SIZE,
     DEFAULT_MAX_CHARS,
@@ -42,57 +46,9 @@ from camb_notebook.jobs._batch_plan import (
 from camb_notebook.jobs._job import Job, JobState
 from camb_notebook.jobs._poll import PollGroup
 
-if TYPE_CHECKING:
-    from camb_notebook.jobs._manager import JobManager
-
-__all__ = ["BatchJob", "BatchOptions", "translation_batch"]
+__all__ = ["BatchJob", "translation_batch"]
 
 T = TypeVar("T")
-
-# Errors that stop the whole batch: no credits left, a rejected key (every chunk would meet it too),
-# or a chunk cancelled (by the user or a session close).
-_STOPPING = (QuotaExceeded, PaymentRequiredError, AuthenticationError, JobCancelled)
-
-
-@dataclass(frozen=True)
-class BatchOptions:
-    """What every chunk shares: source (wire value), target locales, bounds, concurrency, request extras."""
-
-    source: int | str
-    targets: tuple[str, ...]
-    chunk_size: int = DEFAULT_CHUNK_SIZE
-    max_chars: int = DEFAULT_MAX_CHARS
-    concurrency: int | None = None
-    formality: int | None = None
-    gender: int | None = None
-    cache: bool = True
-
-    def request(self, texts: Sequence[str], target: str) -> dict[str, Any]:
-        """The wire request of one chunk (optional fields omitted, as the SDK does)."""
-        request: dict[str, Any] = {
-            "texts": list(texts),
-            "source_language": self.source,
-            "target_language": resolve_language(target).wire_value,
-        }
-        if self.formality is not None:
-            request["formality"] = self.formality
-        if self.gender is not None:
-            request["gender"] = self.gender
-        return request
-
-
-@dataclass(frozen=True)
-class _Unit:
-    """One engine job of the batch: a target and the distinct-text indices of its chunk."""
-
-    target: str
-    indices: tuple[int, ...]
-
-
-def _error_text(exc: BaseException) -> str:
-    """A short one-line message for a row's `camb_error` (class name and what happened, no hint)."""
-    text = exc.text if isinstance(exc, CambError) else str(exc)
-    return f"{type(exc).__name__}: {text}"
 
 
 class BatchJob(Job, Generic[T]):
@@ -100,7 +56,7 @@ class BatchJob(Job, Generic[T]):
 
     def __init__(
         self,
-        manager: JobManager,
+        manager: BatchHost,
         plan: TextPlan,
         options: BatchOptions,
         finalize: Callable[[BatchOutcome], T],
@@ -139,9 +95,9 @@ class BatchJob(Job, Generic[T]):
         self._crash: BaseException | None = None
         self._value: list[T] = []
 
-    def _units(self) -> list[_Unit]:
+    def _units(self) -> list[Unit]:
         """The chunks still to translate, chunk-major so the first rows finish for every target first."""
-        per_target: list[list[_Unit]] = []
+        per_target: list[list[Unit]] = []
         for target in self._options.targets:
             todo = [i for i, text in enumerate(self._outcome_so_far.translations[target]) if text is None]
             ranges = chunk_texts(
@@ -149,7 +105,7 @@ class BatchJob(Job, Generic[T]):
                 chunk_size=self._options.chunk_size,
                 max_chars=self._options.max_chars,
             )
-            per_target.append([_Unit(target, tuple(todo[i] for i in span)) for span in ranges])
+            per_target.append([Unit(target, tuple(todo[i] for i in span)) for span in ranges])
         return [unit for row in itertools.zip_longest(*per_target) for unit in row if unit is not None]
 
     # -- engine side (loop thread) -------------------------------------------------------------------------
@@ -160,9 +116,9 @@ class BatchJob(Job, Generic[T]):
         self._manager.loop.spawn(self._drive(self._units())).add_done_callback(self._settle)
         return self
 
-    async def _drive(self, units: list[_Unit]) -> None:
+    async def _drive(self, units: list[Unit]) -> None:
         """Submit chunks while fewer than the limit run; stop submitting once the breaker or cancel trips."""
-        self._update(state="pending", submitted_at=time.time())
+        self._engine.update(state="pending", submitted_at=time.time())
         limit = self._options.concurrency or self._manager.max_in_flight
         pending = list(reversed(units))
         running: set[asyncio.Task[None]] = set()
@@ -176,7 +132,7 @@ class BatchJob(Job, Generic[T]):
             if running:
                 _, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
 
-    async def _run_unit(self, unit: _Unit) -> None:
+    async def _run_unit(self, unit: Unit) -> None:
         """Run one chunk as an engine Job and record its translations or its error on its rows."""
         texts = [self._plan.unique[i] for i in unit.indices]
         request = self._options.request(texts, unit.target)
@@ -187,7 +143,7 @@ class BatchJob(Job, Generic[T]):
         try:
             result = await job
         except Exception as exc:  # the engine lands every failure on the job; any of them marks these rows
-            if isinstance(exc, _STOPPING) and self._stop is None:
+            if isinstance(exc, STOPPING) and self._stop is None:
                 self._stop = exc
             self._fail(unit, exc)
             return
@@ -198,16 +154,16 @@ class BatchJob(Job, Generic[T]):
         for index, text in zip(unit.indices, result.texts, strict=True):
             translations[index] = text
             self.done_count += self._weights[index]
-        self._update()
+        self._engine.update()
 
-    def _fail(self, unit: _Unit, exc: BaseException) -> None:
+    def _fail(self, unit: Unit, exc: BaseException) -> None:
         """Mark a chunk's rows as failed with `exc` (the first such error becomes the batch's error)."""
-        message = _error_text(exc)
+        message = error_text(exc)
         errors = self._outcome_so_far.errors[unit.target]
         for index in unit.indices:
             errors[index] = message
             self.failed_count += self._weights[index]
-        self._update(error=self.error or exc)
+        self._engine.update(error=self.error or exc)
 
     def _settle(self, driver: concurrent.futures.Future[None]) -> None:
         """Finish the handle when the driver ends (a driver crash is re-raised by `result()`)."""
@@ -216,7 +172,7 @@ class BatchJob(Job, Generic[T]):
             state: JobState = "cancelled"
         else:
             state = "failed" if self.failed_count or self._crash is not None else "succeeded"
-        self._finish(state, error=self._crash or self.error)
+        self._engine.finish(state, error=self._crash or self.error)
 
     # -- user side (any thread) ----------------------------------------------------------------------------
 
@@ -288,7 +244,7 @@ class BatchJob(Job, Generic[T]):
         if eta is not None and not self.done():
             rows.append(("eta", f"{eta:.0f} s"))
         if self.error is not None:
-            rows.append(("error", _error_text(self.error)))
+            rows.append(("error", error_text(self.error)))
         return rows
 
 
@@ -302,16 +258,8 @@ def _cancel_batch(job: Job, reason: str | None) -> bool:
     return True
 
 
-def _targets(to: str | Sequence[str]) -> tuple[str, ...]:
-    """Resolve one or more targets to distinct locale tags, in the order given."""
-    values = [to] if isinstance(to, str) else list(to)
-    if not values:
-        raise UsageError("to= needs at least one target language")
-    return tuple(dict.fromkeys(resolve_language(value).locale for value in values))
-
-
 def translation_batch(
-    manager: JobManager,
+    manager: BatchHost,
     texts: Sequence[object],
     *,
     to: str | Sequence[str],
@@ -334,7 +282,7 @@ def translation_batch(
         raise UsageError(f"concurrency must be at least 1, not {concurrency}")
     options = BatchOptions(
         source=resolve_language(source, allow_auto=True).wire_value,
-        targets=_targets(to),
+        targets=resolve_targets(to),
         chunk_size=DEFAULT_CHUNK_SIZE if chunk_size is None else chunk_size,
         max_chars=DEFAULT_MAX_CHARS if max_chars is None else max_chars,
         concurrency=concurrency,

@@ -1,23 +1,21 @@
 """Bulk result fetch for batches: chunks that finish together share one `translation-results` request.
 
 Used as the `fetch` hook of `JobManager.submit`; runs on the engine's loop thread only.
-Usage: `fetcher = BulkFetcher(manager)`, then `manager.submit(..., fetch=fetcher.fetch)`.
+Usage: `fetcher = BulkFetcher(manager)` (anything with `api` and `policy`), then
+`manager.submit(..., fetch=fetcher.fetch)`.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from typing import Any, Protocol, cast
 
 from camb_notebook.api import CambError
-from camb_notebook.jobs._poll import fetch_result
+from camb_notebook.jobs._job import Job
+from camb_notebook.jobs._poll import PollPolicy, TaskApi, fetch_result
 
-if TYPE_CHECKING:
-    from camb_notebook.jobs._job import Job
-    from camb_notebook.jobs._manager import JobManager
-
-__all__ = ["BulkFetcher"]
+__all__ = ["BulkFetcher", "FetchHost"]
 
 _BULK_MAX = 5  # the bulk result route takes 2–5 run ids
 
@@ -29,6 +27,18 @@ class _BulkApi(Protocol):
         """Fetch several finished runs at once."""
 
 
+class FetchHost(Protocol):
+    """Where the fetcher finds the wire client and the poll policy (read at each fetch: both may change)."""
+
+    @property
+    def api(self) -> TaskApi:
+        """The wire client."""
+
+    @property
+    def policy(self) -> PollPolicy:
+        """The result-fetch grace settings."""
+
+
 class BulkFetcher:
     """Fetches chunk results one request at a time, taking every run that finished meanwhile (up to 5).
 
@@ -36,7 +46,7 @@ class BulkFetcher:
     and when idle nothing waits. Runs missing from a bulk answer, or a failed bulk call, fall back to singles.
     """
 
-    def __init__(self, manager: JobManager) -> None:
+    def __init__(self, manager: FetchHost) -> None:
         """Bind to the manager's API and poll policy; the worker starts with the first fetch."""
         self._manager = manager
         self._queue: list[tuple[Job, int, asyncio.Future[Any]]] = []

@@ -11,7 +11,6 @@ import asyncio
 import concurrent.futures
 import contextlib
 import contextvars
-import html
 import threading
 import time
 import uuid
@@ -19,29 +18,27 @@ from collections.abc import Callable, Generator, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from camb_notebook.jobs._dispatch import Dispatcher, call_in, on_main_thread
+from camb_notebook.jobs._job_display import html_table, show
 from camb_notebook.jobs._loop import in_engine_thread, wait_future
 
 if TYPE_CHECKING:
     from IPython.lib.pretty import RepresentationPrinter
 
-__all__ = ["FINAL_STATES", "Job", "JobState", "set_display_hook"]
+__all__ = ["FINAL_STATES", "Job", "JobEngine", "JobState"]
 
 JobState = Literal["queued", "creating", "pending", "fetching", "succeeded", "failed", "cancelled"]
-FINAL_STATES: frozenset[str] = frozenset({"succeeded", "failed", "cancelled"})
+FINAL_STATES: frozenset[str] = frozenset({"succeeded", "failed", "cancelled"})  # the one list of final states
+# The fields the engine sets (anything else on a Job is the Job's own business).
+_ENGINE_FIELDS = frozenset(
+    {"state", "server_status", "task_id", "run_id", "created_at", "submitted_at", "updated_at"}
+    | {"expected_duration", "cached", "error"}
+)
 
 Callback = Callable[["Job"], object]
 
-_display_hook: Callable[[Job], object] | None = None
-
-
-def set_display_hook(fn: Callable[[Job], object] | None) -> None:
-    """Register the factory that turns a displayed Job into a live widget (None: static snapshot)."""
-    global _display_hook
-    _display_hook = fn
-
 
 class Job:
-    """One remote task; the engine drives it, users wait on it, subscribe to it or cancel it."""
+    """One remote task; the engine drives it (only through `job._engine`), users wait on it or cancel it."""
 
     def __init__(
         self,
@@ -76,30 +73,9 @@ class Job:
         self._callbacks: list[tuple[Callback, contextvars.Context]] = []
         self._done_callbacks: list[tuple[Callback, contextvars.Context]] = []
         self._lock = threading.Lock()
+        self._engine = JobEngine(self)  # the engine's handle on this job (see JobEngine)
 
-    # -- engine side (loop thread) -------------------------------------------------------------------------
-
-    def _update(self, **changes: Any) -> None:
-        """Apply field changes and notify subscribers on the main thread."""
-        for name, value in changes.items():
-            setattr(self, name, value)
-        self.updated_at = time.time()
-        self._publish()
-
-    def _finish(self, state: JobState, *, result: Any = None, error: BaseException | None = None) -> bool:
-        """Move to a final state once (later calls are ignored); wakes waiters and notifies subscribers."""
-        with self._lock:
-            if self._final:
-                return False
-            self._final = True
-            now = time.time()
-            self.state, self._result, self.error = state, result, error
-            self.updated_at = self.finished_at = now
-        # Queue the done callbacks before waking waiters, so a main-thread `result()` that drains the
-        # dispatcher after waking always runs them (e.g. `-o`/`into=` assignment) before it returns.
-        self._publish()
-        self._future.set_result(None)
-        return True
+    # -- notifications -------------------------------------------------------------------------------------
 
     def _publish(self) -> None:
         """Queue one (coalesced) notification for the main thread when anyone listens."""
@@ -254,22 +230,62 @@ class Job:
 
     def _repr_html_(self) -> str:
         """Static HTML snapshot (a live widget needs the display hook)."""
-        cells = "".join(
-            f"<tr><th style='text-align:left'>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
-            for k, v in self._summary()
-        )
-        return f"<table class='camb-job'>{cells}</table>"
+        return html_table(self._summary())
 
     def _ipython_display_(self) -> None:
         """Show a live widget through the registered hook, else the static snapshot."""
-        from IPython.display import display
+        show(self, repr(self), self._repr_html_())
 
-        hook = _display_hook
-        shown = hook(self) if hook is not None else None
-        if hook is None:
-            display({"text/plain": repr(self), "text/html": self._repr_html_()}, raw=True)
-        elif shown is not None:
-            display(shown)
+
+class JobEngine:
+    """Engine side of a Job: called on the loop thread by the manager, batch, recovery and poll code only.
+
+    The one way the engine changes a job (`job._engine`); users read the Job's fields and never call this.
+    """
+
+    def __init__(self, job: Job) -> None:
+        """Bind to `job`."""
+        self._job = job
+
+    def assign(self, **fields: Any) -> None:
+        """Set fields without notifying anyone (a job rebuilt from the journal, or one not yet shown)."""
+        unknown = set(fields) - _ENGINE_FIELDS
+        if unknown:
+            raise AttributeError(f"the engine does not set {sorted(unknown)} on a Job")
+        for name, value in fields.items():
+            setattr(self._job, name, value)
+
+    def update(self, **fields: Any) -> None:
+        """Set fields, stamp `updated_at` and notify subscribers on the main thread."""
+        self.assign(**fields)
+        self._job.updated_at = time.time()
+        self._job._publish()
+
+    def finish(self, state: JobState, *, result: Any = None, error: BaseException | None = None) -> bool:
+        """Move to a final state once (later calls are ignored); wakes waiters and notifies subscribers."""
+        job = self._job
+        with job._lock:
+            if job._final:
+                return False
+            job._final = True
+            now = time.time()
+            job.state, job._result, job.error = state, result, error
+            job.updated_at = job.finished_at = now
+        # Queue the done callbacks before waking waiters, so a main-thread `result()` that drains the
+        # dispatcher after waking always runs them (e.g. `-o`/`into=` assignment) before it returns.
+        job._publish()
+        job._future.set_result(None)
+        return True
+
+    @property
+    def future(self) -> concurrent.futures.Future[None]:
+        """Resolved once the job is final (for blocking waits in slices)."""
+        return self._job._future
+
+    async def wait(self) -> None:
+        """Wait (on the current loop) until the job is final; its error, if any, is not raised."""
+        with contextlib.suppress(Exception):
+            await self._job._wait_async()
 
 
 def _wake(waiter: asyncio.Future[None]) -> None:

@@ -1,31 +1,21 @@
 """Polling: the schedule (when to ask again), separate from per-request retries and from the job deadline.
 
-Google api-core's split (reliability-anchors §5): each status request gets its own retries inside the
-ApiClient; here a failed poll only counts towards `max_poll_failures`, and polling goes on until `deadline`.
-Runs on the engine's loop thread.
+Each status request gets its own retries inside the ApiClient; here a failed poll only counts towards
+`max_poll_failures`, and polling goes on until `deadline`. A task is seen at the first poll after it
+completes, so the wait in force then sets the detection delay; the schedule keeps that delay small
+without polling long tasks often. Runs on the engine's loop thread. See docs/design.md.
 
-Why this schedule (measured with bench/'s sandbox process, 10k rows × 2 targets = 140 tasks, server limit
-64): a task is seen at the first poll after it completes, so the detection delay is about half the wait in
-force then. The old schedule (0.75 s ×1.5, waits ≈ 0.5 × elapsed) saw a 2 s task at ≈ 3.6 s: median delay
-0.9–2.0 s for 1–8 s tasks, batches at 1.54× the limit (2 s tasks, 2.7 polls per task). Now: median delay
-0.3–0.6 s (0.1–0.3 s with history), batches at 1.09–1.12× (6 runs; up to 1.19× under load) for 3.2–3.7
-polls per task. Three parts:
-
-* Without history, each wait is `(factor - 1) × elapsed` (0.15 ×), at least `first` and at most `cap`: the
-  delay stays below ~10 % of the task's length (simulated median ≤ 0.75 s for every task under 10 s), for
-  2 polls at 1 s, 3 at 2 s, ≈ 10 at 8 s, ≈ 20 at 30 s. The what-if 0.25 s ×1.15 ≤ 1 s cost twice the polls.
-* With an expected duration (the journal's median for this family and size), sleep until `lead` (85 %) of
-  it, then poll densely — waits of (1 - lead) / 3 of it, growing with any overrun, never longer than the
-  no-history wait: ≈ 3 polls and ≈ 0.1 s of delay when history holds. `lead` < 1 keeps the median stable
-  (it includes our own detection delay; sleeping to 100 % of it would let it creep upwards).
+* Without history, each wait is `(factor - 1) × elapsed`, at least `first` and at most `cap`: the delay
+  stays below ~10 % of the task's length (2 polls for a 1 s task, ≈ 10 for 8 s, ≈ 20 for 30 s).
+* With an expected duration (the journal's median for this family and size), sleep until `lead` of it,
+  then poll densely (waits of (1 - lead) / 3 of it, growing with any overrun, never longer than the
+  no-history wait). `lead` < 1 keeps the median stable: it includes our own detection delay, so sleeping
+  to all of it would let it creep upwards.
 * A `PollGroup` (a batch's chunks, created under the same load): a chunk seen done after D s of polling
-  brings each sibling's next poll forward to D s after that sibling began — at once for older ones. Among
-  64 jittered schedules one sees a completion almost as it happens and speaks for the rest.
+  brings each sibling's next poll forward to D s after that sibling began (at once for older ones).
 
-`cap` bounds every wait, the long first one included, so `poll_cap` keeps meaning "longest pause". Jitter
+`cap` bounds every wait, the long first one included, so it keeps meaning "longest pause". Jitter
 (±`jitter`, only downwards for the first wait with history) keeps many jobs from polling in lockstep.
-What remains of the batch's gap to the limit is CPU at each wave boundary (64 polls, 13 bulk fetches and 64
-creates on one loop thread) and the first wave's creates.
 """
 
 from __future__ import annotations
@@ -54,6 +44,7 @@ from camb_notebook.api import (
     ResultUnavailableError,
     TaskStatus,
 )
+from camb_notebook.jobs._settings import DEFAULTS
 
 __all__ = ["PollGroup", "PollPolicy", "TaskApi", "fetch_result", "poll_until_terminal"]
 
@@ -82,10 +73,10 @@ class PollPolicy:
 
     first: float = 0.75
     factor: float = 1.15
-    cap: float = 10.0
+    cap: float = DEFAULTS.poll_cap
     jitter: float = 0.2
     lead: float = 0.85
-    deadline: float | None = 900.0
+    deadline: float | None = DEFAULTS.deadline
     max_poll_failures: int = 10
     result_attempts: int = 3
     result_grace: float = 1.0

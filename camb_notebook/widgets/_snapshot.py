@@ -12,6 +12,8 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from camb_notebook.jobs import FINAL_STATES
+
 if TYPE_CHECKING:
     from typing import TypeAlias
 
@@ -21,7 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Snapshot", "elapsed_seconds", "format_duration", "reason_words", "take_snapshot"]
 
-TERMINAL = frozenset({"succeeded", "failed", "cancelled"})
+TERMINAL = FINAL_STATES  # the engine's list of final job states (one home: camb_notebook.jobs)
 # server outcomes that are not the job's fault but the account's or the server's: shown as warnings
 _WARNING_STATUSES = frozenset({"TIMEOUT", "PAYMENT_REQUIRED"})
 _WARNING_ERRORS = frozenset({"JobTimedOut", "QuotaExceeded", "PaymentRequiredError"})

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from jobs_helpers import wait_until
 
 from camb_notebook.api import ApiClient, QuotaExceeded
-from camb_notebook.jobs import JobManager, PollPolicy
-from camb_notebook.jobs._batch import BatchJob, translation_batch
+from camb_notebook.jobs import BatchJob, JobManager, PollPolicy, translation_batch
 from camb_notebook.jobs._batch_plan import chunk_texts
 from camb_notebook.sandbox import Sandbox, pseudo_localize
 
@@ -167,9 +166,7 @@ def test_cancelling_a_chunk_job_stops_the_batch(manager: JobManager, camb_sandbo
     """Cancelling chunk jobs from outside (`%camb cancel all`) ends the batch as cancelled, unsent too."""
     camb_sandbox.configure(processing_time={"translation": 30.0})
     batch = translation_batch(manager, _texts(30), to="fr-fr", chunk_size=10, concurrency=1)
-    deadline = time.monotonic() + 10
-    while not batch.jobs and time.monotonic() < deadline:
-        time.sleep(0.005)
+    wait_until(lambda: batch.jobs, "the batch's first chunk job submitted")
     assert manager.cancel_all("test") >= 1
     assert batch.result(timeout=30) == {"fr-fr": [None] * 30}
     assert batch.state == "cancelled" and batch.failed_count == 30
@@ -182,8 +179,9 @@ def test_batch_after_resume_shares_the_resumed_tasks(camb_sandbox: Sandbox, tmp_
     texts = _texts(300)
     first = _manager(camb_sandbox, tmp_path)
     killed = translation_batch(first, texts, to="fr-fr", chunk_size=50)
-    while len(killed.jobs) < 6 or not all(job.task_id for job in killed.jobs):
-        time.sleep(0.01)
+    wait_until(
+        lambda: len(killed.jobs) >= 6 and all(job.task_id for job in killed.jobs), "all 6 chunk tasks created"
+    )
     first.close()
     assert camb_sandbox.stats.tasks_created["translation"] == 6
 

@@ -27,7 +27,7 @@ def test_repr_and_states() -> None:
     """The repr names id, family and state; a finished job is done and returns its result."""
     job = _job(job_id="3f2a")
     assert repr(job) == "<Job 3f2a translation: queued>" and not job.done()
-    _from_thread(lambda: job._finish("succeeded", result="done"))
+    _from_thread(lambda: job._engine.finish("succeeded", result="done"))
     assert job.done() and job.result() == "done" and repr(job) == "<Job 3f2a translation: succeeded>"
 
 
@@ -60,10 +60,10 @@ def test_callbacks_run_on_the_main_thread_and_unsubscribe() -> None:
     unsubscribe = job.on_change(lambda j: seen.append((j.state, threading.current_thread().name)))
     done: list[str] = []
     job.add_done_callback(lambda j: done.append(threading.current_thread().name))
-    _from_thread(lambda: job._update(state="pending"))
+    _from_thread(lambda: job._engine.update(state="pending"))
     job._dispatcher.drain()
     unsubscribe()
-    _from_thread(lambda: job._finish("succeeded", result=1))
+    _from_thread(lambda: job._engine.finish("succeeded", result=1))
     job.result()
     assert seen == [("pending", "MainThread")]
     assert done == ["MainThread"]
@@ -76,7 +76,7 @@ def test_callbacks_run_on_the_main_thread_and_unsubscribe() -> None:
 def test_errors_are_raised_by_result_and_await() -> None:
     """A failed job raises its error from result() and from `await job`."""
     job = _job()
-    _from_thread(lambda: job._finish("failed", error=ValueError("bad")))
+    _from_thread(lambda: job._engine.finish("failed", error=ValueError("bad")))
     with pytest.raises(ValueError, match="bad"):
         job.result()
 
@@ -103,7 +103,7 @@ def test_await_does_not_block_the_callers_loop() -> None:
         tick = asyncio.ensure_future(ticker())
         asyncio.get_running_loop().call_later(
             0.1,
-            lambda: threading.Thread(target=job._finish, args=("succeeded",), kwargs={"result": 5}).start(),
+            lambda: threading.Thread(target=lambda: job._engine.finish("succeeded", result=5)).start(),
         )
         value = await job
         tick.cancel()
@@ -124,7 +124,7 @@ def test_progress_is_honest() -> None:
     assert fraction is not None and 0.45 < fraction < 0.6 and eta is not None
     job.submitted_at = job.created_at - 50
     assert job.progress() == (0.99, None)
-    job._finish("succeeded", result=None)
+    job._engine.finish("succeeded", result=None)
     assert job.progress() == (1.0, 0.0)
 
 
@@ -132,7 +132,7 @@ def test_display_is_a_snapshot_unless_a_hook_is_registered(monkeypatch: pytest.M
     """Without a hook the HTML is a static table; with one, the hook's widget is displayed."""
     import IPython.display
 
-    from camb_notebook.jobs import _job as job_module
+    from camb_notebook.jobs import _job_display as job_module
 
     monkeypatch.setattr(job_module, "_display_hook", None)  # importing widgets registers one; restored after
     job = _job(job_id="ab12")

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from jobs_helpers import wait_until
 
 from camb_notebook.api import (
     AmbiguousSubmitError,
@@ -83,8 +84,7 @@ def test_payment_required_trips_the_breaker(manager: JobManager, camb_sandbox: A
     """After PAYMENT_REQUIRED no further task is created; jobs already created still finish."""
     camb_sandbox.config.processing_time["translation"] = 0.5
     ok = manager.submit("translation", {**REQUEST, "texts": ["fine"]})
-    while ok.task_id is None:
-        time.sleep(0.01)
+    wait_until(lambda: ok.task_id is not None, "the first job's task created")
     camb_sandbox.fail_next("payment_required", route="POST translate")
     broke = manager.submit("translation", {**REQUEST, "texts": ["broke"]})
     with pytest.raises(QuotaExceeded):
@@ -105,8 +105,7 @@ def test_cancel_stops_local_polling_and_says_the_task_keeps_running(
     """cancel() ends the job as cancelled at once; the error names the server task that keeps running."""
     camb_sandbox.config.processing_time["translation"] = 30.0
     job = manager.submit("translation", REQUEST)
-    while job.task_id is None:
-        time.sleep(0.01)
+    wait_until(lambda: job.task_id is not None, "the job's task created")
     assert job.cancel("changed my mind")
     assert job.state == "cancelled" and not job.cancel()
     with pytest.raises(JobCancelled, match=f"server task {job.task_id} keeps running"):
@@ -122,8 +121,7 @@ def test_resume_reattaches_pending_jobs_without_creating(
     camb_sandbox.config.processing_time["translation"] = 1.0
     first = make_manager()
     jobs = [first.submit("translation", {**REQUEST, "texts": [f"row {i}"]}) for i in range(4)]
-    while not all(j.task_id for j in jobs):
-        time.sleep(0.01)
+    wait_until(lambda: all(j.task_id for j in jobs), "all 4 tasks created")
     first.close()
     assert {j.state for j in jobs} == {"cancelled"}
     created = _created(camb_sandbox)
@@ -192,8 +190,7 @@ def test_progress_uses_the_journal_history(manager: JobManager, camb_sandbox: An
     first.result(timeout=20)
     assert first.progress() == (1.0, 0.0)
     second = manager.submit("translation", {**REQUEST, "texts": ["bravo"]})
-    while second.task_id is None:
-        time.sleep(0.01)
+    wait_until(lambda: second.task_id is not None, "the second job's task created")
     fraction, eta = second.progress()
     assert second.expected_duration is not None
     assert fraction is not None and 0.0 <= fraction < 1.0 and eta is not None
@@ -227,8 +224,7 @@ def test_resume_leaves_jobs_of_an_open_manager_alone(
     camb_sandbox.config.processing_time["translation"] = 0.5
     first = make_manager()
     job = first.submit("translation", REQUEST)
-    while job.task_id is None:
-        time.sleep(0.01)
+    wait_until(lambda: job.task_id is not None, "the job's task created")
     assert make_manager().resume() == []
     assert job.result(timeout=20)
 

@@ -1,0 +1,111 @@
+"""Batch options: what every chunk of a batch shares, its units of work, and what it needs from the engine.
+
+`BatchOptions` builds each chunk's wire request; `BatchHost` is the slice of JobManager a batch runs on (a
+Protocol, so the batch never imports the manager). Pure data and helpers, any thread.
+Usage: `BatchOptions(source="en-us", targets=("fr-fr",)).request(texts, "fr-fr")`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from camb_notebook.api import (
+    AuthenticationError,
+    CambError,
+    JobCancelled,
+    PaymentRequiredError,
+    QuotaExceeded,
+    UsageError,
+    resolve_language,
+)
+from camb_notebook.jobs._batch_fetch import FetchHost
+from camb_notebook.jobs._batch_plan import DEFAULT_CHUNK_SIZE, DEFAULT_MAX_CHARS
+from camb_notebook.jobs._dispatch import Dispatcher
+from camb_notebook.jobs._job import Job
+from camb_notebook.jobs._loop import LoopThread
+from camb_notebook.jobs._poll import PollGroup
+from camb_notebook.jobs._runner import Fetch
+
+__all__ = ["STOPPING", "BatchHost", "BatchOptions", "Unit", "error_text", "resolve_targets"]
+
+# Errors that stop the whole batch: no credits left, a rejected key (every chunk would meet it too),
+# or a chunk cancelled (by the user or a session close).
+STOPPING = (QuotaExceeded, PaymentRequiredError, AuthenticationError, JobCancelled)
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """What every chunk shares: source (wire value), target locales, bounds, concurrency, request extras."""
+
+    source: int | str
+    targets: tuple[str, ...]
+    chunk_size: int = DEFAULT_CHUNK_SIZE
+    max_chars: int = DEFAULT_MAX_CHARS
+    concurrency: int | None = None
+    formality: int | None = None
+    gender: int | None = None
+    cache: bool = True
+
+    def request(self, texts: Sequence[str], target: str) -> dict[str, Any]:
+        """The wire request of one chunk (optional fields omitted, as the SDK does)."""
+        request: dict[str, Any] = {
+            "texts": list(texts),
+            "source_language": self.source,
+            "target_language": resolve_language(target).wire_value,
+        }
+        if self.formality is not None:
+            request["formality"] = self.formality
+        if self.gender is not None:
+            request["gender"] = self.gender
+        return request
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One engine job of the batch: a target and the distinct-text indices of its chunk."""
+
+    target: str
+    indices: tuple[int, ...]
+
+
+def error_text(exc: BaseException) -> str:
+    """A short one-line message for a row's `camb_error` (class name and what happened, no hint)."""
+    text = exc.text if isinstance(exc, CambError) else str(exc)
+    return f"{type(exc).__name__}: {text}"
+
+
+def resolve_targets(to: str | Sequence[str]) -> tuple[str, ...]:
+    """Resolve one or more targets to distinct locale tags, in the order given."""
+    values = [to] if isinstance(to, str) else list(to)
+    if not values:
+        raise UsageError("to= needs at least one target language")
+    return tuple(dict.fromkeys(resolve_language(value).locale for value in values))
+
+
+class BatchHost(FetchHost, Protocol):
+    """What a batch needs from the engine (JobManager has it): submit chunks, the loop, the dispatcher."""
+
+    @property
+    def dispatcher(self) -> Dispatcher:
+        """Main-thread callbacks of the batch handle."""
+
+    @property
+    def loop(self) -> LoopThread:
+        """Where the batch driver runs."""
+
+    @property
+    def max_in_flight(self) -> int:
+        """Chunks running at once when the batch sets no concurrency of its own."""
+
+    def submit(
+        self,
+        family: str,
+        request: Any,
+        *,
+        cache: bool = True,
+        fetch: Fetch | None = None,
+        group: PollGroup | None = None,
+    ) -> Job:
+        """Start one chunk as an engine Job."""

@@ -1,0 +1,103 @@
+"""Registry: the jobs of one JobManager, what the engine knows about their requests, and their journal rows.
+
+Shared by the manager, the runner (which drives new jobs) and the recovery (which rebuilds earlier ones), so
+none of them reaches into another. Loop thread for everything that writes the journal.
+Usage: `registry = Registry(journal)`; `registry.finish(job, "succeeded", result=...)`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import weakref
+from typing import Any, ClassVar
+
+from camb_notebook.api import JobCancelled
+from camb_notebook.jobs._job import Job, JobState
+from camb_notebook.jobs._journal import JobRecord, Journal
+from camb_notebook.jobs._request import RequestInfo
+
+__all__ = ["Registry"]
+
+Key = tuple[str, str]  # (family, request hash): identical requests share a cache entry and an in-flight twin
+
+
+class Registry:
+    """Jobs by id, their RequestInfo, the in-flight job of each request key, and pending cancel reasons."""
+
+    _open: ClassVar[weakref.WeakSet[Registry]] = weakref.WeakSet()  # registries of open managers here
+
+    def __init__(self, journal: Journal) -> None:
+        """An empty registry writing rows to `journal`; open until `close()`."""
+        self.journal = journal
+        self.jobs: dict[str, Job] = {}
+        self.infos: dict[str, RequestInfo] = {}
+        self.inflight: dict[Key, Job] = {}
+        self.cancel_reasons: dict[str, str | None] = {}
+        self.closing = False
+        Registry._open.add(self)
+
+    def close(self) -> None:
+        """The manager is shutting down: cancellations keep journal rows resumable from now on."""
+        self.closing = True
+        Registry._open.discard(self)
+
+    @classmethod
+    def driven_here(cls, job_id: str) -> bool:
+        """True when an open manager of this process still drives the job `job_id`."""
+        return any(job_id in r.jobs for r in list(cls._open) if not r.closing)
+
+    def release(self, key: Key, job: Job) -> None:
+        """Forget `job` as the in-flight twin of `key` (if it still is)."""
+        if self.inflight.get(key) is job:
+            del self.inflight[key]
+
+    def finish(
+        self, job: Job, state: JobState, *, result: Any = None, error: BaseException | None = None
+    ) -> None:
+        """Finalize a job and journal it (a shutdown leaves the row as it was, for resume())."""
+        finished = job._engine.finish(state, result=result, error=error)
+        if finished and not (self.closing and state == "cancelled"):
+            self.record(job)
+
+    def record(self, job: Job) -> None:
+        """Write the job's row to the journal (nothing before its request was described)."""
+        info = self.infos.get(job.id)
+        if info is None:
+            return
+        self.journal.upsert(
+            JobRecord(
+                id=job.id,
+                family=job.family,
+                request_hash=info.hash,
+                request=json.dumps(info.summary, ensure_ascii=False),
+                size=info.size,
+                state=job.state,
+                server_status=job.server_status,
+                task_id=job.task_id,
+                run_id=job.run_id,
+                created_at=job.created_at,
+                submitted_at=job.submitted_at,
+                updated_at=job.updated_at,
+                finished_at=job.finished_at,
+                error=None if job.error is None else f"{type(job.error).__name__}: {job.error}",
+                pid=os.getpid(),
+            )
+        )
+
+    def cancelled_error(self, job: Job) -> JobCancelled:
+        """The error a cancelled job carries, saying what keeps running on the server."""
+        reason = self.cancel_reasons.pop(job.id, None)
+        if self.closing:
+            reason = reason or "the session closed; resume() in a new session reattaches it"
+        server = (
+            f"server task {job.task_id} keeps running (the API has no cancel route)"
+            if job.task_id
+            else "no server task was created"
+        )
+        return JobCancelled(
+            f"cancelled locally{f' ({reason})' if reason else ''}; {server}",
+            reason=reason,
+            task_id=job.task_id,
+            job=job,
+        )

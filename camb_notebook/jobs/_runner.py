@@ -1,0 +1,211 @@
+"""Runner: drives one job on the loop thread (cache → intent → create → poll → fetch) for the JobManager.
+
+Holds what every run shares: the API client, the poll policy, the in-flight limit and the PAYMENT_REQUIRED
+breaker. The journal gets the intent before each create and the task_id right after it, so `resume()` in a
+new kernel reattaches pending tasks without creating anything. Every outcome lands on the Job.
+Usage: `runner = Runner(api, registry, policy, limit)`; `await runner.drive(job, use_cache=True)`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from camb_notebook.api import (
+    PaymentRequiredError,
+    QuotaExceeded,
+    RateLimitedError,
+    TaskStatus,
+    result_from_dict,
+)
+from camb_notebook.jobs._job import Job
+from camb_notebook.jobs._limit import InFlightLimit
+from camb_notebook.jobs._poll import PollGroup, PollPolicy, TaskApi, fetch_result, poll_until_terminal
+from camb_notebook.jobs._registry import Key, Registry
+from camb_notebook.jobs._request import RequestInfo, describe
+
+__all__ = ["Fetch", "Runner"]
+
+Fetch = Callable[[Job, int], Awaitable[Any]]  # replaces the single result fetch: `fetch(job, run_id)`
+
+
+class Runner:
+    """The engine's work on each job: limit, breaker, result cache, journal rows, polling and fetching."""
+
+    def __init__(self, api: TaskApi, registry: Registry, policy: PollPolicy, limit: InFlightLimit) -> None:
+        """Share `registry` with the manager; `api` and `policy` may be replaced at any time."""
+        self.api = api
+        self.registry = registry
+        self.policy = policy
+        self.limit = limit
+        self.breaker: QuotaExceeded | None = None
+
+    def check_breaker(self, job: Job | None = None) -> None:
+        """Raise QuotaExceeded when an earlier task hit PAYMENT_REQUIRED (no new creates after that)."""
+        if self.breaker is not None:
+            raise QuotaExceeded(
+                "not submitted: an earlier task hit PAYMENT_REQUIRED",
+                job=job,
+                hint="Add credits, then call reset_breaker() and submit again",
+            )
+
+    def trip_breaker(self, error: QuotaExceeded) -> None:
+        """Stop all further creates (called on PAYMENT_REQUIRED / 402)."""
+        if self.breaker is None:
+            self.breaker = error
+
+    async def drive(
+        self, job: Job, use_cache: bool, fetch: Fetch | None = None, group: PollGroup | None = None
+    ) -> None:
+        """Loop thread: cache → intent → create → poll → fetch, with every outcome landing on the Job."""
+        registry = self.registry
+        key: Key | None = None
+        try:
+            info = await self._describe(job)
+            key = (job.family, info.hash)
+            job._engine.assign(expected_duration=registry.journal.median_duration(job.family, info.size))
+            registry.record(job)
+            if use_cache and await self._reuse(job, key):
+                return
+            registry.inflight.setdefault(key, job)
+            await self._create_within_limit(job)
+            try:
+                await self._poll_and_fetch(job, fetch, group)
+            finally:
+                self.limit.release()
+        except asyncio.CancelledError:
+            registry.finish(job, "cancelled", error=registry.cancelled_error(job))
+        except Exception as exc:
+            if isinstance(exc, QuotaExceeded):
+                self.trip_breaker(exc)
+            registry.finish(job, "failed", error=exc)
+        finally:
+            if key is not None:
+                registry.release(key, job)
+
+    async def reattach(self, job: Job) -> None:
+        """Loop thread: continue polling/fetching a resumed job under the limiter, as the in-flight twin."""
+        registry = self.registry
+        try:
+            async with self.limit.limiter:
+                await self._poll_and_fetch(job)
+        except asyncio.CancelledError:
+            registry.finish(job, "cancelled", error=registry.cancelled_error(job))
+        except Exception as exc:
+            registry.finish(job, "failed", error=exc)
+        finally:
+            registry.release((job.family, registry.infos[job.id].hash), job)
+
+    async def _describe(self, job: Job) -> RequestInfo:
+        """Hash and summarize the request (in a worker thread when files must be read)."""
+        uploads = any(k.endswith(("_path", "_bytes")) for k in job.request)
+        if uploads:
+            info = await asyncio.to_thread(describe, job.family, job.request)
+        else:
+            info = describe(job.family, job.request)
+        self.registry.infos[job.id] = info
+        return info
+
+    async def _reuse(self, job: Job, key: Key) -> bool:
+        """Serve an identical earlier (or in-flight) request's result; True when the job is done that way."""
+        twin = self.registry.inflight.get(key)
+        if twin is not None and twin is not job:
+            await twin._engine.wait()
+        hit = self.registry.journal.cached_result(*key)
+        if hit is None:
+            return False
+        job._engine.assign(cached=True)
+        self.registry.finish(job, "succeeded", result=result_from_dict(job.family, hit[1]))  # type: ignore[arg-type]
+        return True
+
+    async def _create_within_limit(self, job: Job) -> None:
+        """Take an in-flight slot and create the task; on a 429 give the slot back, wait, and try again.
+
+        A 429 on create was provably not processed, so retrying cannot duplicate work; this is how a burst
+        larger than the server's (unpublished) concurrency limit still completes. Returns holding the slot.
+        """
+        started = time.monotonic()
+        while True:
+            await self.limit.acquire()
+            try:
+                await self._create(job)
+                return
+            except RateLimitedError as exc:
+                self.limit.release()
+                wait = max(exc.retry_after or 1.0, 0.5) * (1 + random.random() / 2)
+                deadline = self.policy.deadline
+                if deadline is not None and time.monotonic() - started + wait > deadline:
+                    raise
+                job._engine.update(state="queued")
+                await asyncio.sleep(wait)
+            except BaseException:
+                self.limit.release()
+                raise
+
+    async def _create(self, job: Job) -> None:
+        """Journal the intent, create the task, journal the task_id right away."""
+        self.check_breaker(job)
+        job._engine.update(state="creating")
+        self.registry.record(job)
+        hits = self._rate_limit_hits()
+        try:
+            task_id = await self.api.create(job.family, job.request)
+        except PaymentRequiredError as exc:
+            raise QuotaExceeded(f"not created: {exc}", job=job) from exc
+        finally:
+            self.limit.record_create(throttled=self._rate_limit_hits() > hits)
+        job._engine.update(
+            state="pending", task_id=task_id, submitted_at=time.time(), server_status="PENDING"
+        )
+        self.registry.record(job)
+
+    def _rate_limit_hits(self) -> int:
+        """429s the wire client has seen so far (0 for clients that don't count them)."""
+        return int(getattr(self.api, "rate_limit_hits", 0))
+
+    async def _poll_and_fetch(
+        self, job: Job, fetch: Fetch | None = None, group: PollGroup | None = None
+    ) -> None:
+        """Poll until terminal (timed by the expected duration, if known), then fetch and store the result."""
+        assert job.task_id is not None
+        run_id = job.run_id
+        if run_id is None:
+            status = await poll_until_terminal(
+                self.api,
+                job.family,
+                job.task_id,
+                self.policy,
+                job=job,
+                on_status=lambda s: _seen(job, s),
+                expected=_remaining(job),
+                group=group,
+            )
+            run_id = status.run_id
+            assert run_id is not None
+            job._engine.update(state="fetching", run_id=run_id)
+            self.registry.record(job)
+        if fetch is None:
+            result = await fetch_result(self.api, job.family, job.task_id, run_id, self.policy, job)
+        else:
+            result = await fetch(job, run_id)
+        info = self.registry.infos.get(job.id)
+        if info is not None:
+            self.registry.journal.store_result(job.id, job.family, info.hash, result.to_dict())
+        self.registry.finish(job, "succeeded", result=result)
+
+
+def _seen(job: Job, status: TaskStatus) -> None:
+    """Record a new server status on the job (only when it changed)."""
+    if status.status != job.server_status:
+        job._engine.update(server_status=status.status)
+
+
+def _remaining(job: Job) -> float | None:
+    """Seconds until the journal's history says the job is likely done (None without history, or overdue)."""
+    if job.expected_duration is None or job.submitted_at is None:
+        return None
+    left = job.expected_duration - (time.time() - job.submitted_at)
+    return left if left > 0 else None
