@@ -1,52 +1,55 @@
-"""What each `%camb` subcommand does: parse, then delegate to the session, the widgets or `_magic_tasks`.
+"""The `%camb` subcommands that create no job: key, sandbox, languages, voices, jobs, wait, result, cancel,
+resume, panel and config.
 
-Non-job subcommands (help, key, sandbox, languages, voices, jobs, wait, result, cancel, resume, panel, config)
-live here next to the dispatch table. Main thread only. Usage: `run_line(magics, "jobs --df")`.
+Each handler carries its own `magic_arguments` parser; its docstring is the one-line summary `%camb help`
+shows. `_registry` names them. Main thread only. Usage: `COMMANDS["jobs"].run(magics, "--df")`.
 """
 
 from __future__ import annotations
 
 import argparse
 import getpass
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from camb_notebook.magics import _tasks as tasks
-from camb_notebook.magics._launch import (
-    KEY_HINT,
-    block,
-    existing_session,
-    plain,
-    session_for,
-    settings,
-    show,
-)
-from camb_notebook.magics._parsing import Command, help_text, parse_line
+from IPython.core.magic_arguments import argument, magic_arguments
+
+from camb_notebook.magics._context import MagicsContext
+from camb_notebook.magics._launch import KEY_HINT, block, existing_session, plain, session_for, settings, show
+from camb_notebook.magics._parsing import OUT
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from camb_notebook.jobs import Job
-    from camb_notebook.magics import CambMagics
     from camb_notebook.sessions import Camb
 
-__all__ = ["run_line", "start_sandbox"]
+__all__ = [
+    "cancel",
+    "config",
+    "jobs",
+    "key",
+    "languages",
+    "panel",
+    "result",
+    "resume",
+    "sandbox",
+    "start_sandbox",
+    "voices",
+    "wait",
+]
 
 
-def _help(magics: CambMagics, args: argparse.Namespace, out: str | None) -> None:
-    """`%camb help [SUBCOMMAND]`."""
-    print(help_text(args.topic))
-
-
-def _key(magics: CambMagics, args: argparse.Namespace, out: str | None) -> None:
-    """`%camb key [--prompt]`: masked status, or a hidden prompt whose key is used for this kernel only."""
+@magic_arguments("camb key")
+@argument("--prompt", action="store_true", help="type the key in (hidden) and use it for this kernel")
+def key(magics: MagicsContext, args: argparse.Namespace, out: str | None) -> None:
+    """Show where the API key comes from (masked), or prompt for it."""
     from camb_notebook.api import ApiKey, MissingKeyError
 
     session = session_for(magics)
-    if args.prompt:
-        key = ApiKey(getpass.getpass("CAMB.AI API key (hidden): "))
-        session.set_key(key)
-        print(f"Using key {key.masked} in this kernel (not saved anywhere).")
+    if args.prompt:  # the typed key is used for this kernel only, never stored or echoed
+        typed = ApiKey(getpass.getpass("CAMB.AI API key (hidden): "))
+        session.set_key(typed)
+        print(f"Using key {typed.masked} in this kernel (not saved anywhere).")
         return
     print(repr(session))
     try:
@@ -55,16 +58,18 @@ def _key(magics: CambMagics, args: argparse.Namespace, out: str | None) -> None:
         print(KEY_HINT)
 
 
-def start_sandbox(magics: CambMagics) -> None:
-    """Start the embedded sandbox (once) and make the shared session use it."""
+def start_sandbox(magics: MagicsContext) -> None:
+    """Start the embedded sandbox (once); the shared session uses it, built with the magics' settings."""
     from camb_notebook.sessions import use_sandbox
 
     session = use_sandbox(**settings(magics))
     print(f"Sandbox API running at {session.base_url}; the session now uses it.")
 
 
-def _sandbox(magics: CambMagics, args: argparse.Namespace, out: str | None) -> None:
-    """`%camb sandbox [start|stop|status]`."""
+@magic_arguments("camb sandbox")
+@argument("action", nargs="?", default="status", choices=["start", "stop", "status"])
+def sandbox(magics: MagicsContext, args: argparse.Namespace, out: str | None) -> None:
+    """Start, stop or show the local sandbox API and point the session at it."""
     from camb_notebook.sessions import running_sandbox, stop_sandbox
 
     if args.action == "start":
@@ -76,13 +81,13 @@ def _sandbox(magics: CambMagics, args: argparse.Namespace, out: str | None) -> N
         else:
             print("No sandbox is running.")
         return
-    sandbox, current = running_sandbox(), existing_session()
-    if sandbox is None:
+    running, current = running_sandbox(), existing_session()
+    if running is None:
         print("No sandbox running (%camb sandbox start, or CAMB_SANDBOX=1 before the first command).")
     else:
-        in_use = current is not None and current.base_url == sandbox.base_url
+        in_use = current is not None and current.base_url == running.base_url
         uses = "the session uses it" if in_use else "the session uses another endpoint"
-        print(f"Sandbox running at {sandbox.base_url}; {uses}.")
+        print(f"Sandbox running at {running.base_url}; {uses}.")
 
 
 def _frame_result(value: pd.DataFrame, shell: Any, out: str | None) -> pd.DataFrame | None:
@@ -93,21 +98,30 @@ def _frame_result(value: pd.DataFrame, shell: Any, out: str | None) -> pd.DataFr
     return value
 
 
-def _languages(magics: CambMagics, args: argparse.Namespace, out: str | None) -> pd.DataFrame | None:
-    """`%camb languages [QUERY]`."""
+@magic_arguments("camb languages")
+@OUT
+@argument("query", nargs="*", help="filter by id, locale or name")
+def languages(magics: MagicsContext, args: argparse.Namespace, out: str | None) -> pd.DataFrame | None:
+    """List the supported languages as a DataFrame."""
     return _frame_result(session_for(magics).languages(" ".join(args.query) or None), magics.shell, out)
 
 
-def _voices(magics: CambMagics, args: argparse.Namespace, out: str | None) -> pd.DataFrame | None:
-    """`%camb voices [QUERY]`."""
+@magic_arguments("camb voices")
+@OUT
+@argument("query", nargs="*", help="filter by name")
+def voices(magics: MagicsContext, args: argparse.Namespace, out: str | None) -> pd.DataFrame | None:
+    """List the available voices as a DataFrame."""
     return _frame_result(session_for(magics).voices(" ".join(args.query) or None), magics.shell, out)
 
 
-def _jobs(magics: CambMagics, args: argparse.Namespace, out: str | None) -> Any:
-    """`%camb jobs [--df]`: the live board, or the jobs DataFrame (stored with -o, or without widgets)."""
+@magic_arguments("camb jobs")
+@OUT
+@argument("--df", action="store_true", help="a DataFrame instead of the live board")
+def jobs(magics: MagicsContext, args: argparse.Namespace, out: str | None) -> Any:
+    """Show this kernel's jobs (live board, or a DataFrame)."""
     from camb_notebook.widgets import frontend, jobs_board
 
-    session = session_for(magics)
+    session = session_for(magics)  # a frame when asked, stored with -o, or without a widget frontend
     if args.df or out or magics.progress == "text" or frontend() != "widgets":
         return _frame_result(session.jobs(), magics.shell, out)
     return jobs_board(session)
@@ -120,32 +134,39 @@ def _pick(session: Camb, ref: str) -> list[Job]:
     return [session.get_job(ref)]
 
 
-def _wait(magics: CambMagics, args: argparse.Namespace, out: str | None) -> None:
-    """`%camb wait [JOB|all] [--timeout S]`: block until final; report how each ended."""
+@magic_arguments("camb wait")
+@argument("--timeout", type=float, metavar="SECONDS", help="stop waiting after this long")
+@argument("job", nargs="?", default="all", metavar="JOB|all")
+def wait(magics: MagicsContext, args: argparse.Namespace, out: str | None) -> None:
+    """Block until a job (or all jobs) finish; interrupt to stop waiting."""
     session = session_for(magics)
-    jobs = _pick(session, args.job)
-    done = block(lambda: session.wait(jobs, timeout=args.timeout))
+    waited = _pick(session, args.job)
+    done = block(lambda: session.wait(waited, timeout=args.timeout))
     for job in done:
         print(f"{job!r}" + (f": {type(job.error).__name__}: {job.error}" if job.error else ""))
     if not done:
         print("No running jobs.")
 
 
-def _result(magics: CambMagics, args: argparse.Namespace, out: str | None) -> Any:
-    """`%camb result JOB`: the job's result (waits if needed; raises its error as one line)."""
+@magic_arguments("camb result")
+@OUT
+@argument("job", metavar="JOB")
+def result(magics: MagicsContext, args: argparse.Namespace, out: str | None) -> Any:
+    """Show the result of a finished job (raises its error if it failed)."""
     job = session_for(magics).get_job(args.job)
-    value = plain(block(job.result))
+    value = plain(block(job.result))  # waits if needed; a failure is one line
     if out:
         magics.shell.push({out: value})
         return None
     return value
 
 
-def _cancel(magics: CambMagics, args: argparse.Namespace, out: str | None) -> None:
-    """`%camb cancel JOB|all`: stop local polling and say what keeps running on the server."""
+@magic_arguments("camb cancel")
+@argument("job", metavar="JOB|all")
+def cancel(magics: MagicsContext, args: argparse.Namespace, out: str | None) -> None:
+    """Stop waiting for a job (or all jobs)."""
     session = session_for(magics)
-    jobs = _pick(session, args.job)
-    cancelled = [job for job in jobs if job.cancel("cancelled from %camb cancel")]
+    cancelled = [job for job in _pick(session, args.job) if job.cancel("cancelled from %camb cancel")]
     for job in cancelled:
         where = (
             f"server task {job.task_id} may still run (the API has no cancel route)"
@@ -157,50 +178,30 @@ def _cancel(magics: CambMagics, args: argparse.Namespace, out: str | None) -> No
         print("Nothing to cancel.")
 
 
-def _resume(magics: CambMagics, args: argparse.Namespace, out: str | None) -> None:
-    """`%camb resume`: reattach jobs of dead kernels and show each."""
-    jobs = session_for(magics).resume()
-    print(f"Resumed {len(jobs)} job(s) from the journal." if jobs else "No unfinished jobs in the journal.")
-    for job in jobs:
+@magic_arguments("camb resume")
+def resume(magics: MagicsContext, args: argparse.Namespace, out: str | None) -> None:
+    """Pick up jobs a previous kernel left running (from the journal)."""
+    resumed = session_for(magics).resume()
+    print(
+        f"Resumed {len(resumed)} job(s) from the journal."
+        if resumed
+        else "No unfinished jobs in the journal."
+    )
+    for job in resumed:
         show(magics, job)
 
 
-def _panel(magics: CambMagics, args: argparse.Namespace, out: str | None) -> Any:
-    """`%camb panel`."""
-    from camb_notebook.widgets import panel
+@magic_arguments("camb panel")
+def panel(magics: MagicsContext, args: argparse.Namespace, out: str | None) -> Any:
+    """Show the jobs panel (key, endpoint, jobs)."""
+    from camb_notebook.widgets import panel as jobs_panel
 
-    return panel(session_for(magics))
+    return jobs_panel(session_for(magics))
 
 
-def _config(magics: CambMagics, args: argparse.Namespace, out: str | None) -> None:
-    """`%camb config`: the CambMagics traits plus the endpoint in use."""
+@magic_arguments("camb config")
+def config(magics: MagicsContext, args: argparse.Namespace, out: str | None) -> None:
+    """Show the settings in effect (`%config CambMagics.<name> = value` changes them)."""
     for name in sorted(magics.class_trait_names(config=True)):
         print(f"CambMagics.{name} = {getattr(magics, name)!r}")
     print(repr(session_for(magics)))
-
-
-_COMMANDS: dict[str, Callable[[CambMagics, argparse.Namespace, str | None], Any]] = {
-    "help": _help,
-    "key": _key,
-    "sandbox": _sandbox,
-    "languages": _languages,
-    "voices": _voices,
-    "translate": tasks.translate,
-    "tts": tasks.tts,
-    "transcribe": tasks.transcribe,
-    "dub": tasks.dub,
-    "story": tasks.story,
-    "jobs": _jobs,
-    "wait": _wait,
-    "result": _result,
-    "cancel": _cancel,
-    "resume": _resume,
-    "panel": _panel,
-    "config": _config,
-}
-
-
-def run_line(magics: CambMagics, line: str) -> Any:
-    """Parse a `%camb` line and run its subcommand."""
-    command: Command = parse_line(line)
-    return _COMMANDS[command.name](magics, command.args, command.out)

@@ -1,4 +1,4 @@
-"""Shared plumbing of the magics: the session with CambMagics settings, progress, waits, `-o` storage.
+"""Shared plumbing of the magics: the default session, engine settings, progress, waits, `-o` storage.
 
 A job command shows a live progress drawer and returns; `-o NAME` is filled by a done callback on the main
 thread long after the cell returned; an interrupted wait becomes one line saying what keeps running.
@@ -13,17 +13,18 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from camb_notebook.api import CambError
+from camb_notebook.magics._context import MagicsContext
 
 if TYPE_CHECKING:
     from camb_notebook.jobs import Job
-    from camb_notebook.magics import CambMagics
-    from camb_notebook.sessions import Camb
-    from camb_notebook.sessions._streams import LiveStream
+    from camb_notebook.sessions import Camb, LiveStream
 
 __all__ = [
+    "ENGINE_SETTINGS",
     "KEY_HINT",
     "WaitInterrupted",
     "WaitTimeout",
+    "apply_setting",
     "apply_settings",
     "block",
     "existing_session",
@@ -57,16 +58,23 @@ class WaitTimeout(TimeoutError):
         return [f"WaitTimeout: {self}"]
 
 
-def session_for(magics: CambMagics) -> Camb:
-    """The shared session with this magic's engine settings applied."""
+def session_for(magics: MagicsContext) -> Camb:
+    """The default session; one a magic creates gets the engine settings of `magics` (once, when made).
+
+    An existing session is used as it is: `%config` changes reach it through the `CambMagics` observer, so
+    a policy set from Python (`camb.manager.policy = ...`) is never overwritten by a later command.
+    """
     from camb_notebook.sessions import session
 
-    current = session()
-    apply_settings(magics, current)
-    return current
+    existing = existing_session()
+    if existing is not None and not existing.manager.closed:
+        return existing
+    made = session()
+    apply_settings(magics, made)
+    return made
 
 
-def job_session(magics: CambMagics) -> Camb:
+def job_session(magics: MagicsContext) -> Camb:
     """The session for a job-creating command, after checking that an API key can be found."""
     current = session_for(magics)
     current.require_key(hint=KEY_HINT)
@@ -80,22 +88,34 @@ def existing_session() -> Camb | None:
     return current()
 
 
-def settings(magics: CambMagics) -> dict[str, Any]:
+ENGINE_SETTINGS = ("poll_cap", "max_in_flight", "deadline")
+
+
+def settings(magics: MagicsContext) -> dict[str, Any]:
     """The engine settings a new session is built with."""
-    return {"poll_cap": magics.poll_cap, "deadline": magics.deadline, "max_in_flight": magics.max_in_flight}
+    return {name: getattr(magics, name) for name in ENGINE_SETTINGS}
 
 
-def apply_settings(magics: CambMagics, current: Camb | None = None) -> None:
-    """Push `poll_cap`, `deadline` and `max_in_flight` into the session's engine (if a session exists yet)."""
-    current = current or existing_session()
-    if current is None:
-        return
+def apply_setting(current: Camb, name: str, value: Any) -> None:
+    """Push one engine setting (`poll_cap`, `deadline` or `max_in_flight`) into a session's engine."""
     manager = current.manager
-    manager.policy = dataclasses.replace(manager.policy, cap=magics.poll_cap, deadline=magics.deadline)
-    manager.max_in_flight = magics.max_in_flight
+    if name == "max_in_flight":
+        manager.max_in_flight = value
+    elif name == "poll_cap":
+        manager.policy = dataclasses.replace(manager.policy, cap=value)
+    elif name == "deadline":
+        manager.policy = dataclasses.replace(manager.policy, deadline=value)
+    else:
+        raise ValueError(f"not an engine setting: {name!r}")
 
 
-def show(magics: CambMagics, job: Job) -> bool:
+def apply_settings(magics: MagicsContext, current: Camb) -> None:
+    """Push all three engine settings of `magics` into a session (one the magics just made)."""
+    for name, value in settings(magics).items():
+        apply_setting(current, name, value)
+
+
+def show(magics: MagicsContext, job: Job) -> bool:
     """Display the live progress drawer for `job`; True when that drawer also shows the result (widgets)."""
     from camb_notebook.widgets import JobProgress, TextProgress, frontend
 
@@ -140,7 +160,7 @@ def plain(result: Any) -> Any:
 
 
 def launch(
-    magics: CambMagics, job: Job, out: str | None, wait: bool, convert: Callable[[Any], Any] = plain
+    magics: MagicsContext, job: Job, out: str | None, wait: bool, convert: Callable[[Any], Any] = plain
 ) -> Any:
     """Show the job, arrange `-o`, block when asked; a waited result is returned unless shown or stored."""
     if out:
@@ -153,7 +173,7 @@ def launch(
     return None
 
 
-def follow(magics: CambMagics, live: LiveStream[Any, Any], out: str | None, wait: bool) -> None:
+def follow(magics: MagicsContext, live: LiveStream[Any, Any], out: str | None, wait: bool) -> None:
     """Display a stream growing in place, arrange `-o` (its text or audio, once complete), block if asked."""
     from IPython.display import display
 

@@ -1,9 +1,9 @@
 """IPython magics: `%camb SUBCOMMAND ...` and `%%camb_translate`, configurable as `CambMagics` traits.
 
-This module only registers the magics and holds their settings; parsing is in `_magic_args`, the subcommands
-in `_magic_commands`/`_magic_tasks` (streams: `_live_stream`), all imported on first use so `%load_ext`
-stays fast. Main thread only.
-Usage: `%load_ext camb_notebook`, `%camb help`, `%config CambMagics.poll_cap = 10`.
+This module only registers the magics and holds their settings; the subcommands (`_registry`, with their
+parsers on their handlers) and the session plumbing (`_launch`) are imported on first use, and the engine
+defaults (`camb_notebook.jobs.DEFAULTS`) when a setting is first read, so `%load_ext` stays fast.
+Main thread only. Usage: `%load_ext camb_notebook`, `%camb help`, `%config CambMagics.poll_cap = 10`.
 """
 
 from __future__ import annotations
@@ -12,23 +12,31 @@ import sys
 from typing import Any
 
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class, no_var_expand
-from traitlets import Enum, Float, Int, Unicode, observe
+from traitlets import Enum, Float, Int, Unicode, default, observe
 
 __all__ = ["CambMagics", "load_ipython_extension", "unload_ipython_extension"]
+
+
+def _engine_default(name: str) -> Any:
+    """One engine default from `camb_notebook.jobs.DEFAULTS` (imported only now: it pulls in httpx)."""
+    from camb_notebook.jobs import DEFAULTS
+
+    return getattr(DEFAULTS, name)
 
 
 @magics_class
 class CambMagics(Magics):
     """`%camb` and `%%camb_translate`; set traits by `%config CambMagics.x = ...` or in ipython_config.py."""
 
-    poll_cap = Float(10.0, min=0.1, help="Longest pause between two status polls of a job, in seconds.").tag(
+    # The three engine settings default to `camb_notebook.jobs.DEFAULTS` (read lazily, below).
+    poll_cap = Float(min=0.1, help="Longest pause between two status polls of a job, in seconds.").tag(
         config=True
     )
     max_in_flight = Int(
-        32, min=1, help="Most jobs created and not yet fetched at once (shrinks by itself on 429s)."
+        min=1, help="Most jobs created and not yet fetched at once (shrinks by itself on 429s)."
     ).tag(config=True)
     deadline = Float(
-        900.0, allow_none=True, min=1.0, help="Give up polling a job after this many seconds (None: never)."
+        allow_none=True, min=1.0, help="Give up polling a job after this many seconds (None: never)."
     ).tag(config=True)
     default_target = Unicode(
         "", help="Target language used when --to is omitted (e.g. 'fr-fr'); empty means --to is required."
@@ -38,20 +46,42 @@ class CambMagics(Magics):
         ["widget", "text"], "widget", help="How job progress is shown: a live widget, or one text line."
     ).tag(config=True)
 
+    @default("poll_cap")
+    def _default_poll_cap(self) -> float:
+        """The engine's longest poll pause."""
+        return float(_engine_default("poll_cap"))
+
+    @default("max_in_flight")
+    def _default_max_in_flight(self) -> int:
+        """The engine's in-flight limit."""
+        return int(_engine_default("max_in_flight"))
+
+    @default("deadline")
+    def _default_deadline(self) -> float | None:
+        """The engine's polling deadline."""
+        value: float | None = _engine_default("deadline")
+        return value
+
     @observe("poll_cap", "max_in_flight", "deadline")
     def _engine_setting_changed(self, change: dict[str, Any]) -> None:
-        """Apply a changed engine setting to the running session at once (new jobs and running ones)."""
-        if "camb_notebook.sessions" not in sys.modules:
-            return  # no session yet (and none is started here): it gets the settings when first used
-        from camb_notebook.magics._launch import apply_settings
+        """Apply a changed engine setting to the running session at once (new jobs and running ones).
 
-        apply_settings(self)
+        Only the changed setting is applied, and only here: commands never re-apply the traits, so what a user
+        set from Python on the session stays until they change that same setting with `%config`.
+        """
+        if "camb_notebook.sessions" not in sys.modules:
+            return  # no session yet (and none is started here): a magic that makes one gives it the traits
+        from camb_notebook.magics._launch import apply_setting, existing_session
+
+        current = existing_session()
+        if current is not None and not current.manager.closed:
+            apply_setting(current, change["name"], change["new"])
 
     @line_magic
     @no_var_expand
     def camb(self, line: str) -> Any:
         """Run a `%camb` subcommand; `%camb help` lists them and `%camb help SUBCOMMAND` shows its options."""
-        from camb_notebook.magics._commands import run_line
+        from camb_notebook.magics._registry import run_line
 
         return run_line(self, line)
 
@@ -59,7 +89,7 @@ class CambMagics(Magics):
     @no_var_expand
     def camb_translate(self, line: str, cell: str) -> Any:
         """Translate the cell, one text per line: `%%camb_translate --to fr-fr,de-de [-o df] [--wait]`."""
-        from camb_notebook.magics._tasks import run_cell
+        from camb_notebook.magics._translate import run_cell
 
         return run_cell(self, line, cell)
 

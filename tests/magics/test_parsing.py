@@ -5,15 +5,9 @@ from __future__ import annotations
 import pytest
 
 from camb_notebook.api import UsageError
-from camb_notebook.magics._parsing import (
-    SUBCOMMANDS,
-    VAR,
-    help_text,
-    parse_cell_line,
-    parse_line,
-    split_texts,
-    tokenize,
-)
+from camb_notebook.magics._parsing import VAR, split_texts, tokenize
+from camb_notebook.magics._registry import COMMANDS, help_text, parse_line
+from camb_notebook.magics._translate import parse_cell_line
 
 
 def test_quotes_escapes_and_braces_are_kept_as_typed() -> None:
@@ -86,7 +80,7 @@ def test_help_flag_and_empty_line_show_help() -> None:
 def test_help_lists_every_subcommand_and_explains_one() -> None:
     """`%camb help` names each subcommand; `%camb help tts` shows its options."""
     text = help_text(None)
-    assert all(f"  {name} " in text for name in SUBCOMMANDS)
+    assert all(f"  {name} " in text for name in COMMANDS)
     assert "--voice" in help_text("tts")
     assert "--split" in help_text("camb_translate")
     with pytest.raises(UsageError):

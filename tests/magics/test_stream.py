@@ -8,7 +8,7 @@ import pytest
 from IPython.utils.io import capture_output
 
 from camb_notebook.api import ApiConnectionError, DeprecatedEndpointWarning, TtsResult, UsageError
-from camb_notebook.magics._parsing import AUDIO_FORMATS
+from camb_notebook.magics._tasks import AUDIO_FORMATS
 from camb_notebook.sandbox import CONTENT_TYPES, pseudo_localize, read_wav_text
 from camb_notebook.sandbox._catalog import VOICES
 
