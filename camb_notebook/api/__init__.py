@@ -7,6 +7,7 @@ The names below are the whole public surface; everything else in `api/` is priva
 from __future__ import annotations
 
 from camb_notebook.api._client import ApiClient
+from camb_notebook.api._core import DEFAULT_BASE_URL
 from camb_notebook.api._errors import (
     AmbiguousSubmitError,
     ApiConnectionError,
@@ -67,6 +68,7 @@ from camb_notebook.api._stream import AudioStream, TextStream
 __all__ = [
     "AUTO",
     "CATALOG",
+    "DEFAULT_BASE_URL",
     "FAMILIES",
     "FORMALITY",
     "FORMALITY_CHOICES",

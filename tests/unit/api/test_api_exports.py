@@ -36,8 +36,8 @@ def test_design_contract_names_are_exported() -> None:
 
 
 def test_only_names_other_layers_use_are_public() -> None:
-    """Wire details (base URL, timeouts, status tuples, the key's env var) stay private to api/."""
-    private = {"DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "ENV_VAR", "STATUSES", "TERMINAL_STATUSES", "WireCore"}
+    """Wire details (timeouts, status tuples, the key's env var) stay private to api/."""
+    private = {"DEFAULT_TIMEOUT", "ENV_VAR", "STATUSES", "TERMINAL_STATUSES", "WireCore"}
     assert not private & set(api.__all__)
 
 
