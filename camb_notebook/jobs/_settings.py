@@ -1,4 +1,4 @@
-"""Settings: the engine defaults, each written once; `Camb(...)`, `PollPolicy` and `%config` read them.
+"""Settings: the engine defaults, each written once; `Camb`, `JobManager`, `PollPolicy`, `%config` read them.
 
 Frozen, so a session's settings change only by replacing the object (`dataclasses.replace`).
 Usage: `Settings(poll_cap=5)`; `DEFAULTS.max_in_flight`.

@@ -5,8 +5,7 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
-from camb_notebook.jobs import JobRecord, Journal
-from camb_notebook.jobs._journal import default_home
+from camb_notebook.jobs import JobRecord, Journal, default_home
 
 
 def _record(job_id: str, **kw: object) -> JobRecord:
