@@ -2,7 +2,7 @@
 resume, panel and config.
 
 Each handler carries its own `magic_arguments` parser; its docstring is the one-line summary `%camb help`
-shows. `_registry` names them. Main thread only. Usage: `COMMANDS["jobs"].run(magics, "--df")`.
+shows. `_registry` names them. Main thread only. Usage: `run_line(magics, "jobs --df")` (in `_registry`).
 """
 
 from __future__ import annotations

@@ -111,8 +111,9 @@ def apply_setting(current: Camb, name: str, value: Any) -> None:
 
 def apply_settings(magics: MagicsContext, current: Camb) -> None:
     """Push all three engine settings of `magics` into a session (one the magics just made)."""
-    for name, value in settings(magics).items():
-        apply_setting(current, name, value)
+    from camb_notebook.jobs import Settings
+
+    current.manager.apply(Settings(**settings(magics)))
 
 
 def show(magics: MagicsContext, job: Job) -> bool:

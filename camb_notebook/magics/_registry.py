@@ -20,9 +20,10 @@ from camb_notebook.magics._context import MagicsContext
 from camb_notebook.magics._parsing import literal, literal_args, parse_args, split_out, tokenize, with_out
 from camb_notebook.magics._translate import DATA_FIELDS, camb_translate, translate
 
-__all__ = ["COMMANDS", "Command", "ParsedLine", "help_text", "parse_line", "run_line"]
+__all__ = ["COMMANDS", "Command", "Handler", "ParsedLine", "help_text", "parse_line", "run_line"]
 
-Handler = Callable[[MagicsContext, argparse.Namespace, "str | None"], Any]
+# A subcommand: the magics, the parsed options and the `-o`/`NAME <<` variable name (or None).
+Handler = Callable[[MagicsContext, argparse.Namespace, str | None], Any]
 
 
 @dataclass(frozen=True)

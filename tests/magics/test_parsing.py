@@ -87,6 +87,15 @@ def test_help_lists_every_subcommand_and_explains_one() -> None:
         help_text("bogus")
 
 
+def test_registry_declares_each_subcommand_once_with_its_parser() -> None:
+    """Every row of the one table has a parser named after it and a one-line summary for `%camb help`."""
+    for name, command in COMMANDS.items():
+        assert command.name == name
+        assert command.parser.prog == f"camb {name}"
+        assert command.summary and "\n" not in command.summary
+    assert "{formal,informal}" in help_text("translate")
+
+
 def test_cell_line_options() -> None:
     """The `%%camb_translate` line takes targets, split mode, `-o` and the `NAME <<` prefix."""
     args, out = parse_cell_line("df << --to fr-fr,de-de --from auto --split paragraphs --gender female")
