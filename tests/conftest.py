@@ -1,4 +1,9 @@
-"""Suite-wide isolation: every test gets its own journal/cache home and no ambient key or endpoint."""
+"""Suite-wide isolation (own journal/cache home, no ambient key or endpoint) and the `slow` tier.
+
+Bounded waits and sandbox task holds live in suite_helpers.py (`from suite_helpers import wait_until`).
+Tests marked `kernel` or `browser` (real kernels, JupyterLab) are marked `slow` too; `make test-fast` runs
+`-m "not slow and not browser"`.
+"""
 
 from __future__ import annotations
 
@@ -17,3 +22,11 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[N
     for name in ("CAMB_API_KEY", "CAMB_API_BASE", "CAMB_SANDBOX"):
         monkeypatch.delenv(name, raising=False)
     yield
+
+
+@pytest.hookimpl(trylast=True)  # after tests/kernel/conftest.py adds its `kernel` marks
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every real-kernel or browser test `slow` (the fast tier deselects them)."""
+    for item in items:
+        if item.get_closest_marker("kernel") or item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.slow)

@@ -32,10 +32,18 @@ RESTART_TAG = "restart-kernel"
 class NotebookRunner(NotebookClient):  # type: ignore[misc]
     """An nbclient that sees what a browser sees: comm messages and errors under any cell's parent."""
 
-    def __init__(self, nb: Any, before_restart: Callable[[], None] | None = None, **kwargs: Any) -> None:
-        """Store widget state; collect stray error output; call `before_restart()` before restarting."""
+    def __init__(
+        self,
+        nb: Any,
+        before_restart: Callable[[], None] | None = None,
+        after_restart: Callable[[], None] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """Store widget state; collect stray error output; call `before_restart()` before restarting and
+        `after_restart()` once the new kernel is ready (before the tagged cell runs)."""
         super().__init__(nb, store_widget_state=True, **kwargs)
         self.before_restart = before_restart
+        self.after_restart = after_restart
         self.stray_errors: list[str] = []
         self.restarts = 0
         self.seconds = 0.0
@@ -83,6 +91,8 @@ class NotebookRunner(NotebookClient):  # type: ignore[misc]
         await ensure_async(self.km.restart_kernel(now=False))
         await ensure_async(self.kc.wait_for_ready(timeout=self.startup_timeout))
         self.restarts += 1
+        if self.after_restart is not None:
+            self.after_restart()
 
     async def async_run(self, **kwargs: Any) -> Any:
         """Execute every cell (restarting at a `restart-kernel` cell), drain, store the widget state."""

@@ -8,14 +8,15 @@ a chunk fail), audio players, result tables, the board and the panel.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from notebook_outputs import WidgetState, code_cell, text_output
 from notebook_runner import NotebookRunner
+from suite_helpers import hold_tasks, release_tasks, wait_until
 
+from camb_notebook.jobs import Journal
 from camb_notebook.sandbox import pseudo_localize
 
 pytestmark = pytest.mark.kernel
@@ -125,17 +126,28 @@ def test_resume_after_restart(
     execute: Callable[..., NotebookRunner], notebook_env: dict[str, str], camb_sandbox: Any
 ) -> None:
     """resume_after_restart: restart mid-batch; %camb resume finishes all six chunks with no new task."""
-    # longer than a restart takes on a busy machine, so the first kernel never sees a chunk finish
-    camb_sandbox.config.processing_time["translation"] = 8.0
+    # The first kernel must never see a chunk finish, however slow the restart is on a loaded machine: the
+    # sandbox holds every translation task PENDING until the new kernel is up, then finishes them at once.
+    hold_tasks(camb_sandbox, "translation")
     notebook_env["CAMB_SANDBOX_PORT"] = camb_sandbox.base_url.rsplit(":", 1)[1].split("/", 1)[0]
+    journal = Journal(notebook_env["CAMB_NOTEBOOK_HOME"])
+
+    def journaled() -> bool:
+        """All six chunks are on the server and their task ids in the journal (the row resume reads)."""
+        rows = journal.unfinished()
+        journal.close()
+        return camb_sandbox.stats.tasks_created.get("translation", 0) >= 6 and (
+            len(rows) == 6 and all(r.state == "pending" and r.task_id for r in rows)
+        )
 
     def all_created() -> None:
-        deadline = time.monotonic() + 30
-        while camb_sandbox.stats.tasks_created.get("translation", 0) < 6:
-            assert time.monotonic() < deadline, "the batch never created its six tasks"
-            time.sleep(0.05)
+        wait_until(journaled, 60, "the batch's six tasks created and journaled as pending")
 
-    runner = execute("resume_after_restart", before_restart=all_created)
+    def release() -> None:
+        assert camb_sandbox.stats.tasks_created["translation"] == 6
+        release_tasks(camb_sandbox)
+
+    runner = execute("resume_after_restart", before_restart=all_created, after_restart=release)
     nb, state = runner.nb, WidgetState(runner.nb)
     assert runner.restarts == 1
     assert "<Camb http://127.0.0.1:" in text_output(code_cell(nb, 'os.environ.pop("CAMB_SANDBOX"'))

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import ipywidgets as w
 from commlog import CommLog
+from suite_helpers import hold_tasks, release_tasks
 
 from camb_notebook.sandbox import Sandbox, pseudo_localize
 from camb_notebook.sessions import Camb
@@ -23,10 +24,12 @@ def test_rows_follow_jobs_live_with_totals(comm_log: CommLog, camb: Camb, camb_s
     camb_sandbox.fail_next("error=SOURCE_NOT_FOUND", route="POST translate")
     bad = camb.translate("Broken", to="fr-fr", cache=False)
     camb.wait(bad, timeout=20)
+    hold_tasks(camb_sandbox)  # both stay running until released, however slow the machine
     good = camb.translate(["Hello", "Bye"], to="de-de", cache=False)
     speech = camb.tts("Say hi", voice=20298, cache=False)
     board = jobs_board(camb)
     assert "2 running" in board.totals.value and "1 failed" in board.totals.value
+    release_tasks(camb_sandbox)
     camb.wait([good, speech], timeout=20)
     (failed_row, ok_row) = board._widgets[bad.id], board._widgets[good.id]
     assert "failed" in comm_log.latest(failed_row.status, "value")

@@ -27,13 +27,22 @@ other = camb.translate(["five six"], to="it-it", cache=False)
 line = cw.TextProgress(other, in_output=True)
 other.result()"""
 
+# A synchronous cell that sleeps (the main thread never yields to the kernel's loop) until the ticker has
+# turned the bar green from its own thread: bounded, but never shorter than a loaded machine needs.
+SLEEP_UNTIL_GREEN = """\
+import time
+deadline = time.monotonic() + 60
+while drawer.bar.bar_style != "success" and time.monotonic() < deadline:
+    time.sleep(0.1)
+time.sleep(0.3)"""
+
 
 @pytest.fixture
 def client(camb_sandbox_env: Sandbox, tmp_path: Path) -> Iterator[Any]:
     """A started kernel (this checkout importable, the sandbox in its env) and its blocking client."""
     from jupyter_client.manager import start_new_kernel
 
-    camb_sandbox_env.configure(processing_time={"translation": 1.5})
+    camb_sandbox_env.configure(processing_time={"translation": 2.5})  # several ticks even when loaded
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     manager, kernel_client = start_new_kernel(startup_timeout=60, env=env, cwd=str(tmp_path))
     yield kernel_client
@@ -62,7 +71,7 @@ def test_bar_moves_while_a_sync_cell_sleeps_and_text_line_updates(client: Any) -
     drawer keeps one output that later updates replace."""
     setup = execute(client, SETUP)
     bar_id = next(m["content"]["text"].strip() for m in setup if m["msg_type"] == "stream")
-    during = execute(client, "import time\ntime.sleep(3)")
+    during = execute(client, SLEEP_UNTIL_GREEN)
     updates = [
         m["content"]["data"]["state"]
         for m in during

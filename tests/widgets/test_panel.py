@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from commlog import CommLog
 from IPython.core.interactiveshell import InteractiveShell
+from suite_helpers import hold_tasks, release_tasks
 
 from camb_notebook.sandbox import Sandbox, pseudo_localize
 from camb_notebook.sessions import Camb
@@ -67,8 +68,11 @@ def test_targets_accept_names_and_locales_and_keep_them_unique(ui: Panel) -> Non
     assert targets.search.value == ""
 
 
-def test_translate_three_lines_to_two_targets(comm_log: CommLog, ui: Panel, camb: Camb) -> None:
+def test_translate_three_lines_to_two_targets(
+    comm_log: CommLog, ui: Panel, camb: Camb, camb_sandbox: Sandbox
+) -> None:
     """Submitting returns at once with a batch bar; once done it is green at 6/6 over the result table."""
+    hold_tasks(camb_sandbox, "translation")  # still running after the click, however slow the machine
     form = ui.translate
     form.text.value = "\n".join(LINES)
     form.targets.search.value = "de-de"
@@ -76,6 +80,7 @@ def test_translate_three_lines_to_two_targets(comm_log: CommLog, ui: Panel, camb
     form.submit.button.click()
     drawer = form.submit.drawers[0]
     assert not drawer.job.done()
+    release_tasks(camb_sandbox)
     drawer.job.result(timeout=20)
     assert comm_log.latest(drawer.bar, "bar_style") == "success"
     assert "6/6" in comm_log.latest(drawer.status, "value")

@@ -6,11 +6,13 @@ import io
 import re
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import ipywidgets as w
 import pytest
 from commlog import CommLog
+from suite_helpers import hold_tasks, release_tasks, wait_until
 
 from camb_notebook.jobs import Job
 from camb_notebook.sandbox import Sandbox, pseudo_localize
@@ -42,9 +44,22 @@ def test_success_draws_pending_then_done_with_the_result_table(
     comm_log: CommLog, camb_sandbox: Sandbox, camb: Camb
 ) -> None:
     """pending → succeeded: a full green bar, the task id in the label, Cancel hidden, the table shown."""
-    camb_sandbox.configure(processing_time={"translation": 0.4})
-    job = translate(camb)
-    drawer = JobProgress(job)
+    hold_tasks(camb_sandbox, "translation")  # pending until released, however slow the machine
+    gate = threading.Event()
+    camb.manager.loop.call_soon(gate.wait, 20)  # the engine starts the job only after the drawer exists
+    try:
+        job = translate(camb)
+        drawer = JobProgress(job)
+    finally:
+        gate.set()
+
+    def drawn_so_far() -> list[str]:
+        """The state classes the drawer sent so far, after running the queued redraws."""
+        camb.manager.dispatcher.drain()
+        return [m.group(1) for v in comm_log.sent(drawer.status, "value") if (m := STATE.search(v))]
+
+    wait_until(lambda: "pending" in drawn_so_far(), 20, "the drawer to show the job pending")
+    release_tasks(camb_sandbox)
     settle(camb, job)
     drawn = [m.group(1) for v in comm_log.sent(drawer.status, "value") if (m := STATE.search(v))]
     states = list(dict.fromkeys(drawn))  # each state once, in the order first drawn

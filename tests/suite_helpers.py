@@ -1,0 +1,57 @@
+"""Test helpers shared by the suite (tests/ is on sys.path through its conftest.py).
+
+`wait_until(predicate, timeout, what)` is the one bounded wait for tests (fails with `what` on timeout).
+`hold_tasks(sandbox)` / `release_tasks(sandbox)` keep sandbox tasks PENDING until the test says so, so a test
+that needs a job still running never races the fast sandbox's ~50 ms tasks on a loaded machine.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+__all__ = ["HOLD_SECONDS", "hold_tasks", "release_tasks", "wait_until"]
+
+HOLD_SECONDS = 3600.0  # "processing time" of held tasks: longer than any test, finite (JSON-safe)
+
+
+def wait_until(predicate: Callable[[], Any], timeout: float = 20.0, what: str = "the condition") -> Any:
+    """Poll `predicate` until it returns a truthy value (returned); fail the test after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
+        time.sleep(0.02)
+
+
+def hold_tasks(sandbox: Any, *families: str) -> None:
+    """Make new tasks of `families` (default: all) stay PENDING until `release_tasks`."""
+    times = sandbox.config.processing_time
+    for family in families or tuple(times):
+        times[family] = HOLD_SECONDS
+
+
+def release_tasks(sandbox: Any, processing_time: float = 0.05) -> int:
+    """Finish every held task now (pending_forever ones stay) and set new tasks back to `processing_time`.
+
+    Returns how many tasks were released. Uses the sandbox's task table (no public route finishes tasks).
+    """
+    times = sandbox.config.processing_time
+    for family, seconds in list(times.items()):
+        if seconds >= HOLD_SECONDS:
+            times[family] = processing_time
+    state = sandbox._state
+    now = time.monotonic()
+    released = 0
+    with state.lock:
+        for task in state.tasks.values():
+            if now < task.ready_at < float("inf"):
+                task.ready_at = now
+                released += 1
+    return released
