@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import subprocess
 import sys
 import time
@@ -26,6 +27,12 @@ while job.task_id is None:
 print(job.task_id, flush=True)
 """
 
+# stderr lines that mean the exit was not clean (other stderr, e.g. an unrelated library notice, is fine)
+_ALARMING = re.compile(
+    r"Traceback|Exception ignored|ResourceWarning|RuntimeWarning|never awaited|never retrieved"
+    r"|Task was destroyed|Unclosed|unclosed|Error\b"
+)
+
 
 def test_exit_with_running_jobs_is_prompt_clean_and_resumable(camb_sandbox: Any) -> None:
     """A script ending while a job polls exits in seconds, with no asyncio noise; the job stays resumable."""
@@ -36,7 +43,8 @@ def test_exit_with_running_jobs_is_prompt_clean_and_resumable(camb_sandbox: Any)
     done = subprocess.run([sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, timeout=60)
     elapsed = time.monotonic() - started
     assert done.returncode == 0, done.stderr
-    assert done.stderr == ""
+    noise = [line for line in done.stderr.splitlines() if _ALARMING.search(line)]
+    assert not noise, done.stderr
     assert elapsed < 20
     task_id = done.stdout.strip()
     journal = Journal()

@@ -106,7 +106,10 @@ class KernelSession:
     def _reply(self, msg_id: str, deadline: float) -> dict[str, Any]:
         """The execute_reply for `msg_id` (skipping replies to other requests)."""
         while True:
-            reply: dict[str, Any] = self.kc.get_shell_msg(timeout=max(deadline - time.monotonic(), 0.1))
+            try:
+                reply: dict[str, Any] = self.kc.get_shell_msg(timeout=max(deadline - time.monotonic(), 0.1))
+            except queue.Empty:
+                pytest.fail(f"no execute_reply for cell {msg_id} in time")
             if reply["parent_header"].get("msg_id") == msg_id:
                 return reply
 
