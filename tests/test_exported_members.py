@@ -1,16 +1,85 @@
-"""The curated top-level surface: every advertised name resolves, and nothing else is offered."""
+"""The curated public surface, asserted exactly: what each layer offers, and nothing else at the top level."""
 
 from __future__ import annotations
+
+import importlib
 
 import pytest
 
 import camb_notebook
+
+# The top level: the session, its jobs, the panel, streams and the extension hooks. Engine internals
+# (JobManager, journals, limits) live in `camb_notebook.jobs`, not here.
+TOP_LEVEL = [
+    "ApiClient",
+    "BatchJob",
+    "Camb",
+    "CambError",
+    "Job",
+    "SpeechStream",
+    "TranslationStream",
+    "__version__",
+    "load_ipython_extension",
+    "panel",
+    "session",
+    "unload_ipython_extension",
+    "use_sandbox",
+]
+
+# Each front room and the session layer, exactly.
+LAYERS = {
+    "camb_notebook.sessions": [
+        "Camb",
+        "LiveStream",
+        "SpeechStream",
+        "TranslationStream",
+        "current",
+        "running_sandbox",
+        "session",
+        "stop_sandbox",
+        "use_sandbox",
+    ],
+    "camb_notebook.frames": [
+        "CambFrameAccessor",
+        "CambSeriesAccessor",
+        "assemble_long",
+        "assemble_wide",
+        "dubbing_frame",
+        "transcript_frame",
+        "translate_frame",
+    ],
+    "camb_notebook.streams": ["StreamDisplay"],
+    "camb_notebook.magics": ["CambMagics", "load_ipython_extension", "unload_ipython_extension"],
+    "camb_notebook.widgets": [
+        "JobProgress",
+        "JobsBoard",
+        "Panel",
+        "TextProgress",
+        "frontend",
+        "jobs_board",
+        "panel",
+        "progress",
+    ],
+}
+
+
+def test_the_top_level_surface_is_exactly_this() -> None:
+    """`camb_notebook.__all__` is the curated list, sorted."""
+    assert camb_notebook.__all__ == sorted(TOP_LEVEL)
 
 
 @pytest.mark.parametrize("name", camb_notebook.__all__)
 def test_every_public_name_resolves(name: str) -> None:
     """Each name in `camb_notebook.__all__` imports (lazily) to a real object."""
     assert getattr(camb_notebook, name) is not None
+
+
+@pytest.mark.parametrize("package", sorted(LAYERS))
+def test_each_layer_offers_exactly_its_names(package: str) -> None:
+    """A layer's `__all__` is explicit, sorted, and every name in it resolves."""
+    module = importlib.import_module(package)
+    assert module.__all__ == LAYERS[package]
+    assert all(getattr(module, name) is not None for name in module.__all__)
 
 
 def test_unknown_names_raise_attribute_error() -> None:

@@ -1,8 +1,7 @@
-"""Checks, wire codes and request fields for the arguments of `Camb` methods (magics and widgets call those).
+"""Request building: each `Camb` task method's arguments checked and turned into the engine's request dict.
 
-Media and story sources become the
-request's path, bytes or URL fields. Every check raises `UsageError` before anything is submitted.
-Usage: `media_fields("talk.wav")` → `{"media_path": "/abs/talk.wav"}`.
+Languages are resolved and options coded here, so bad input raises `UsageError` (one line) before a job
+exists. Requests hold wire field names; unset fields are dropped. Usage: `tts_request("Hi", 1, "en-us")`.
 """
 
 from __future__ import annotations
@@ -11,16 +10,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from camb_notebook.api import UsageError, Voice
+from camb_notebook.api import FORMALITY, GENDER, UsageError, Voice, option_code, resolve_language
 
 __all__ = [
-    "URL_PREFIXES",
-    "existing_file",
-    "media_fields",
-    "non_empty",
-    "story_fields",
-    "text_list",
-    "voice_id",
+    "dubbing_request",
+    "story_request",
+    "transcription_request",
+    "translated_tts_request",
+    "translation_request",
+    "tts_request",
 ]
 
 URL_PREFIXES = ("http://", "https://")
@@ -76,3 +74,70 @@ def story_fields(source: str | Path | bytes, filename: str | None) -> dict[str, 
             "story() with bytes needs the file's name", hint='Pass filename="story.txt" (or .docx)'
         )
     return {"file_bytes": bytes(source), "filename": Path(filename).name}
+
+
+def _drop_unset(request: dict[str, Any]) -> dict[str, Any]:
+    """The request without its None fields (the API's defaults apply)."""
+    return {k: v for k, v in request.items() if v is not None}
+
+
+def translation_request(
+    texts: str | Sequence[str], to: Any, source: Any, formality: str | int | None, gender: str | int | None
+) -> dict[str, Any]:
+    """One translation task: non-empty texts into one target."""
+    return _drop_unset(
+        {
+            "texts": text_list(texts),
+            "source_language": resolve_language(source, allow_auto=True).wire_value,
+            "target_language": resolve_language(to).wire_value,
+            "formality": option_code("formality", formality, FORMALITY),
+            "gender": option_code("gender", gender, GENDER),
+        }
+    )
+
+
+def tts_request(text: str, voice: int | Voice, language: Any) -> dict[str, Any]:
+    """One speech task: a non-empty text, a voice id, a language."""
+    return {
+        "text": non_empty(text),
+        "voice_id": voice_id(voice),
+        "language": resolve_language(language).wire_value,
+    }
+
+
+def translated_tts_request(text: str, voice: int | Voice, to: Any, source: Any) -> dict[str, Any]:
+    """One translate-then-speak task."""
+    return {
+        "text": non_empty(text),
+        "voice_id": voice_id(voice),
+        "source_language": resolve_language(source, allow_auto=True).wire_value,
+        "target_language": resolve_language(to).wire_value,
+    }
+
+
+def transcription_request(media: str | Path | bytes, language: Any) -> dict[str, Any]:
+    """One transcription task: a media URL, an existing file, or bytes."""
+    return {"language": resolve_language(language, allow_auto=True).wire_value, **media_fields(media)}
+
+
+def dubbing_request(url: str, source: Any, to: Any) -> dict[str, Any]:
+    """One dubbing task: an http(s) media URL into one or several languages."""
+    if not isinstance(url, str) or not url.startswith(URL_PREFIXES):
+        raise UsageError(f"dub() needs an http(s) URL, got {url!r}")
+    targets = [to] if isinstance(to, (str, int)) else list(to)
+    if not targets:
+        raise UsageError("dub() needs at least one target language")
+    return {
+        "video_url": url,
+        "source_language": resolve_language(source, allow_auto=True).wire_value,
+        "target_languages": [resolve_language(t).wire_value for t in targets],
+    }
+
+
+def story_request(
+    source: str | Path | bytes, language: Any, title: str | None, filename: str | None
+) -> dict[str, Any]:
+    """One story task: a .txt/.docx file path, or its bytes with the file's name."""
+    return _drop_unset(
+        {"source_language": resolve_language(language).id, "title": title, **story_fields(source, filename)}
+    )

@@ -283,8 +283,8 @@ def translation_stream(
         request["texts"][0],
         request["source_language"],
         request["target_language"],
-        formality=request["formality"],
-        gender=request["gender"],
+        formality=request.get("formality"),
+        gender=request.get("gender"),
     )
     label = f"translation → {resolve_language(request['target_language']).locale}"
     return TranslationStream(manager, stream, label=label, fallback=fallback)

@@ -1,6 +1,6 @@
-"""The jobs table as a DataFrame: one row per job, UTC times, errors as one-line strings.
+"""The session's tables as DataFrames: jobs, the language catalog, the account's voices.
 
-Usage: `jobs_frame(manager.jobs())` (what `Camb.jobs()` returns).
+Imported on first use, so a session works without loading pandas. Usage: `jobs_frame(manager.jobs())`.
 """
 
 from __future__ import annotations
@@ -10,10 +10,29 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from camb_notebook.api import CATALOG, Voice, search_languages
+
 if TYPE_CHECKING:
     from camb_notebook.jobs import Job
 
-__all__ = ["jobs_frame"]
+__all__ = ["jobs_frame", "languages_frame", "voices_frame"]
+
+_VOICE_COLUMNS = ["id", "name", "gender", "age", "language", "description", "is_published", "sample_url"]
+
+
+def languages_frame(query: str | None = None) -> pd.DataFrame:
+    """The bundled language catalog (id, locale, name), optionally searched by name or tag."""
+    found = CATALOG.languages if query is None else search_languages(query, limit=len(CATALOG))
+    return pd.DataFrame([(x.id, x.locale, x.name) for x in found], columns=["id", "locale", "name"])
+
+
+def voices_frame(voices: Iterable[Voice], query: str | None = None) -> pd.DataFrame:
+    """Voices as rows, optionally filtered by a name/description substring (case-insensitive)."""
+    rows = [v.to_dict() for v in voices]
+    if query:
+        needle = query.casefold()
+        rows = [r for r in rows if needle in f"{r['name']} {r['description'] or ''}".casefold()]
+    return pd.DataFrame(rows, columns=_VOICE_COLUMNS)
 
 
 def _utc(seconds: float | None) -> pd.Timestamp | None:

@@ -14,7 +14,7 @@ import ipywidgets as w
 import pandas as pd
 from traitlets import Unicode
 
-from camb_notebook.api import CambError, UsageError
+from camb_notebook.api import FORMALITY, FORMALITY_CHOICES, CambError, UsageError
 from camb_notebook.widgets._board import JobsBoard
 from camb_notebook.widgets._forms import LanguagePicker, SubmitRow, TargetsPicker, field
 from camb_notebook.widgets._tabs import DubTab, SpeechTab, StoryTab, TranscribeTab
@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 __all__ = ["TITLES", "KeyField", "KeyLine", "Panel", "TranslateTab"]
 
 TITLES = ("Translate", "Speech", "Transcribe", "Dub", "Story", "Jobs")
-_FORMALITY = (("default", 0), ("formal", 1), ("informal", 2))  # 0: not sent (a None value shows blank)
+# 0: not sent (a None value shows blank); the names and codes come from the one table in api.
+_FORMALITY = (("default", 0), *((name, FORMALITY[name]) for name in FORMALITY_CHOICES))
 
 
 def user_frames() -> dict[str, pd.DataFrame]:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from camb_notebook.api import UsageError, Voice
+from camb_notebook.api import GENDER, GENDER_CHOICES, UsageError, Voice
 from camb_notebook.widgets._forms import LanguagePicker, SubmitRow, TargetsPicker, field
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 __all__ = ["DubTab", "SpeechTab", "StoryTab", "TranscribeTab", "uploaded"]
 
-_GENDERS = (("any", None), ("male", 1), ("female", 2), ("neutral", 9))
+_GENDERS = (("any", None), *((name, GENDER[name]) for name in GENDER_CHOICES))
 
 
 def uploaded(upload: w.FileUpload) -> tuple[str, bytes] | None:
