@@ -1,4 +1,4 @@
-"""JupyterLab + Debian chromium for the browser tests (testing-on-this-machine.md §3).
+"""JupyterLab + Debian chromium for the browser tests (Playwright never downloads a browser).
 
 One JupyterLab server per session in its own process group (killed on teardown), with private config and
 runtime dirs, pointed at a sandbox running in this process. Playwright drives /usr/bin/chromium; it never

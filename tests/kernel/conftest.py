@@ -4,7 +4,7 @@
 checkout on PYTHONPATH); `start_kernel()` starts more (e.g. a second kernel after killing the first).
 `KernelSession.run(code)` executes a cell and returns its `CellResult` (stdout, errors, outputs); it keeps
 *every* iopub message in `.iopub`, including comm messages that background tasks send under an older cell's
-parent header (nbclient drops those from stored widget state, testing-on-this-machine.md §2).
+parent header (nbclient drops those from stored widget state).
 Each kernel start costs ~2 s, so keep kernel tests few and put several checks in one kernel.
 """
 

@@ -2,7 +2,7 @@
 
 nbclient only reads iopub messages whose parent is the running cell, so the comm messages that job callbacks
 send under an earlier cell's parent (a bar finishing, a result view appearing) never reach the stored widget
-state (testing-on-this-machine.md §2). `NotebookRunner` also applies those, records error output from any
+state. `NotebookRunner` also applies those, records error output from any
 parent, drains iopub after the last cell, and can restart the kernel at a cell tagged `restart-kernel`.
 Usage: `nb = run_notebook(path, workdir, env)`, then inspect `nb.cells` and `nb.metadata.widgets`.
 """

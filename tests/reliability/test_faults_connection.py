@@ -1,4 +1,4 @@
-"""Fault cases §7.1–7.3, 7.5–7.7, 7.14 and 7.25: connection-level faults against the sandbox and a raw server.
+"""Fault cases 7.1–7.3, 7.5–7.7, 7.14 and 7.25: connection-level faults against the sandbox and a raw server.
 
 Each test asserts what the server saw (requests, tasks, TCP connections), not only what the client says.
 """

@@ -1,4 +1,4 @@
-"""Fault cases §7.17–7.24 and 7.27: job outcomes, batches, cancel, loop hygiene and key lookup, end to end.
+"""Fault cases 7.17–7.24 and 7.27: job outcomes, batches, cancel, loop hygiene and key lookup, end to end.
 
 The engine (JobManager / Camb) drives real sandbox tasks; every test checks the sandbox's counters.
 """

@@ -1,4 +1,4 @@
-"""Fault cases §7.4, 7.8–7.13, 7.15 and 7.16: error statuses, Retry-After, storms and malformed answers.
+"""Fault cases 7.4, 7.8–7.13, 7.15 and 7.16: error statuses, Retry-After, storms and malformed answers.
 
 The sandbox's fault knobs produce the statuses; a raw server sends the header and schema variants the
 sandbox cannot. Unit tests in `tests/unit/api/` prove the same rules on a MockTransport; these prove them
