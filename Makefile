@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 PYTEST_ARGS ?=
 
-.PHONY: demo test env env-oldest lint typecheck pytest pytest-oldest browser-deps bench chaos clean
+.PHONY: demo test test-fast env env-oldest lint typecheck pytest pytest-oldest browser-deps bench chaos clean
 OLDEST := .venv-oldest
 # The oldest supported stack (Python 3.10, IPython 8.12, ipykernel 6.29, pandas 2.2): the kernel tests run there too.
 OLDEST_PINS := "ipykernel==6.29.*" "pandas==2.2.*" "ipython==8.12.*" "ipywidgets==8.1.*" "numpy<2.3"
@@ -56,6 +56,18 @@ pytest-oldest: env-oldest
 	$(OLDEST)/bin/python -m pytest -q -p no:cacheprovider -m kernel
 
 test: lint typecheck pytest pytest-oldest
+
+# The fast tier (under a minute): lint, then every test not marked `slow` (real kernels, browser, the chaos
+# batch and the other tests over ~2 s: tests/conftest.py) in two pytest processes, one per core.
+# `make test` still runs everything. The first group's report is printed after the second's.
+FAST := -q -p no:cacheprovider -m "not slow and not browser"
+FAST_A := tests/reliability tests/jobs
+test-fast: lint
+	@log=$$(mktemp); \
+	$(PY) -m pytest $(FAST) $(FAST_A) >$$log 2>&1 & first=$$!; \
+	$(PY) -m pytest $(FAST) tests $(addprefix --ignore=,$(FAST_A)); second=$$?; \
+	wait $$first; first=$$?; echo "--- $(FAST_A)"; cat $$log; rm -f $$log; \
+	exit $$(( first || second ))
 
 bench: env
 	$(PY) bench/run.py

@@ -3,6 +3,9 @@
 Lag: a task on the kernel's own asyncio loop sleeps 10 ms over and over and records the overshoot while the
 kernel sits idle between cells, as it does while a user reads; meanwhile the bench times trivial cells
 (execute round trip). The sandbox keeps every task PENDING, so all N jobs keep polling for the whole window.
+This is the one place the lag target (p99 < 20 ms at 500 jobs, report row "3 lag, 500 jobs") is judged:
+tests/kernel/test_engine.py only checks that the loop keeps running tasks, since a timing bound fails on a
+loaded CI machine.
 """
 
 from __future__ import annotations

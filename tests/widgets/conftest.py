@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from typing import Any
 
@@ -36,4 +37,6 @@ def comm_log(monkeypatch: pytest.MonkeyPatch) -> Iterator[CommLog]:
 def camb(camb_sandbox: Sandbox) -> Iterator[Camb]:
     """A fresh session (own engine, breaker and journal under the test's home) talking to the sandbox."""
     with Camb(api_key=camb_sandbox.api_key, base_url=camb_sandbox.base_url) as session:
+        # first poll after 50 ms, not 0.75 s: these tests are about drawing, and the fast tier stays fast
+        session.manager.policy = dataclasses.replace(session.manager.policy, first=0.05)
         yield session
