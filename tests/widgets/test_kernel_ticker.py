@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -55,7 +56,9 @@ def execute(client: Any, code: str) -> list[dict[str, Any]]:
     msg_id = client.execute(code)
     seen: list[dict[str, Any]] = []
     started = False
+    deadline = time.monotonic() + 120
     while True:
+        assert time.monotonic() < deadline, f"cell did not go idle within 120 s:\n{code}"
         msg = client.get_iopub_msg(timeout=60)
         mine = msg["parent_header"].get("msg_id") == msg_id
         state = msg["content"].get("execution_state") if msg["msg_type"] == "status" else None

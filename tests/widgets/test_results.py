@@ -26,7 +26,7 @@ def test_speech_shows_an_audio_player(comm_log: CommLog, camb: Camb) -> None:
     job = camb.tts("Hello from the sandbox", voice=20298, language="en-us")
     (player,) = finished(camb, job)
     assert isinstance(player, w.Audio)
-    result = job.result()
+    result = job.result(timeout=20)
     assert player.value == result.audio
     assert player.format == result.content_type.split("/")[1]
     assert comm_log.latest(player, "controls") is True
@@ -39,7 +39,7 @@ def test_transcription_shows_the_segments_table(comm_log: CommLog, camb: Camb) -
     assert isinstance(table, w.Output)
     html = table.outputs[0]["data"]["text/html"]
     assert "speaker" in html and "Good evening" in html
-    rows = len(job.result().segments)
+    rows = len(job.result(timeout=20).segments)
     assert table.outputs[1]["text"].startswith(f"{rows} row")
 
 
@@ -48,7 +48,7 @@ def test_dubbing_shows_links_and_the_transcript(comm_log: CommLog, camb: Camb) -
     job = camb.dub("https://example.com/talk.mp4", source="en-us", to=["fr-fr", "es-es"])
     views = finished(camb, job)
     links = next(v for v in views if isinstance(v, w.HTML))
-    result = job.result()
+    result = job.result(timeout=20)
     urls = [result.video_url, result.audio_url, *(r.video_url for r in result.by_language.values())]
     assert all(url and url in links.value for url in urls if url)
     assert 'target="_blank"' in links.value
@@ -62,7 +62,7 @@ def test_story_shows_links_and_the_transcript(comm_log: CommLog, camb: Camb, tmp
     job = camb.story(story, language="en-us")
     views = finished(camb, job)
     links = next(v for v in views if isinstance(v, w.HTML))
-    result = job.result()
+    result = job.result(timeout=20)
     assert result.audio_url in links.value and result.dialogue_url in links.value
     table = next(v for v in views if isinstance(v, w.Output))
     assert "fox" in table.outputs[0]["data"]["text/html"]
