@@ -60,6 +60,17 @@ class Registry:
         if finished and not (self.closing and state == "cancelled"):
             self.record(job)
 
+    def cancelled(self, job: Job) -> None:
+        """Finalize a job whose task was cancelled; journal that only when a user asked for it.
+
+        A task cancelled by the engine shutting down (interpreter exit stops the loop, possibly before the
+        manager closes) leaves the journal row as it was, so resume() in the next kernel reattaches it.
+        """
+        asked = job.id in self.cancel_reasons and not self.closing
+        finished = job._engine.finish("cancelled", error=self.cancelled_error(job))
+        if finished and asked:
+            self.record(job)
+
     def record(self, job: Job) -> None:
         """Write the job's row to the journal (nothing before its request was described)."""
         info = self.infos.get(job.id)
@@ -87,8 +98,9 @@ class Registry:
 
     def cancelled_error(self, job: Job) -> JobCancelled:
         """The error a cancelled job carries, saying what keeps running on the server."""
+        asked = job.id in self.cancel_reasons
         reason = self.cancel_reasons.pop(job.id, None)
-        if self.closing:
+        if self.closing or not asked:
             reason = reason or "the session closed; resume() in a new session reattaches it"
         server = (
             f"server task {job.task_id} keeps running (the API has no cancel route)"

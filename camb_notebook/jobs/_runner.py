@@ -77,7 +77,7 @@ class Runner:
             finally:
                 self.limit.release()
         except asyncio.CancelledError:
-            registry.finish(job, "cancelled", error=registry.cancelled_error(job))
+            registry.cancelled(job)
         except Exception as exc:
             if isinstance(exc, QuotaExceeded):
                 self.trip_breaker(exc)
@@ -93,7 +93,7 @@ class Runner:
             async with self.limit.limiter:
                 await self._poll_and_fetch(job)
         except asyncio.CancelledError:
-            registry.finish(job, "cancelled", error=registry.cancelled_error(job))
+            registry.cancelled(job)
         except Exception as exc:
             registry.finish(job, "failed", error=exc)
         finally:

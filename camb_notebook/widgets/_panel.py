@@ -1,8 +1,8 @@
 """The CAMB panel: a masked key line over tabs Translate / Speech / Transcribe / Dub / Story / Jobs.
 
 Every form validates before it submits (inline messages), submits without waiting (the job's bar appears under
-the form), and writes only through widget traits, never print/display from callbacks (a callback's output would land in
-whatever cell runs at that moment).
+the form), and writes only through widget traits, never print/display from callbacks (a callback's output
+would land in whatever cell runs at that moment).
 The password field sets the key for this session only. Main thread only. Usage: `camb_notebook.panel()`.
 """
 

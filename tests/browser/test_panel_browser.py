@@ -91,7 +91,9 @@ def test_panel_translate_cancel_and_screenshot(lab: Lab, page: Page, tmp_path: P
     busy = page.locator(".jp-Cell").nth(1).locator(".jp-InputPrompt")
     expect(busy).to_contain_text("[*]")
     widths = []  # sampled only while the sleep cell still runs
+    deadline = time.monotonic() + 60
     while "[*]" in busy.inner_text():
+        assert time.monotonic() < deadline, f"the 8 s sleep cell still runs after 60 s (widths {widths})"
         widths.append(bar_width(bar))
         time.sleep(0.1)
     print("bar widths while the sleep cell ran:", widths)

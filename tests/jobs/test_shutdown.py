@@ -81,3 +81,37 @@ def test_unexpected_task_errors_land_on_the_job(caplog: pytest.LogCaptureFixture
     finally:
         engine.close()
     assert "never retrieved" not in caplog.text
+
+
+LOOP_FIRST = """
+import time
+from camb_notebook import Camb
+camb = Camb()
+job = camb.translate("loop stopped first", to="fr-fr")
+deadline = time.monotonic() + 30
+while job.state != "pending" and time.monotonic() < deadline:
+    time.sleep(0.01)
+camb.manager.loop.stop()  # what the loop thread's atexit hook does when it runs before the manager's
+print(job.task_id, job.state, "resume()" in str(job.error), flush=True)
+"""
+
+
+def test_loop_stopped_before_the_manager_closes_keeps_jobs_resumable(camb_sandbox: Any) -> None:
+    """At exit the loop's atexit hook may run before the manager's: running jobs must stay resumable.
+
+    The engine's own shutdown cancels the job's task; that is not a user's cancel, so the journal row
+    stays `pending` with its task id (the next kernel's resume() reattaches it) instead of `cancelled`.
+    """
+    camb_sandbox.config.processing_time["translation"] = 30.0
+    env = dict(os.environ, CAMB_API_BASE=camb_sandbox.base_url, CAMB_API_KEY=camb_sandbox.api_key)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p)
+    done = subprocess.run(
+        [sys.executable, "-c", LOOP_FIRST], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    task_id, state, says_resume = done.stdout.split()
+    assert (state, says_resume) == ("cancelled", "True")
+    journal = Journal()
+    rows = journal.unfinished()
+    journal.close()
+    assert [(r.state, r.task_id) for r in rows] == [("pending", task_id)]

@@ -1,4 +1,4 @@
-"""Secret canary (fault case 7.26) across the engine: faults, failures, batches and files, with DEBUG logging on.
+"""Secret canary (fault case 7.26) across the engine: faults, failures, batches, files, DEBUG logging on.
 
 One session uses the key `CANARY`; the scenarios below drive it through successes and every kind of failure,
 then the canary is searched in: log records (message, args, exc_info), warnings, exception str/repr and

@@ -118,7 +118,7 @@ def test_bad_input_in_a_real_kernel_fails_the_cell_in_one_line(
 def test_interrupt_mid_batch_then_cancel_reports_task_ids_and_closes_cleanly(
     start_kernel: Callable[[], Any], camb_sandbox: Sandbox
 ) -> None:
-    """Fault case 7.23 in a kernel: an interrupt stops only the wait; cancel() names the server tasks; clean close()."""
+    """Fault case 7.23 in a kernel: an interrupt stops only the wait; cancel() names server tasks."""
     camb_sandbox.config.processing_time["translation"] = 30.0
     kernel = start_kernel()
     kernel.run(
