@@ -40,18 +40,11 @@ def hold_tasks(sandbox: Any, *families: str) -> None:
 def release_tasks(sandbox: Any, processing_time: float = 0.05) -> int:
     """Finish every held task now (pending_forever ones stay) and set new tasks back to `processing_time`.
 
-    Returns how many tasks were released. Uses the sandbox's task table (no public route finishes tasks).
+    Returns how many tasks were released.
     """
     times = sandbox.config.processing_time
     for family, seconds in list(times.items()):
         if seconds >= HOLD_SECONDS:
             times[family] = processing_time
-    state = sandbox._state
-    now = time.monotonic()
-    released = 0
-    with state.lock:
-        for task in state.tasks.values():
-            if now < task.ready_at < float("inf"):
-                task.ready_at = now
-                released += 1
+    released: int = sandbox.finish_pending()
     return released

@@ -2,20 +2,27 @@
 
 Never imports pandas or ipywidgets. Usage: `manager = JobManager(api); job = manager.submit(family, request)`.
 The names below are the engine's public surface for the sessions, frames, streams, widgets and magics layers.
+`Settings`/`DEFAULTS` load at once and cost nothing; the rest load with the engine (and httpx) on first use,
+so the magics' traits can read `DEFAULTS` at `%load_ext` without loading the engine.
 """
 
 from __future__ import annotations
 
-from camb_notebook.jobs._batch import BatchJob, translation_batch
-from camb_notebook.jobs._batch_plan import BatchOutcome, Errors
-from camb_notebook.jobs._dispatch import Dispatcher
-from camb_notebook.jobs._job import FINAL_STATES, Job, JobState
-from camb_notebook.jobs._job_display import set_display_hook
-from camb_notebook.jobs._journal import JobRecord, Journal, default_home
-from camb_notebook.jobs._loop import LoopThread, wait_future
-from camb_notebook.jobs._manager import JobManager
-from camb_notebook.jobs._poll import PollGroup, PollPolicy, TaskApi, fetch_result, poll_until_terminal
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from camb_notebook.jobs._settings import DEFAULTS, Settings
+
+if TYPE_CHECKING:
+    from camb_notebook.jobs._batch import BatchJob, translation_batch
+    from camb_notebook.jobs._batch_plan import BatchOutcome, Errors
+    from camb_notebook.jobs._dispatch import Dispatcher
+    from camb_notebook.jobs._job import FINAL_STATES, Job, JobState
+    from camb_notebook.jobs._job_display import set_display_hook
+    from camb_notebook.jobs._journal import JobRecord, Journal, default_home
+    from camb_notebook.jobs._loop import LoopThread, wait_future
+    from camb_notebook.jobs._manager import JobManager
+    from camb_notebook.jobs._poll import PollGroup, PollPolicy, TaskApi, fetch_result, poll_until_terminal
 
 __all__ = [
     "DEFAULTS",
@@ -41,3 +48,28 @@ __all__ = [
     "translation_batch",
     "wait_future",
 ]
+
+# The modules that define the names above (each public name is the same object in whichever imports it).
+_MODULES = (
+    "_batch",
+    "_batch_plan",
+    "_dispatch",
+    "_job",
+    "_job_display",
+    "_journal",
+    "_loop",
+    "_manager",
+    "_poll",
+)
+
+
+def __getattr__(name: str) -> Any:
+    """Load the engine on first use of one of its public names (then it is a plain attribute here)."""
+    if name in __all__:
+        for module in _MODULES:
+            found = importlib.import_module(f"camb_notebook.jobs.{module}")
+            if hasattr(found, name):
+                value = getattr(found, name)
+                globals()[name] = value
+                return value
+    raise AttributeError(f"module 'camb_notebook.jobs' has no attribute {name!r}")

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from camb_notebook.api import UsageError
-
 __all__ = ["DEFAULTS", "Settings"]
 
 
@@ -24,11 +22,18 @@ class Settings:
     def __post_init__(self) -> None:
         """Refuse values the engine cannot work with (one line each, before anything runs)."""
         if self.max_in_flight < 1:
-            raise UsageError(f"max_in_flight must be at least 1, not {self.max_in_flight}")
+            _refuse(f"max_in_flight must be at least 1, not {self.max_in_flight}")
         if self.poll_cap <= 0:
-            raise UsageError(f"poll_cap must be positive, not {self.poll_cap}")
+            _refuse(f"poll_cap must be positive, not {self.poll_cap}")
         if self.deadline is not None and self.deadline <= 0:
-            raise UsageError(f"deadline must be positive or None, not {self.deadline}")
+            _refuse(f"deadline must be positive or None, not {self.deadline}")
+
+
+def _refuse(message: str) -> None:
+    """Raise the one-line UsageError (imported only here: reading DEFAULTS must not load the wire layer)."""
+    from camb_notebook.api import UsageError
+
+    raise UsageError(message)
 
 
 DEFAULTS = Settings()

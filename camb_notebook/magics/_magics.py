@@ -1,8 +1,8 @@
 """IPython magics: `%camb SUBCOMMAND ...` and `%%camb_translate`, configurable as `CambMagics` traits.
 
 This module only registers the magics and holds their settings; the subcommands (`_registry`, with their
-parsers on their handlers) and the session plumbing (`_launch`) are imported on first use, and the engine
-defaults (`camb_notebook.jobs.DEFAULTS`) when a setting is first read, so `%load_ext` stays fast.
+parsers on their handlers) and the session plumbing (`_launch`) are imported on first use, so `%load_ext`
+stays fast (the engine defaults, `camb_notebook.jobs.DEFAULTS`, load without the engine).
 Main thread only. Usage: `%load_ext camb_notebook`, `%camb help`, `%config CambMagics.poll_cap = 10`.
 """
 
@@ -12,31 +12,31 @@ import sys
 from typing import Any
 
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class, no_var_expand
-from traitlets import Enum, Float, Int, Unicode, default, observe
+from traitlets import Enum, Float, Int, Unicode, observe
+
+from camb_notebook.jobs import DEFAULTS
 
 __all__ = ["CambMagics", "load_ipython_extension", "unload_ipython_extension"]
-
-
-def _engine_default(name: str) -> Any:
-    """One engine default from `camb_notebook.jobs.DEFAULTS` (imported only now: it pulls in httpx)."""
-    from camb_notebook.jobs import DEFAULTS
-
-    return getattr(DEFAULTS, name)
 
 
 @magics_class
 class CambMagics(Magics):
     """`%camb` and `%%camb_translate`; set traits by `%config CambMagics.x = ...` or in ipython_config.py."""
 
-    # The three engine settings default to `camb_notebook.jobs.DEFAULTS` (read lazily, below).
-    poll_cap = Float(min=0.1, help="Longest pause between two status polls of a job, in seconds.").tag(
-        config=True
-    )
+    # The three engine settings default to the engine's own defaults (written once, in `jobs.Settings`).
+    poll_cap = Float(
+        DEFAULTS.poll_cap, min=0.1, help="Longest pause between two status polls of a job, in seconds."
+    ).tag(config=True)
     max_in_flight = Int(
-        min=1, help="Most jobs created and not yet fetched at once (shrinks by itself on 429s)."
+        DEFAULTS.max_in_flight,
+        min=1,
+        help="Most jobs created and not yet fetched at once (shrinks by itself on 429s).",
     ).tag(config=True)
     deadline = Float(
-        allow_none=True, min=1.0, help="Give up polling a job after this many seconds (None: never)."
+        DEFAULTS.deadline,
+        allow_none=True,
+        min=1.0,
+        help="Give up polling a job after this many seconds (None: never).",
     ).tag(config=True)
     default_target = Unicode(
         "", help="Target language used when --to is omitted (e.g. 'fr-fr'); empty means --to is required."
@@ -45,22 +45,6 @@ class CambMagics(Magics):
     progress = Enum(
         ["widget", "text"], "widget", help="How job progress is shown: a live widget, or one text line."
     ).tag(config=True)
-
-    @default("poll_cap")
-    def _default_poll_cap(self) -> float:
-        """The engine's longest poll pause."""
-        return float(_engine_default("poll_cap"))
-
-    @default("max_in_flight")
-    def _default_max_in_flight(self) -> int:
-        """The engine's in-flight limit."""
-        return int(_engine_default("max_in_flight"))
-
-    @default("deadline")
-    def _default_deadline(self) -> float | None:
-        """The engine's polling deadline."""
-        value: float | None = _engine_default("deadline")
-        return value
 
     @observe("poll_cap", "max_in_flight", "deadline")
     def _engine_setting_changed(self, change: dict[str, Any]) -> None:

@@ -156,6 +156,10 @@ class Sandbox:
         """Patch config fields (same rules as `POST /apis/__sandbox__/config`)."""
         apply_patch(self.config, changes)
 
+    def finish_pending(self) -> int:
+        """Finish every PENDING task now (tests hold tasks with a long processing time, then release them)."""
+        return self._state.finish_pending()
+
     @property
     def errors(self) -> list[str]:
         """Tracebacks of handler crashes since the last reset (each answered with a 500)."""

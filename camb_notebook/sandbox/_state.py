@@ -127,6 +127,17 @@ class SandboxState:
         with self.lock:
             self.errors.append(f"{where}\n{text}")
 
+    def finish_pending(self) -> int:
+        """Make every PENDING task show its outcome now (`pending_forever` ones stay); returns how many."""
+        now = time.monotonic()
+        finished = 0
+        with self.lock:
+            for task in self.tasks.values():
+                if now < task.ready_at < math.inf:
+                    task.ready_at = now
+                    finished += 1
+        return finished
+
     def count_connection(self) -> None:
         """Record one accepted TCP connection."""
         with self.lock:

@@ -23,7 +23,7 @@ def _run(ip: Any, cell: str) -> Any:
 
 
 def test_engine_traits_default_to_the_engine_defaults(ip: Any) -> None:
-    """`poll_cap`, `max_in_flight` and `deadline` start as `camb_notebook.jobs.DEFAULTS` says."""
+    """The engine traits start as `camb_notebook.jobs.DEFAULTS` says, and their help shows those values."""
     from camb_notebook.jobs import DEFAULTS
 
     magics = _magics(ip)
@@ -32,6 +32,9 @@ def test_engine_traits_default_to_the_engine_defaults(ip: Any) -> None:
         DEFAULTS.max_in_flight,
         DEFAULTS.deadline,
     )
+    traits = type(magics).class_traits()
+    for name in ("poll_cap", "max_in_flight", "deadline"):
+        assert f"Default: {getattr(DEFAULTS, name)!r}" in type(magics).class_get_trait_help(traits[name])
 
 
 def test_policy_set_from_python_survives_later_commands(ip: Any, sandboxed: Any) -> None:
@@ -78,14 +81,18 @@ LOAD = textwrap.dedent(
     ip = start_ipython()
     ip.run_line_magic("load_ext", "camb_notebook")
     ip.run_line_magic("config", "CambMagics.poll_cap = 5")
-    heavy = ("httpx", "pandas", "ipywidgets", "camb_notebook.jobs", "camb_notebook.sessions")
+    heavy = ("httpx", "pandas", "ipywidgets", "camb_notebook.api", "camb_notebook.jobs._manager",
+             "camb_notebook.sessions")
     print("loaded", [name for name in heavy if name in sys.modules])
     """
 )
 
 
 def test_load_and_config_stay_light() -> None:
-    """`%load_ext` and a `%config` before the first command import neither the engine nor httpx."""
+    """`%load_ext` and a `%config` before the first command import neither the engine nor httpx.
+
+    Only the engine's defaults load (`camb_notebook.jobs.DEFAULTS`, a dataclass): the traits start from them.
+    """
     out = subprocess.run([sys.executable, "-c", LOAD], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert "loaded []" in out.stdout.splitlines()

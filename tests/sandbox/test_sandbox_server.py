@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
+from sandbox_helpers import TRANSLATE, create, finish
 
 from camb_notebook.sandbox import Sandbox, SandboxConfig, pseudo_localize
 
@@ -142,3 +143,16 @@ def test_cli_prints_url_and_keys() -> None:
         process.wait(10)
         if process.stdout is not None:
             process.stdout.close()
+
+
+def test_finish_pending_releases_held_tasks_but_not_endless_ones(
+    camb_sandbox: Sandbox, api: httpx.Client
+) -> None:
+    """A test can hold tasks (long processing time) and finish them at once; pending_forever stays pending."""
+    camb_sandbox.configure(processing_time={"translation": 3600.0})
+    held = create(api, "translate", json=TRANSLATE)
+    endless = create(api, "translate", json=TRANSLATE, headers={"x-sandbox-fault": "pending_forever"})
+    assert api.get(f"translate/{held}").json()["status"] == "PENDING"
+    assert camb_sandbox.finish_pending() == 1
+    finish(api, f"translate/{held}")
+    assert api.get(f"translate/{endless}").json()["status"] == "PENDING"
