@@ -61,7 +61,14 @@ from camb_notebook.api._models import (
     Voice,
     result_from_dict,
 )
-from camb_notebook.api._options import FORMALITY, FORMALITY_CHOICES, GENDER, GENDER_CHOICES, option_code
+from camb_notebook.api._options import (
+    FORMALITY,
+    FORMALITY_CHOICES,
+    GENDER,
+    GENDER_CHOICES,
+    formality_code,
+    gender_code,
+)
 from camb_notebook.api._retry import Cooldown, RetryPolicy
 from camb_notebook.api._stream import AudioStream, TextStream
 
@@ -121,7 +128,8 @@ __all__ = [
     "UsageError",
     "ValidationError",
     "Voice",
-    "option_code",
+    "formality_code",
+    "gender_code",
     "resolve_api_key",
     "resolve_language",
     "result_from_dict",

@@ -1,13 +1,13 @@
 """Formality and gender: the names users write and the integers the API takes (one table for every caller).
 
-Usage: `option_code("formality", "formal", FORMALITY)` → `1`; `FORMALITY_CHOICES` for pickers and parsers.
+Usage: `formality_code("formal")` → `1`; `FORMALITY_CHOICES` for pickers and parsers.
 """
 
 from __future__ import annotations
 
 from camb_notebook.api._errors import UsageError
 
-__all__ = ["FORMALITY", "FORMALITY_CHOICES", "GENDER", "GENDER_CHOICES", "option_code"]
+__all__ = ["FORMALITY", "FORMALITY_CHOICES", "GENDER", "GENDER_CHOICES", "formality_code", "gender_code"]
 
 # Names accepted by `formality=` / `gender=`, `--formality` / `--gender` and the panel → wire integers.
 FORMALITY = {"formal": 1, "informal": 2, "casual": 2}
@@ -17,7 +17,17 @@ FORMALITY_CHOICES = ("formal", "informal")
 GENDER_CHOICES = ("male", "female", "neutral")
 
 
-def option_code(name: str, value: str | int | None, names: dict[str, int]) -> int | None:
+def formality_code(value: str | int | None) -> int | None:
+    """`formality=` (a name or the wire integer) as its wire integer; an unknown name raises UsageError."""
+    return _code("formality", value, FORMALITY)
+
+
+def gender_code(value: str | int | None) -> int | None:
+    """`gender=` (a name or the wire integer) as its wire integer; an unknown name raises UsageError."""
+    return _code("gender", value, GENDER)
+
+
+def _code(name: str, value: str | int | None, names: dict[str, int]) -> int | None:
     """A formality/gender option (name or integer) as its wire integer; an unknown name raises UsageError."""
     if value is None or isinstance(value, int):
         return value

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
-from camb_notebook.api import FORMALITY, GENDER, UsageError, option_code
+from camb_notebook.api import UsageError
 from camb_notebook.frames._assemble import assemble_long, assemble_wide
 from camb_notebook.jobs import BatchJob, Errors, translation_batch
 
@@ -82,8 +82,8 @@ def translate_frame(
         chunk_size=chunk_size,
         max_chars=max_chars,
         concurrency=concurrency,
-        formality=option_code("formality", formality, FORMALITY),
-        gender=option_code("gender", gender, GENDER),
+        formality=formality,
+        gender=gender,
         cache=cache,
         errors=errors,
         finalize=lambda outcome: assemble(frame, column, outcome),

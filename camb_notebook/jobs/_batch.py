@@ -22,6 +22,8 @@ from camb_notebook.api import (
     JobCancelled,
     TranslationResult,
     UsageError,
+    formality_code,
+    gender_code,
     resolve_language,
 )
 from camb_notebook.jobs._batch_fetch import BulkFetcher
@@ -268,8 +270,8 @@ def translation_batch(
     chunk_size: int | None = None,
     max_chars: int | None = None,
     concurrency: int | None = None,
-    formality: int | None = None,
-    gender: int | None = None,
+    formality: str | int | None = None,
+    gender: str | int | None = None,
     cache: bool = True,
     errors: Errors = "raise",
     finalize: Callable[[BatchOutcome], T] | None = None,
@@ -286,8 +288,8 @@ def translation_batch(
         chunk_size=DEFAULT_CHUNK_SIZE if chunk_size is None else chunk_size,
         max_chars=DEFAULT_MAX_CHARS if max_chars is None else max_chars,
         concurrency=concurrency,
-        formality=formality,
-        gender=gender,
+        formality=formality_code(formality),
+        gender=gender_code(gender),
         cache=cache,
     )
     chunk_texts([], chunk_size=options.chunk_size, max_chars=options.max_chars)  # validates the bounds

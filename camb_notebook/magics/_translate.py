@@ -14,15 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from IPython.core.magic_arguments import argument, magic_arguments
 
-from camb_notebook.api import (
-    FORMALITY,
-    FORMALITY_CHOICES,
-    GENDER,
-    GENDER_CHOICES,
-    UsageError,
-    option_code,
-    resolve_language,
-)
+from camb_notebook.api import FORMALITY_CHOICES, GENDER_CHOICES, UsageError, resolve_language
 from camb_notebook.jobs import translation_batch
 from camb_notebook.magics._context import MagicsContext
 from camb_notebook.magics._launch import follow, job_session, launch
@@ -104,8 +96,8 @@ def _translate_texts(
         frame["text"].tolist(),
         to=to,
         source=source,
-        formality=option_code("formality", args.formality, FORMALITY),
-        gender=option_code("gender", args.gender, GENDER),
+        formality=args.formality,
+        gender=args.gender,
         finalize=lambda outcome: assemble_long(frame, "text", outcome).rename(columns=_CELL_COLUMNS),
     )
     return launch(magics, batch, out, args.wait, convert=lambda result: result)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
 
-from camb_notebook.api import FORMALITY, GENDER, ApiClient, ApiKey, UsageError, Voice, option_code
+from camb_notebook.api import ApiClient, ApiKey, UsageError, Voice
 from camb_notebook.jobs import (
     DEFAULTS,
     BatchJob,
@@ -155,8 +155,8 @@ class Camb:
                 chunk_size=chunk_size,
                 max_chars=max_chars,
                 concurrency=concurrency,
-                formality=option_code("formality", formality, FORMALITY),
-                gender=option_code("gender", gender, GENDER),
+                formality=formality,
+                gender=gender,
                 cache=cache,
                 errors=errors,
             )

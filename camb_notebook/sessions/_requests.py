@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from camb_notebook.api import FORMALITY, GENDER, UsageError, Voice, option_code, resolve_language
+from camb_notebook.api import UsageError, Voice, formality_code, gender_code, resolve_language
 
 __all__ = [
     "dubbing_request",
@@ -90,8 +90,8 @@ def translation_request(
             "texts": text_list(texts),
             "source_language": resolve_language(source, allow_auto=True).wire_value,
             "target_language": resolve_language(to).wire_value,
-            "formality": option_code("formality", formality, FORMALITY),
-            "gender": option_code("gender", gender, GENDER),
+            "formality": formality_code(formality),
+            "gender": gender_code(gender),
         }
     )
 
