@@ -14,9 +14,14 @@ PACKAGE = Path(__file__).resolve().parents[1] / "camb_notebook"
 
 # Layer rank of each folder: a module may import its own folder or a folder of a lower rank, nothing else.
 # The front folders are ranked among themselves too, so two front rooms never import each other both ways.
-RANK = {
+RANK: dict[str, float] = {
     "api": 0,
+    "quality": 0.5,  # placeholder protection and QA checks: pure text, used by every translation path
     "jobs": 1,
+    # Data rooms: file formats and their batch plans on the engine; the session's facade offers them.
+    "catalogs": 1.5,
+    "subtitles": 1.5,
+    "datasets": 1.5,
     "sessions": 2,
     "frames": 3,
     "streams": 3,
