@@ -10,20 +10,29 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from camb_notebook.frames._accessors import CambFrameAccessor, CambSeriesAccessor
+from camb_notebook.frames._accessors import (
+    CambDaskAccessor,
+    CambFrameAccessor,
+    CambSeriesAccessor,
+    register_dask_accessor,
+)
 from camb_notebook.frames._results import dubbing_frame, transcript_frame
 
 if TYPE_CHECKING:
     from camb_notebook.frames._assemble import assemble_long, assemble_wide
+    from camb_notebook.frames._dask import translate_dask
     from camb_notebook.frames._translate import translate_frame
 
 __all__ = [
+    "CambDaskAccessor",
     "CambFrameAccessor",
     "CambSeriesAccessor",
     "assemble_long",
     "assemble_wide",
     "dubbing_frame",
+    "register_dask_accessor",
     "transcript_frame",
+    "translate_dask",
     "translate_frame",
 ]
 
@@ -32,6 +41,7 @@ _LAZY = {
     "assemble_long": "camb_notebook.frames._assemble",
     "assemble_wide": "camb_notebook.frames._assemble",
     "translate_frame": "camb_notebook.frames._translate",
+    "translate_dask": "camb_notebook.frames._dask",
 }
 
 
