@@ -194,6 +194,7 @@ class DatasetJob(BatchJob[DatasetResult]):
         self.failed_count += failed
         self._rows_done += table.num_rows
         self._inner = None
+        release_arrow_memory()
         self._engine.update(error=self.error)
 
     def _translate(self, texts: list[str]) -> BatchOutcome:
@@ -234,6 +235,17 @@ class DatasetJob(BatchJob[DatasetResult]):
             texts_reused=self._counts["reused"],
             tasks_created=self._counts["tasks"],
         )
+
+
+def release_arrow_memory() -> None:
+    """Hand the batch's freed Arrow buffers back to the OS.
+
+    pyarrow's default pool (mimalloc) otherwise keeps them, in huge pages, and the process's resident memory
+    would follow the largest batches seen instead of the current one (measured: ~600 MiB held at 5M rows).
+    """
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
 
 
 def _cancel_dataset(job: Job, reason: str | None) -> bool:
