@@ -221,7 +221,7 @@ class BatchJob(Job, Generic[T]):
             translations={t: list(v) for t, v in self._outcome_so_far.translations.items()},
             errors={t: [None] * len(self._plan.unique) for t in self._options.targets},
         )
-        return BatchJob(self._manager, self._plan, self._options, self._finalize, outcome=outcome)._start()
+        return type(self)(self._manager, self._plan, self._options, self._finalize, outcome=outcome)._start()
 
     def __repr__(self) -> str:
         """`<BatchJob 3f2a: pending 120/2000, 0 failed>`."""
