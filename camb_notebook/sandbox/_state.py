@@ -109,6 +109,7 @@ class SandboxState:
             self._faults_injected: Counter[str] = Counter()
             self._connections = 0
             self.errors: list[str] = []
+            self.custom_voices: list[dict[str, Any]] = []  # cloned voices (sandbox/_voices.py)
             self._rng: random.Random | None = None
 
     def stats(self) -> SandboxStats:

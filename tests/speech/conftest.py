@@ -1,5 +1,5 @@
 """Fixtures for the speech tests, reused from their folders: tests/frames' `camb` session on the sandbox (fast
-polls) and tests/kernel's real kernels (`start_kernel`)."""
+polls), tests/magics' in-process shell (`ip`, `sandboxed`), tests/kernel's real kernels (`start_kernel`)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,8 @@ def _load(name: str, path: Path) -> ModuleType:
 
 _frames = _load("speech_frames_fixtures", TESTS / "frames" / "conftest.py")
 _kernel = _load("speech_kernel_fixtures", TESTS / "kernel" / "conftest.py")
+_magics = _load("speech_magics_fixtures", TESTS / "magics" / "conftest.py")
 camb = _frames.camb
+_global_shell, ip, sandboxed = _magics._global_shell, _magics.ip, _magics.sandboxed
 kernel_env = _kernel.kernel_env
 start_kernel = _kernel.start_kernel

@@ -1,4 +1,4 @@
-"""Catalog routes (`source-languages`, `target-languages`, `list-voices`) and the sandbox's own
+"""Catalog routes (`source-languages`, `target-languages`; voices are in `voices.py`) and the sandbox's own
 `__sandbox__` routes: served files, stats, config patches and reset (no key needed on those)."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Request, Response
 
-from camb_notebook.sandbox._catalog import VOICES, language_rows
+from camb_notebook.sandbox._catalog import language_rows
 from camb_notebook.sandbox._config import apply_patch
 from camb_notebook.sandbox._faults import parse_faults
 from camb_notebook.sandbox._http import ApiKey, SandboxError, get_state
@@ -27,12 +27,6 @@ async def source_languages(key: ApiKey) -> list[dict[str, Any]]:
 async def target_languages(key: ApiKey) -> list[dict[str, Any]]:
     """Return every language as `{id, language, short_name}`."""
     return language_rows()
-
-
-@router.get("/list-voices", tags=["voices"])
-async def list_voices(key: ApiKey) -> list[dict[str, Any]]:
-    """Return the sandbox's dozen voices."""
-    return VOICES
 
 
 @router.get("/__sandbox__/files/{run_id}/{name}", tags=["sandbox"])
