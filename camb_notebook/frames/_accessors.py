@@ -24,9 +24,25 @@ class CambFrameAccessor:
         self._frame = frame
 
     def translate(
-        self, column: Hashable, to: str | Sequence[str], source: str = "en-us", **options: Any
+        self,
+        column: Hashable | None = None,
+        to: str | Sequence[str] | None = None,
+        source: str = "en-us",
+        **options: Any,
     ) -> Any:
-        """Translate one column; same arguments as `camb_notebook.translate_frame`, returns a BatchJob."""
+        """Translate one column (as `translate_frame`); without a column, a cue frame keeping its timing.
+
+        `cues.camb.translate(to=["es-es"])` on a frame with start/end/text columns returns a BatchJob whose
+        result is `{target: cue frame}` (see `frames._cues.translate_cue_frame`).
+        """
+        if to is None:
+            from camb_notebook.api import UsageError
+
+            raise UsageError("translate() needs to=", hint='Pass to=["fr-fr"]')
+        if column is None:
+            from camb_notebook.frames._cues import translate_cue_frame
+
+            return translate_cue_frame(self._frame, to, source, **options)
         from camb_notebook.frames._translate import translate_frame
 
         return translate_frame(self._frame, column, to, source, **options)

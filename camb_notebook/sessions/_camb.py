@@ -24,6 +24,7 @@ from camb_notebook.jobs import (
 from camb_notebook.sessions import _requests as requests
 from camb_notebook.sessions._connection import Connection
 from camb_notebook.sessions._streams import SpeechStream, TranslationStream, speech_stream, translation_stream
+from camb_notebook.sessions._subtitles import SubtitleMethods
 from camb_notebook.sessions._voices import VoiceMethods
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 __all__ = ["Camb"]
 
 
-class Camb(VoiceMethods):
+class Camb(SubtitleMethods, VoiceMethods):
     """A CAMB.AI session: submit tasks (each a Job), list and wait for jobs, resume after a kernel restart."""
 
     def __init__(
