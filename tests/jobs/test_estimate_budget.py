@@ -46,7 +46,7 @@ def _requests(sandbox: Sandbox) -> int:
 def test_dry_run_sends_nothing_and_bills_exactly_what_the_run_bills(
     make_manager: Callable[..., JobManager], camb_sandbox: Sandbox
 ) -> None:
-    """10k rows × 3 targets, 30 % duplicates, half the texts cached: 0 requests, exact characters per target."""
+    """10k rows × 3 targets, 30 % duplicates, half the texts cached: 0 requests; exact characters/target."""
     manager = make_manager()
     texts = _frame_texts(10_000, 0.3)
     unique = plan_texts(texts).unique
@@ -111,7 +111,9 @@ def test_a_budget_stops_creating_at_the_cap_and_a_larger_one_sends_only_the_rest
 def test_max_tasks_caps_the_creates(make_manager: Callable[..., JobManager], camb_sandbox: Sandbox) -> None:
     """max_tasks=3 creates three tasks; every other row is not_sent."""
     manager = make_manager()
-    batch = translation_batch(manager, [f"text {i}" for i in range(100)], to="fr-fr", chunk_size=10, max_tasks=3)
+    batch = translation_batch(
+        manager, [f"text {i}" for i in range(100)], to="fr-fr", chunk_size=10, max_tasks=3
+    )
     batch.result(timeout=30)
     assert camb_sandbox.stats.tasks_created["translation"] == 3
     assert batch.done_count == 30 and batch.not_sent_count == 70
@@ -128,7 +130,9 @@ def test_session_default_budget_applies_to_every_batch(
     assert camb_sandbox.stats.tasks_created["translation"] == 2 and batch.not_sent_count == 1
 
 
-def test_estimate_without_history_says_so_and_escapes_its_html(make_manager: Callable[..., JobManager]) -> None:
+def test_estimate_without_history_says_so_and_escapes_its_html(
+    make_manager: Callable[..., JobManager],
+) -> None:
     """An empty journal: ETA "no history"; credits unknown; texts never reach the HTML unescaped."""
     manager = make_manager()
     estimate = translation_batch(manager, ["<script>x</script>", "b"], to=["fr-fr"], dry_run=True)
