@@ -38,6 +38,8 @@ class SandboxStats:
     The credits model: `credits_used` per key id (`key_id(key)`: the key masked to its last 4 characters)
     and, of those, `billed_characters` of text translation (translate, translation/stream, translated-tts)
     per key id and target locale; a task refused for lack of credits bills nothing.
+    `peak_concurrent_tasks`: the most tasks open at once, a task being open from its create until a client
+    reads its final status or its result (what a client-side in-flight limit bounds).
     """
 
     tasks_created: dict[str, int]
@@ -46,6 +48,7 @@ class SandboxStats:
     faults_injected: dict[str, int]
     credits_used: dict[str, int] = field(default_factory=dict)
     billed_characters: dict[str, dict[str, int]] = field(default_factory=dict)
+    peak_concurrent_tasks: int = 0
 
     def characters_billed(self, key: str) -> dict[str, int]:
         """Characters of text translation billed to `key`, per target locale."""
@@ -65,6 +68,7 @@ class SandboxStats:
             "faults_injected": self.faults_injected,
             "credits_used": self.credits_used,
             "billed_characters": self.billed_characters,
+            "peak_concurrent_tasks": self.peak_concurrent_tasks,
         }
 
 
@@ -125,6 +129,8 @@ class SandboxState:
             self._requests: Counter[str] = Counter()
             self._faults_injected: Counter[str] = Counter()
             self._connections = 0
+            self._open: set[str] = set()  # created, final status/result not yet read by a client
+            self._peak_open = 0
             self.errors: list[str] = []
             self._rng: random.Random | None = None
 
@@ -138,7 +144,13 @@ class SandboxState:
                 faults_injected=dict(self._faults_injected),
                 credits_used={key_id(k): v for k, v in self._used_credits.items()},
                 billed_characters={key_id(k): dict(v) for k, v in self._billed.items()},
+                peak_concurrent_tasks=self._peak_open,
             )
+
+    def seen_final(self, task: Task) -> None:
+        """A client read the task's final status or result: it no longer counts as open."""
+        with self.lock:
+            self._open.discard(task.task_id)
 
     def record_error(self, where: str, exc: BaseException) -> None:
         """Keep the traceback of a crashed handler so a test can re-raise it (`Sandbox.raise_errors`)."""
@@ -236,6 +248,8 @@ class SandboxState:
             self.tasks[task.task_id] = task
             self.runs[task.run_id] = task
             self._tasks_created[family] += 1
+            self._open.add(task.task_id)
+            self._peak_open = max(self._peak_open, len(self._open))
             return task
 
     def _apply_outcome(
