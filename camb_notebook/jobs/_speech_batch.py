@@ -67,6 +67,10 @@ class SpeechOptions(BatchOptions):
             key = "media_url" if value.startswith(_URL) else "media_path"
         return {key: value, **self.fields}
 
+    def request(self, texts: Sequence[str], target: str) -> dict[str, Any]:
+        """What a batch's pricing (`_estimate.price_batch`) sees of a unit: its input, no file read."""
+        return {self.input_key: texts[0], **self.fields}
+
 
 @dataclass(frozen=True)
 class SpeechAudio:
