@@ -23,14 +23,12 @@ __all__ = [
     "Comment",
     "Element",
     "XmlDoc",
-    "apply_edits",
     "decode_document",
+    "decode_text",
     "encode_document",
-    "escape_attr",
-    "escape_text",
+    "error_at",
     "inner_text",
-    "line_ending",
-    "line_indent",
+    "markup_pieces",
     "scan",
 ]
 
@@ -236,7 +234,9 @@ def decode_text(text: str, start: int, end: int, path: str) -> str:
         match = _ENTITY.match(text, amp, end)
         ref = match.group(1) if match else None
         if ref is None:
-            raise error_at(path, text, amp, "expected an entity like '&amp;' (write '&amp;' for a literal '&')")
+            raise error_at(
+                path, text, amp, "expected an entity like '&amp;' (write '&amp;' for a literal '&')"
+            )
         if ref.startswith("#"):
             code = int(ref[2:], 16) if ref[1] == "x" else int(ref[1:])
             out.append(chr(code))
@@ -247,7 +247,7 @@ def decode_text(text: str, start: int, end: int, path: str) -> str:
 
 
 def inner_text(doc: XmlDoc, element: Element, whole: Iterable[str] = ()) -> str:
-    """An element's content as text; child markup stays raw (tags of elements named in `whole` with their content).
+    """An element's content as text; child markup stays raw (elements named in `whole` with their content).
 
     Comments inside the content are dropped from the text (they are kept in the file while the unit is
     untouched).
@@ -271,73 +271,17 @@ def inner_text(doc: XmlDoc, element: Element, whole: Iterable[str] = ()) -> str:
     return "".join(out)
 
 
-_TAG = re.compile(rf"</?({_NAME})(?:\s+{_NAME}\s*=\s*(?:\"[^\"<]*\"|'[^'<]*'))*\s*/?>")
-
-
-def escape_text(value: str, keep: Iterable[str] = (), tags: Iterable[str] = ()) -> str:
-    """XML character data for `value`; the raw strings in `keep` and tags named in `tags` stay markup.
-
-    A whole-element placeholder such as `<ph id="1">&lt;b&gt;</ph>` is kept when it appears verbatim in
-    `keep` (the unit's own inline codes); any other tag of an inline element name is kept as a tag.
-    """
-    keep = sorted(set(keep), key=len, reverse=True)
-    names = set(tags)
+def markup_pieces(doc: XmlDoc, element: Element | None, whole: Iterable[str] = ()) -> list[str]:
+    """The raw inline tags in an element's content, as `inner_text` shows them (the placeholders to keep)."""
+    if element is None:
+        return []
+    whole = set(whole)
     out: list[str] = []
-    pos = 0
-    while pos < len(value):
-        lt = value.find("<", pos)
-        if lt < 0:
-            out.append(_escape_chars(value[pos:]))
-            break
-        out.append(_escape_chars(value[pos:lt]))
-        raw = next((k for k in keep if value.startswith(k, lt)), None)
-        if raw is None:
-            match = _TAG.match(value, lt)
-            if match and match.group(1).rpartition(":")[2] in names:
-                raw = match.group(0)
-        if raw is None:
-            out.append("&lt;")
-            pos = lt + 1
+    for child in element.elements():
+        if child.local in whole or child.end == child.inner_start:
+            out.append(doc.text[child.start : child.end])
         else:
-            out.append(raw)
-            pos = lt + len(raw)
-    return "".join(out)
-
-
-def _escape_chars(value: str) -> str:
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def escape_attr(value: str) -> str:
-    """An attribute value for double quotes."""
-    return _escape_chars(value).replace('"', "&quot;")
-
-
-def markup_pieces(value: str) -> list[str]:
-    """The raw tags in a unit's text (used as the placeholders to keep when writing a new target)."""
-    return [m.group(0) for m in _TAG.finditer(value)]
-
-
-def apply_edits(text: str, edits: Iterable[tuple[int, int, str]]) -> str:
-    """`text` with each (start, end, replacement) applied; edits must not overlap (inserts have start == end)."""
-    out: list[str] = []
-    pos = 0
-    for start, end, new in sorted(edits, key=lambda edit: (edit[0], edit[1])):
-        out.append(text[pos:start])
-        out.append(new)
-        pos = max(pos, end)
-    out.append(text[pos:])
-    return "".join(out)
-
-
-def line_indent(text: str, pos: int) -> str:
-    """The whitespace between the start of `pos`'s line and `pos` ('' if anything else precedes it)."""
-    begin = text.rfind("\n", 0, pos) + 1
-    head = text[begin:pos]
-    return head if not head.strip() else ""
-
-
-def line_ending(text: str) -> str:
-    """The file's line ending ('\\r\\n' when its first line ends so, else '\\n')."""
-    newline = text.find("\n")
-    return "\r\n" if newline > 0 and text[newline - 1] == "\r" else "\n"
+            out.append(doc.text[child.start : child.inner_start])
+            out.append(doc.text[child.inner_end : child.end])
+            out.extend(markup_pieces(doc, child, whole))
+    return out
