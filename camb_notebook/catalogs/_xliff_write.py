@@ -8,7 +8,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-__all__ = ["apply_edits", "escape_attr", "escape_text", "line_ending", "line_indent", "set_attr"]
+__all__ = [
+    "apply_edits",
+    "escape_attr",
+    "escape_chars",
+    "escape_text",
+    "line_ending",
+    "line_indent",
+    "set_attr",
+    "split_markup",
+]
 
 _NAME = r"[A-Za-z_][-\w.:]*"
 _TAG = re.compile(rf"</?({_NAME})(?:\s+{_NAME}\s*=\s*(?:\"[^\"<]*\"|'[^'<]*'))*\s*/?>")
@@ -20,37 +29,65 @@ def escape_text(value: str, keep: Iterable[str] = (), tags: Iterable[str] = ()) 
     A whole-element placeholder such as `<ph id="1">&lt;b&gt;</ph>` is kept when it appears verbatim in
     `keep` (the unit's own inline codes); any other tag of an inline element name is kept as a tag.
     """
+    return "".join(piece if tag else escape_chars(piece) for tag, piece in split_markup(value, keep, tags))
+
+
+def split_markup(value: str, keep: Iterable[str] = (), tags: Iterable[str] = ()) -> list[tuple[bool, str]]:
+    """`value` cut into (is_markup, piece): markup = a string of `keep` or a tag named in `tags`."""
     keep = sorted(set(keep), key=len, reverse=True)
     names = set(tags)
-    out: list[str] = []
-    pos = 0
-    while pos < len(value):
+    out: list[tuple[bool, str]] = []
+    pos = start = 0
+    while True:
         lt = value.find("<", pos)
         if lt < 0:
-            out.append(_escape_chars(value[pos:]))
             break
-        out.append(_escape_chars(value[pos:lt]))
         raw = next((k for k in keep if value.startswith(k, lt)), None)
         if raw is None:
             match = _TAG.match(value, lt)
             if match and match.group(1).rpartition(":")[2] in names:
                 raw = match.group(0)
         if raw is None:
-            out.append("&lt;")
             pos = lt + 1
+            continue
+        if lt > start:
+            out.append((False, value[start:lt]))
+        out.append((True, raw))
+        pos = start = lt + len(raw)
+    if start < len(value):
+        out.append((False, value[start:]))
+    return _balanced(out)
+
+
+def _balanced(pieces: list[tuple[bool, str]]) -> list[tuple[bool, str]]:
+    """Demote to text every opening/closing tag without its partner, so the written XML stays well formed."""
+    stack: list[tuple[str, int]] = []
+    unmatched: set[int] = set()
+    for index, (markup, piece) in enumerate(pieces):
+        if not markup or piece.endswith("/>"):
+            continue
+        match = _TAG.match(piece)
+        if match is None or match.end() != len(piece):
+            continue  # a whole element (`<ph>…</ph>`): self-contained
+        name = match.group(1)
+        if not piece.startswith("</"):
+            stack.append((name, index))
+        elif stack and stack[-1][0] == name:
+            stack.pop()
         else:
-            out.append(raw)
-            pos = lt + len(raw)
-    return "".join(out)
+            unmatched.add(index)
+    unmatched.update(index for _, index in stack)
+    return [(False, piece) if i in unmatched else (markup, piece) for i, (markup, piece) in enumerate(pieces)]
 
 
-def _escape_chars(value: str) -> str:
+def escape_chars(value: str) -> str:
+    """`&`, `<` and `>` as entities."""
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def escape_attr(value: str) -> str:
     """An attribute value for double quotes."""
-    return _escape_chars(value).replace('"', "&quot;")
+    return escape_chars(value).replace('"', "&quot;")
 
 
 def apply_edits(text: str, edits: Iterable[tuple[int, int, str]]) -> str:

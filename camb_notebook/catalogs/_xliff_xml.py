@@ -27,6 +27,7 @@ __all__ = [
     "decode_text",
     "encode_document",
     "error_at",
+    "inner_pieces",
     "inner_text",
     "markup_pieces",
     "scan",
@@ -252,23 +253,27 @@ def inner_text(doc: XmlDoc, element: Element, whole: Iterable[str] = ()) -> str:
     Comments inside the content are dropped from the text (they are kept in the file while the unit is
     untouched).
     """
-    whole = set(whole)
+    return "".join(piece for _, piece in inner_pieces(doc, element, set(whole)))
+
+
+def inner_pieces(doc: XmlDoc, element: Element, whole: set[str]) -> list[tuple[bool, str]]:
+    """An element's content as (is_markup, piece): decoded character data and raw tags, in order."""
     text, path = doc.text, doc.path
-    out: list[str] = []
+    out: list[tuple[bool, str]] = []
     pos = element.inner_start
     for child in element.children:
-        out.append(decode_text(text, pos, child.start, path))
+        out.append((False, decode_text(text, pos, child.start, path)))
         if isinstance(child, Comment):
             pass
         elif child.local in whole or child.end == child.inner_start:
-            out.append(text[child.start : child.end])
+            out.append((True, text[child.start : child.end]))
         else:
-            out.append(text[child.start : child.inner_start])
-            out.append(inner_text(doc, child, whole))
-            out.append(text[child.inner_end : child.end])
+            out.append((True, text[child.start : child.inner_start]))
+            out.extend(inner_pieces(doc, child, whole))
+            out.append((True, text[child.inner_end : child.end]))
         pos = child.end
-    out.append(decode_text(text, pos, element.inner_end, path))
-    return "".join(out)
+    out.append((False, decode_text(text, pos, element.inner_end, path)))
+    return out
 
 
 def markup_pieces(doc: XmlDoc, element: Element | None, whole: Iterable[str] = ()) -> list[str]:
