@@ -88,7 +88,8 @@ class Unit:
 
     def replace(self, **changes: Any) -> Unit:
         """A copy with some fields changed (extra is copied, not shared)."""
-        return dataclasses.replace(self, extra=dict(self.extra), **changes)
+        changes.setdefault("extra", dict(self.extra))
+        return dataclasses.replace(self, **changes)
 
 
 @dataclass

@@ -22,6 +22,7 @@ from camb_notebook.jobs import (
     translation_batch,
 )
 from camb_notebook.sessions import _requests as requests
+from camb_notebook.sessions._catalogs import CatalogMethods
 from camb_notebook.sessions._connection import Connection
 from camb_notebook.sessions._streams import SpeechStream, TranslationStream, speech_stream, translation_stream
 
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 __all__ = ["Camb"]
 
 
-class Camb:
+class Camb(CatalogMethods):
     """A CAMB.AI session: submit tasks (each a Job), list and wait for jobs, resume after a kernel restart."""
 
     def __init__(
