@@ -25,13 +25,14 @@ from ._android import ANDROID
 from ._json import ARB, JSON
 from ._model import COLUMNS, STATES, CatalogFormat, Unit, mark_pristine
 from ._po import PO
+from ._tabular import CSV, XLSX
 from ._xliff import XLIFF12
 from ._xliff2 import XLIFF20
 
 __all__ = ["FORMATS", "CatalogState", "detect", "frame_of", "read", "state_of", "units_of", "write"]
 
 # Every format, most specific first (sniffing tries them in this order).
-FORMATS: tuple[CatalogFormat, ...] = (PO, XLIFF20, XLIFF12, ANDROID, ARB, JSON)
+FORMATS: tuple[CatalogFormat, ...] = (PO, XLIFF20, XLIFF12, ANDROID, ARB, JSON, CSV, XLSX)
 ATTR = "camb_catalog"
 
 
