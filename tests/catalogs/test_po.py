@@ -20,7 +20,9 @@ MSGFMT = shutil.which("msgfmt")
 def msgfmt_check(path: Path) -> None:
     """`msgfmt --check` passes on the file (gettext must be installed: the Makefile's env installs it)."""
     assert MSGFMT, "msgfmt missing: `make env` installs gettext"
-    done = subprocess.run([MSGFMT, "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True, errors="replace")
+    done = subprocess.run(
+        [MSGFMT, "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True, errors="replace"
+    )
     assert done.returncode == 0, done.stderr
 
 
