@@ -21,7 +21,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from ..api import UsageError, resolve_language
-from ..jobs import BatchJob, Job, translation_batch
+from ..jobs import BatchJob, Estimate, Job, translation_batch
 from ._model import Unit
 from ._plurals import _locale, categories
 from ._registry import CatalogState, _by_name, frame_of, read, state_of, units_of, write
@@ -206,12 +206,14 @@ def translate_catalog(
     out: str | None = None,
     only: str = "missing",
     source: str | None = None,
+    dry_run: bool = False,
     **batch: Any,
-) -> BatchJob[dict[str, pd.DataFrame]]:
+) -> BatchJob[dict[str, pd.DataFrame]] | Estimate:
     """Start translating the catalog into each target; a BatchJob whose result is `{target: frame}`.
 
     `batch` passes the engine's options through (chunk_size, max_chars, concurrency, formality, gender,
-    cache, and what the engine offers besides).
+    cache, max_characters, max_tasks, ...); `dry_run=True` returns the engine's Estimate and sends nothing.
+    Units the engine did not translate (failed, or not sent under a budget) keep their target and state.
     """
     targets = [to] if isinstance(to, str) else list(to)
     resolved = [resolve_language(t).locale for t in targets]
@@ -229,6 +231,11 @@ def translate_catalog(
             _write_all(frames, out)
         return frames
 
+    if dry_run:
+        estimate: Estimate = translation_batch(
+            manager, plan.texts, to=resolved, source=source_lang, dry_run=True, **batch
+        )
+        return estimate
     job: BatchJob[dict[str, pd.DataFrame]] = translation_batch(
         manager, plan.texts, to=resolved, source=source_lang, finalize=finalize, **batch
     )

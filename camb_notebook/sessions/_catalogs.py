@@ -13,17 +13,15 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-    from camb_notebook.jobs import BatchJob, JobManager
+    from camb_notebook.jobs import BatchJob, Estimate, JobManager
 
 __all__ = ["CatalogMethods"]
 
 
 class CatalogMethods:
-    """`translate_catalog` for `Camb` (which provides `manager`)."""
+    """`translate_catalog` on the session."""
 
-    @property
-    def manager(self) -> JobManager:
-        raise NotImplementedError  # provided by Camb
+    _manager: JobManager  # the session's engine (Camb sets it)
 
     def translate_catalog(
         self,
@@ -33,17 +31,19 @@ class CatalogMethods:
         out: str | None = None,
         only: str = "missing",
         source: str | None = None,
+        dry_run: bool = False,
         **options: Any,
-    ) -> BatchJob[dict[str, pd.DataFrame]]:
+    ) -> BatchJob[dict[str, pd.DataFrame]] | Estimate:
         """Translate a catalog's missing units (`only="fuzzy"`: and fuzzy ones; `"all"`: every unit) into
         each target; returns a BatchJob at once whose result is `{target: frame}`.
 
         `out="locale/{lang}/LC_MESSAGES/app.po"` ({lang} 'pl', {locale} 'pl_PL') writes each target's file
         when the batch is done. Plural entries get the target's CLDR forms. `options` are the batch's
-        (chunk_size, max_chars, concurrency, formality, gender, cache, ...).
+        (chunk_size, max_chars, concurrency, formality, gender, cache, max_characters, max_tasks, ...);
+        `dry_run=True` returns an Estimate of what would be sent, and sends nothing.
         """
         from camb_notebook.catalogs._translate import translate_catalog
 
         return translate_catalog(
-            self.manager, path_or_frame, to, out=out, only=only, source=source, **options
+            self._manager, path_or_frame, to, out=out, only=only, source=source, dry_run=dry_run, **options
         )
