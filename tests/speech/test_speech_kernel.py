@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from suite_helpers import wait_until
+from suite_helpers import hold_tasks, release_tasks, wait_until
 
 from camb_notebook.jobs import default_home
 from camb_notebook.sandbox import Sandbox
@@ -31,7 +31,8 @@ camb.manager.policy = PollPolicy(first=0.05, cap=0.2, jitter=0.0)
 df = pd.DataFrame({{"text": [f"Sentence number {{i}}." for i in range({ROWS})]}},
                   index=[f"line-{{i:03d}}" for i in range({ROWS})])
 """
-RUN = "batch = df.camb.tts('text', voice=20298, lang='en-us', out_dir='audio', concurrency=20)"
+CONCURRENCY = 20
+RUN = f"batch = df.camb.tts('text', voice=20298, lang='en-us', out_dir='audio', concurrency={CONCURRENCY})"
 
 
 def _states() -> list[tuple[str, str | None]]:
@@ -48,12 +49,11 @@ def _states() -> list[tuple[str, str | None]]:
         db.close()
 
 
-def _midway(audio: Path) -> bool:
-    """Some files written, some tasks in flight, and no create under way (so the kill cannot split one)."""
+def _quiet() -> bool:
+    """Every slot holds a held (pending) task and nothing else is under way: no create can start now."""
     rows = _states()
-    written = len(list(audio.glob("*.wav")))
     pending = sum(s == "pending" for s, _ in rows)
-    return 20 <= written < ROWS and pending > 0 and not any(s == "creating" for s, _ in rows)
+    return pending == CONCURRENCY and all(s in ("pending", "succeeded") for s, _ in rows)
 
 
 def test_kill_mid_batch_tts_then_resume_creates_nothing_twice_and_writes_every_file(
@@ -61,16 +61,18 @@ def test_kill_mid_batch_tts_then_resume_creates_nothing_twice_and_writes_every_f
 ) -> None:
     """SIGKILL mid-batch; resume() in a new kernel and the re-run cell: 200 files, 200 creates in total."""
     audio = tmp_path / "audio"
-    camb_sandbox.config.processing_time["tts"] = 1.0
+    camb_sandbox.config.processing_time["tts"] = 0.2
     first = start_kernel()
     first.run(SETUP + RUN)
-    wait_until(lambda: _midway(audio), timeout=60, what="a batch half done")
+    wait_until(lambda: len(list(audio.glob("*.wav"))) >= 40, timeout=60, what="40 files written")
+    hold_tasks(camb_sandbox, "tts")  # tasks created from now on stay PENDING: the batch stops midway
+    wait_until(_quiet, timeout=60, what="every slot holding a pending task")
     first.kill()
     created = camb_sandbox.stats.tasks_created["tts"]
     written = len(list(audio.glob("*.wav")))
     assert created < ROWS and written < ROWS
 
-    camb_sandbox.config.processing_time["tts"] = 0.05
+    release_tasks(camb_sandbox)  # the dead kernel's pending tasks finish on the server meanwhile
     second = start_kernel()
     out = second.run(
         SETUP + "resumed = camb.resume()\n" + RUN + "\nframe = batch.result(timeout=120)\n"
@@ -79,7 +81,7 @@ def test_kill_mid_batch_tts_then_resume_creates_nothing_twice_and_writes_every_f
         timeout=150,
     )
     resumed, statuses, paths = json.loads(out.stdout.strip().splitlines()[-1])
-    assert resumed > 0 and statuses == {"ok": ROWS}
+    assert resumed == CONCURRENCY and statuses == {"ok": ROWS}
     # Every text was created exactly once across both kernels: nothing the dead kernel created was re-created.
     assert camb_sandbox.stats.tasks_created["tts"] == ROWS
     assert paths == [f"audio/line-{i:03d}.wav" for i in range(ROWS)]
