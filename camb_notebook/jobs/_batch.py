@@ -14,7 +14,6 @@ import concurrent.futures
 import itertools
 import time
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import replace
 from typing import Any, Generic, TypeVar
 
 from camb_notebook.api import (
@@ -45,6 +44,7 @@ from camb_notebook.jobs._batch_plan import (
     clean_texts,
     plan_texts,
 )
+from camb_notebook.jobs._batch_retry import RetryPlan, plan_retry
 from camb_notebook.jobs._job import Job, JobState
 from camb_notebook.jobs._poll import PollGroup
 
@@ -91,6 +91,8 @@ class BatchJob(Job, Generic[T]):
         )
         self.failed_count = 0
         self.jobs: list[Job] = []
+        self.chunks: dict[Job, Unit] = {}  # each chunk job and its rows (what retry_failed() plans from)
+        self._retry: RetryPlan | None = None  # set on a retry batch: its chunks, tasks to poll, held chunks
         self._fetcher = BulkFetcher(manager)
         self._group = PollGroup()  # a chunk seen done wakes the polls of the chunks created before it
         self._stop: BaseException | None = None
@@ -102,20 +104,25 @@ class BatchJob(Job, Generic[T]):
         per_target: list[list[Unit]] = []
         for target in self._options.targets:
             todo = [i for i, text in enumerate(self._outcome_so_far.translations[target]) if text is None]
-            ranges = chunk_texts(
-                [self._plan.unique[i] for i in todo],
-                chunk_size=self._options.chunk_size,
-                max_chars=self._options.max_chars,
-            )
-            per_target.append([Unit(target, tuple(todo[i] for i in span)) for span in ranges])
+            per_target.append(self._split(target, todo))
         return [unit for row in itertools.zip_longest(*per_target) for unit in row if unit is not None]
+
+    def _split(self, target: str, todo: list[int]) -> list[Unit]:
+        """Chunks of the distinct texts `todo` for one target."""
+        ranges = chunk_texts(
+            [self._plan.unique[i] for i in todo],
+            chunk_size=self._options.chunk_size,
+            max_chars=self._options.max_chars,
+        )
+        return [Unit(target, tuple(todo[i] for i in span)) for span in ranges]
 
     # -- engine side (loop thread) -------------------------------------------------------------------------
 
     def _start(self) -> BatchJob[T]:
         """Run the driver on the engine's loop thread; returns self."""
         self._dispatcher.capture()
-        self._manager.loop.spawn(self._drive(self._units())).add_done_callback(self._settle)
+        units = self._units() if self._retry is None else self._retry.units
+        self._manager.loop.spawn(self._drive(units)).add_done_callback(self._settle)
         return self
 
     async def _drive(self, units: list[Unit]) -> None:
@@ -138,10 +145,17 @@ class BatchJob(Job, Generic[T]):
         """Run one chunk as an engine Job and record its translations or its error on its rows."""
         texts = [self._plan.unique[i] for i in unit.indices]
         request = self._options.request(texts, unit.target)
+        known = {} if self._retry is None else {"task_id": self._retry.known.get(unit)}
         job = self._manager.submit(
-            "translation", request, cache=self._options.cache, fetch=self._fetcher.fetch, group=self._group
+            "translation",
+            request,
+            cache=self._options.cache,
+            fetch=self._fetcher.fetch,
+            group=self._group,
+            **known,
         )
         self.jobs.append(job)
+        self.chunks[job] = unit
         try:
             result = await job
         except Exception as exc:  # the engine lands every failure on the job; any of them marks these rows
@@ -207,21 +221,23 @@ class BatchJob(Job, Generic[T]):
     def _outcome(self) -> T:
         """The finalized result (computed once); failed rows carry their error, only a driver crash raises."""
         if self._crash is not None:
-            raise self._crash
+            raise self._crash.with_traceback(self._error_tb if self._crash is self.error else None)
         if not self._value:
             self._value.append(self._finalize(self._outcome_so_far))
         return self._value[0]
 
-    def retry_failed(self) -> BatchJob[T]:
-        """A new batch resubmitting only the rows that failed; what succeeded is carried over, not re-sent."""
+    def retry_failed(self, *, resend_ambiguous: bool = False) -> BatchJob[T]:
+        """A new batch for the failed rows (see `_batch_retry`: known tasks polled, ambiguous ones held)."""
         if not self.done():
             raise UsageError("the batch is still running; wait for it (or cancel it) before retry_failed()")
-        outcome = replace(
-            self._outcome_so_far,
-            translations={t: list(v) for t, v in self._outcome_so_far.translations.items()},
-            errors={t: [None] * len(self._plan.unique) for t in self._options.targets},
-        )
-        return BatchJob(self._manager, self._plan, self._options, self._finalize, outcome=outcome)._start()
+        plan = plan_retry(self.chunks, self._outcome_so_far, self._split, resend_ambiguous=resend_ambiguous)
+        retry = BatchJob(self._manager, self._plan, self._options, self._finalize, outcome=plan.outcome)
+        retry._retry = plan
+        for unit, job in plan.held:  # still failed: counted, and kept for a later retry_failed()
+            retry.chunks[job] = unit
+            retry.failed_count += sum(retry._weights[i] for i in unit.indices)
+            retry._engine.assign(error=retry.error or job.error)
+        return retry._start()
 
     def __repr__(self) -> str:
         """`<BatchJob 3f2a: pending 120/2000, 0 failed>`."""
