@@ -5,21 +5,22 @@ outcome is still open (polls failed, deadline, result fetch) is polled again, no
 ended (ERROR, TIMEOUT, PAYMENT_REQUIRED) or that never reached it is sent again; one whose create may have
 reached the server (no task id came back) is held, with its rows still failed, unless the caller passes
 `resend_ambiguous=True`, and either way a one-line notice says how many may be duplicated.
-Usage: `plan = plan_retry(chunks, outcome, resend_ambiguous=False)`.
+Usage: `plan = plan_retry(batch, resend_ambiguous=False)`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from typing import Protocol
 
 from camb_notebook.api import AmbiguousSubmitError, JobFailed, JobTimedOut, QuotaExceeded
-from camb_notebook.jobs._batch_options import Unit
-from camb_notebook.jobs._batch_plan import BatchOutcome
+from camb_notebook.jobs._batch_options import BatchOptions, Unit
+from camb_notebook.jobs._batch_plan import BatchOutcome, TextPlan, chunk_texts
 from camb_notebook.jobs._job import Job
 from camb_notebook.jobs._notice import notice
 
-__all__ = ["RetryPlan", "plan_retry"]
+__all__ = ["Retried", "RetryPlan", "plan_retry"]
 
 _SERVER_ENDED = (JobFailed, JobTimedOut, QuotaExceeded)  # the task is over: a new create is the retry
 
@@ -34,17 +35,32 @@ class RetryPlan:
     held: list[tuple[Unit, Job]] = field(default_factory=list)  # ambiguous chunks not sent again
 
 
-def plan_retry(
-    chunks: Mapping[Job, Unit],
-    outcome: BatchOutcome,
-    split: Callable[[str, list[int]], list[Unit]],
-    *,
-    resend_ambiguous: bool,
-) -> RetryPlan:
+class Retried(Protocol):
+    """The finished batch a retry is planned from (BatchJob)."""
+
+    @property
+    def chunks(self) -> Mapping[Job, Unit]:
+        """Each chunk job and its rows."""
+
+    @property
+    def _outcome_so_far(self) -> BatchOutcome:
+        """Translations and errors per target."""
+
+    @property
+    def _plan(self) -> TextPlan:
+        """The distinct texts."""
+
+    @property
+    def _options(self) -> BatchOptions:
+        """Chunk size and character cap."""
+
+
+def plan_retry(batch: Retried, *, resend_ambiguous: bool) -> RetryPlan:
     """Plan the retry of the failed rows of a finished batch (see the module doc).
 
-    Rows of chunks that were never submitted (the breaker, a cancel) are cut into chunks again by `split`.
+    Rows of chunks never submitted (the breaker, a budget, a cancel) are cut into chunks again.
     """
+    chunks, outcome = batch.chunks, batch._outcome_so_far
     errors = {t: list(v) for t, v in outcome.errors.items()}
     plan = RetryPlan(
         replace(outcome, translations={t: list(v) for t, v in outcome.translations.items()}, errors=errors)
@@ -70,7 +86,12 @@ def plan_retry(
             for i, text in enumerate(outcome.translations[target])
             if text is None and (target, i) not in covered
         ]
-        plan.units.extend(split(target, rest))
+        spans = chunk_texts(
+            [batch._plan.unique[i] for i in rest],
+            chunk_size=batch._options.chunk_size,
+            max_chars=batch._options.max_chars,
+        )
+        plan.units.extend(Unit(target, tuple(rest[i] for i in span)) for span in spans)
     for unit in plan.units:
         for index in unit.indices:
             errors[unit.target][index] = None
