@@ -2,7 +2,8 @@
 frame.
 
 The input frame is never modified; the result frame keeps its index and adds result columns plus
-`camb_status` (`ok`, `failed`, `skipped` for missing/blank values) and `camb_error`. Main thread.
+`camb_status` (`ok`, `failed`, `skipped` for missing/blank values, `not_sent` past a budget) and `camb_error`.
+Main thread.
 Usage: `batch = df.camb.tts("text", voice=20298, out_dir="audio")`, then `out = batch.result()`.
 """
 
@@ -16,12 +17,13 @@ import numpy as np
 import pandas as pd
 
 from camb_notebook.api import UsageError, Voice
-from camb_notebook.frames._assemble import STATUS_FAILED, STATUS_OK, STATUS_SKIPPED
+from camb_notebook.frames._assemble import STATUS_FAILED, STATUS_NOT_SENT, STATUS_OK, STATUS_SKIPPED
 from camb_notebook.frames._translate import _assign_into
 from camb_notebook.jobs import (
     SpeechBatch,
     SpeechOutcome,
     dubbing_batch,
+    is_not_sent,
     transcription_batch,
     tts_batch,
 )
@@ -76,6 +78,8 @@ def _statuses(outcome: SpeechOutcome) -> tuple[list[str], list[str | None]]:
         messages.append(error)
         if index < 0:
             statuses.append(STATUS_SKIPPED)
+        elif is_not_sent(error):
+            statuses.append(STATUS_NOT_SENT)
         else:
             statuses.append(STATUS_FAILED if error or outcome.results[index] is None else STATUS_OK)
     return statuses, messages

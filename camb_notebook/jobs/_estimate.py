@@ -47,10 +47,11 @@ def price_batch(host: BatchHost, plan: TextPlan, options: BatchOptions, units: S
 
     def price() -> Estimate:
         costs = []
+        family = getattr(options, "family", "translation")  # speech batches (SpeechOptions) name theirs
         for unit in units:
             request = options.request([plan.unique[i] for i in unit.indices], unit.target)
-            info = describe("translation", request)
-            free = options.cache and host.journal.cached_result("translation", info.hash) is not None
+            info = describe(family, request)
+            free = options.cache and host.journal.cached_result(family, info.hash) is not None
             costs.append(UnitCost(unit, info.size, free))
         history = host.journal.durations("translation")
         return Estimate(plan, options, costs, history, _concurrency(host, options))

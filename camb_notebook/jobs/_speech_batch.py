@@ -187,6 +187,8 @@ class BatchRun:
     cache: bool = True
     errors: Errors = "raise"
     finalize: Callable[[SpeechOutcome], Any] | None = None
+    max_characters: int | None = None  # budgets, as for translation batches: rows past them are not_sent
+    max_tasks: int | None = None
 
     def start(self, manager: BatchHost, values: Sequence[object], **options: Any) -> SpeechBatch[Any]:
         """Validate the values, plan them (identical inputs run once) and start the batch."""
@@ -194,7 +196,14 @@ class BatchRun:
             raise UsageError(f"concurrency must be at least 1, not {self.concurrency}")
         plan = plan_texts(clean_texts(_values(values), labels=self.labels, errors=self.errors))
         chosen = self.finalize or SpeechOutcome.result_rows
-        speech = SpeechOptions(chunk_size=1, concurrency=self.concurrency, cache=self.cache, **options)
+        speech = SpeechOptions(
+            chunk_size=1,
+            concurrency=self.concurrency,
+            cache=self.cache,
+            max_characters=self.max_characters,
+            max_tasks=self.max_tasks,
+            **options,
+        )
         return cast(SpeechBatch[Any], SpeechBatch(manager, plan, speech, chosen)._start())
 
 

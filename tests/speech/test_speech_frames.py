@@ -124,3 +124,18 @@ def test_dub_frame_gives_url_columns_per_target(camb: Camb, camb_sandbox: Sandbo
     assert out["camb_status"].tolist() == ["ok"] * 3
     with pytest.raises(UsageError, match="http"):
         df.assign(url=["/local/file.mp4"] * 3).camb.dub("url", to="fr-fr", session=camb)
+
+
+def test_a_task_budget_leaves_rows_not_sent_and_a_rerun_is_served_from_the_cache(
+    camb: Camb, camb_sandbox: Sandbox, tmp_path: Path
+) -> None:
+    """max_tasks=2 of 3: one row `not_sent`; run again, only that one is created (the rest are cached)."""
+    df = pd.DataFrame({"text": ["alpha", "beta", "gamma"]})
+    first = df.camb.tts("text", voice=VOICE, out_dir=tmp_path, concurrency=1, max_tasks=2, session=camb)
+    out = first.result(timeout=30)
+    assert out["camb_status"].tolist() == ["ok", "ok", "not_sent"] and first.not_sent_count == 1
+    assert camb_sandbox.stats.tasks_created == {"tts": 2}
+    # Cached rows cost nothing against the budget: max_tasks=1 is enough for the one row never sent.
+    again = df.camb.tts("text", voice=VOICE, out_dir=tmp_path, max_tasks=1, session=camb).result(timeout=30)
+    assert again["camb_status"].tolist() == ["ok"] * 3 and len(list(tmp_path.glob("*.wav"))) == 3
+    assert camb_sandbox.stats.tasks_created == {"tts": 3}
