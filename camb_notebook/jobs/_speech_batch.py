@@ -95,6 +95,8 @@ class SpeechOutcome(BatchOutcome):
 class SpeechBatch(BatchJob[T]):
     """A BatchJob of speech tasks, one engine Job per distinct input; counts are in rows."""
 
+    counts = "rows"  # what done/failed counts are in (progress notes say so)
+
     def __init__(
         self,
         manager: BatchHost,

@@ -15,6 +15,7 @@ from camb_notebook.jobs import SpeechBatch
 from camb_notebook.jobs._speech_files import safe_names
 from camb_notebook.sandbox import Sandbox, make_wav, read_wav_text
 from camb_notebook.sessions import Camb
+from camb_notebook.widgets._snapshot import take_snapshot
 
 VOICE = 20298
 
@@ -83,6 +84,7 @@ def test_a_failed_row_keeps_the_others_and_retry_failed_resends_only_it(
     assert out["camb_status"].tolist() == ["failed", "ok", "ok"]
     assert "HARMFUL_CONTENT_DETECTED" in out.loc[10, "camb_error"]
     assert sorted(p.name for p in tmp_path.glob("*.wav")) == ["20.wav", "30.wav"]
+    assert take_snapshot(batch).note.startswith("1 of 3 rows failed (JobFailed")  # the bar counts rows
 
     again = batch.retry_failed().result(timeout=30)
     assert again["camb_status"].tolist() == ["ok", "ok", "ok"] and (tmp_path / "10.wav").is_file()
