@@ -92,9 +92,9 @@ def report(result: dict[str, Any], load: str) -> str:
         "durations of tasks of the same size bucket (job created → result: the time a chunk holds an "
         "in-flight slot, create and fetch included; `jobs/_estimate.py`). It is wide (high ≈ 2× low) because "
         "the history mixes tasks timed without history (first poll at 0.75 s) and with it (polled near the "
-        "expected end), and waits under load; a first version timed submit → result and ran short (in a quick "
-        "run 1 of 3 walls fell above its range, the others near its top: the creates of each wave were not "
-        "counted).",
+        "expected end), and waits under load; a first version timed submit → result and ran short (in a "
+        "quick run 1 of 3 walls fell above its range, the others near its top: the creates of each wave "
+        "were not counted).",
         END,
     ]
     return "\n".join(lines)
