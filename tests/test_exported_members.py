@@ -117,6 +117,7 @@ LAYERS = {
         "translation_batch",
         "wait_future",
     ],
+    "camb_notebook.datasets": ["DatasetJob", "DatasetResult", "translate_dataset"],
     "camb_notebook.sessions": [
         "Camb",
         "LiveStream",

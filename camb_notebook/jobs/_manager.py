@@ -213,6 +213,13 @@ class JobManager:
         """A job by id or unique id prefix (this session first, then the journal)."""
         return self._recovery.get(id_or_prefix)
 
+    def forget(self, jobs: Iterable[Job]) -> None:
+        """Drop finished jobs from this session's list so a long stream of batches keeps no memory per chunk.
+
+        Their journal rows and cached results stay (get() still finds them); unfinished jobs are kept.
+        """
+        self.loop.call_soon(self._registry.forget, [job for job in jobs if job.done()])
+
     def resume(self) -> list[Job]:
         """Reattach unfinished jobs of dead sessions from the journal; never creates a task. Returns them."""
         self.dispatcher.capture()

@@ -104,6 +104,8 @@ def status_body(request: Request, key: str, task_id: str, families: tuple[str, .
         raise SandboxError(403, "This task belongs to another API key")
     status = task.status(time.monotonic())
     body: dict[str, Any] = {"status": status, "run_id": task.run_id if status == "SUCCESS" else None}
+    if status != "PENDING":
+        get_state(request).seen_final(task)
     if status in ("ERROR", "TIMEOUT", "PAYMENT_REQUIRED"):
         body["exception_reason"] = task.exception_reason
         body["message"] = task.message
@@ -132,6 +134,7 @@ def lookup_run(request: Request, key: str, run_id: int, families: tuple[str, ...
         raise SandboxError(400, f"Run {run_id} is a {task.family} run, not {' or '.join(families)}")
     if state.consume_result404(task):
         raise SandboxError(404, "Run not found")
+    state.seen_final(task)
     return task
 
 

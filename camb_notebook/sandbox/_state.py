@@ -35,12 +35,15 @@ class SandboxStats:
 
     `requests` is keyed by `"METHOD template"` with ids as `{id}` (`"GET translate/{id}"`); `__sandbox__`
     routes are not counted. `faults_injected` is keyed by fault kind (`"503"`, `"reset"`, `"error"`...).
+    `peak_concurrent_tasks`: the most tasks open at once, a task being open from its create until a client
+    reads its final status or its result (what a client-side in-flight limit bounds).
     """
 
     tasks_created: dict[str, int]
     requests: dict[str, int]
     connections_opened: int
     faults_injected: dict[str, int]
+    peak_concurrent_tasks: int = 0
 
     @property
     def total_tasks(self) -> int:
@@ -54,6 +57,7 @@ class SandboxStats:
             "requests": self.requests,
             "connections_opened": self.connections_opened,
             "faults_injected": self.faults_injected,
+            "peak_concurrent_tasks": self.peak_concurrent_tasks,
         }
 
 
@@ -108,6 +112,8 @@ class SandboxState:
             self._requests: Counter[str] = Counter()
             self._faults_injected: Counter[str] = Counter()
             self._connections = 0
+            self._open: set[str] = set()  # created, final status/result not yet read by a client
+            self._peak_open = 0
             self.errors: list[str] = []
             self._rng: random.Random | None = None
 
@@ -119,7 +125,13 @@ class SandboxState:
                 requests=dict(self._requests),
                 connections_opened=self._connections,
                 faults_injected=dict(self._faults_injected),
+                peak_concurrent_tasks=self._peak_open,
             )
+
+    def seen_final(self, task: Task) -> None:
+        """A client read the task's final status or result: it no longer counts as open."""
+        with self.lock:
+            self._open.discard(task.task_id)
 
     def record_error(self, where: str, exc: BaseException) -> None:
         """Keep the traceback of a crashed handler so a test can re-raise it (`Sandbox.raise_errors`)."""
@@ -210,6 +222,8 @@ class SandboxState:
             self.tasks[task.task_id] = task
             self.runs[task.run_id] = task
             self._tasks_created[family] += 1
+            self._open.add(task.task_id)
+            self._peak_open = max(self._peak_open, len(self._open))
             return task
 
     def _apply_outcome(self, task: Task, faults: list[Fault], cost: int, now: float) -> None:

@@ -23,6 +23,7 @@ from camb_notebook.jobs import (
 )
 from camb_notebook.sessions import _requests as requests
 from camb_notebook.sessions._connection import Connection
+from camb_notebook.sessions._datasets import DatasetMethods
 from camb_notebook.sessions._streams import SpeechStream, TranslationStream, speech_stream, translation_stream
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 __all__ = ["Camb"]
 
 
-class Camb:
+class Camb(DatasetMethods):
     """A CAMB.AI session: submit tasks (each a Job), list and wait for jobs, resume after a kernel restart."""
 
     def __init__(
