@@ -38,7 +38,6 @@ class WireCore:
         *,
         api_key: str | ApiKey | None = None,
         base_url: str | None = None,
-        allow_insecure: bool = False,
         retry: RetryPolicy | None = None,
         timeout: httpx.Timeout | float | None = None,
         max_connections: int = 100,
@@ -47,6 +46,7 @@ class WireCore:
         clock: Callable[[], float] = time.monotonic,
         wallclock: Callable[[], float] = time.time,
         rng: Callable[[], float] = random.random,
+        allow_insecure: bool = False,
     ) -> None:
         self.base_url = checked_base_url(base_url, allow_insecure=allow_insecure)
         self._key = resolve_api_key(api_key)

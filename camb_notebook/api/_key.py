@@ -40,11 +40,11 @@ class ApiKey:
         text = text.strip()
         # httpx would reject such a header value with an error that quotes the whole key: refuse it first,
         # naming only the position.
-        bad = next((i for i, ch in enumerate(text) if not " " < ch < "\x7f"), None)
+        bad = next((i for i, ch in enumerate(text) if not " " <= ch < "\x7f"), None)
         if bad is not None:
             raise UsageError(
-                f"The API key has a space, control or non-ASCII character at position {bad + 1}",
-                hint="Copy the key again without line breaks or spaces (CAMB_API_KEY or .env)",
+                f"The API key has a control or non-ASCII character at position {bad + 1}",
+                hint="Copy the key again, without line breaks (CAMB_API_KEY or .env)",
             )
         self.__value = text
 

@@ -16,9 +16,7 @@ from camb_notebook.api import ApiClient, ApiKey, UsageError, checked_base_url, s
 from camb_notebook.sessions import Camb
 
 
-@pytest.mark.parametrize(
-    "bad", [f"{CANARY[:8]}\n{CANARY[8:]}", f"{CANARY}\x00", f"{CANARY[:5]} {CANARY}", "clé-été-0000"]
-)
+@pytest.mark.parametrize("bad", [f"{CANARY[:8]}\n{CANARY[8:]}", f"{CANARY}\x00", "clé-été-0000"])
 def test_key_with_control_or_non_ascii_characters_is_refused_without_showing_it(bad: str) -> None:
     """One line naming the position; neither the message nor its whole chain shows the key."""
     with pytest.raises(UsageError, match="position") as caught:
