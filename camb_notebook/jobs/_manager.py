@@ -58,6 +58,7 @@ class JobManager:
         )
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._closed = False
+        self.max_characters: int | None = None  # default budget of batches that set none (Settings)
         atexit.register(self._close_at_exit)
 
     def __repr__(self) -> str:
@@ -110,9 +111,10 @@ class JobManager:
         self.loop.call_soon(self.limit.resize)
 
     def apply(self, settings: Settings) -> None:
-        """Take the tunable engine settings in one call: poll cap and deadline, and max_in_flight."""
+        """Take the tunable engine settings in one call: poll cap and deadline, max_in_flight, the budget."""
         self.policy = dataclasses.replace(self.policy, cap=settings.poll_cap, deadline=settings.deadline)
         self.max_in_flight = settings.max_in_flight
+        self.max_characters = settings.max_characters
 
     @property
     def breaker(self) -> QuotaExceeded | None:

@@ -12,28 +12,24 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from camb_notebook.api import ApiClient, ApiKey, UsageError, Voice
-from camb_notebook.jobs import (
-    DEFAULTS,
-    BatchJob,
-    Errors,
-    Job,
-    JobManager,
-    Settings,
-    translation_batch,
-)
+from camb_notebook.jobs import DEFAULTS, BatchJob, Job, JobManager, Settings, translation_batch
 from camb_notebook.sessions import _requests as requests
+from camb_notebook.sessions._catalogs import CatalogMethods
 from camb_notebook.sessions._connection import Connection
 from camb_notebook.sessions._datasets import DatasetMethods
 from camb_notebook.sessions._streams import SpeechStream, TranslationStream, speech_stream, translation_stream
 
 if TYPE_CHECKING:
     import pandas as pd
+    from typing_extensions import Unpack
+
+    from camb_notebook.jobs import BatchArgs, Estimate
 
 
 __all__ = ["Camb"]
 
 
-class Camb(DatasetMethods):
+class Camb(CatalogMethods, DatasetMethods):
     """A CAMB.AI session: submit tasks (each a Job), list and wait for jobs, resume after a kernel restart."""
 
     def __init__(
@@ -116,11 +112,23 @@ class Camb(DatasetMethods):
         formality: str | int | None = ...,
         gender: str | int | None = ...,
         cache: bool = ...,
-        chunk_size: int | None = ...,
-        max_chars: int | None = ...,
-        concurrency: int | None = ...,
-        errors: Errors = ...,
+        dry_run: Literal[False] = ...,
+        **batch: Unpack[BatchArgs],
     ) -> BatchJob[dict[str, list[str | None]]]: ...
+
+    @overload
+    def translate(
+        self,
+        text_or_texts: str | Sequence[object],
+        *,
+        to: list[str] | tuple[str, ...],
+        source: Any = ...,
+        formality: str | int | None = ...,
+        gender: str | int | None = ...,
+        cache: bool = ...,
+        dry_run: Literal[True],
+        **batch: Unpack[BatchArgs],
+    ) -> Estimate: ...
 
     def translate(
         self,
@@ -132,18 +140,16 @@ class Camb(DatasetMethods):
         gender: str | int | None = None,
         cache: bool = True,
         stream: bool = False,
-        chunk_size: int | None = None,
-        max_chars: int | None = None,
-        concurrency: int | None = None,
-        errors: Errors = "raise",
-    ) -> Job | TranslationStream | BatchJob[Any]:
+        dry_run: bool = False,
+        **batch: Unpack[BatchArgs],
+    ) -> Job | TranslationStream | BatchJob[Any] | Estimate:
         """Translate text(s); returns at once a Job for one target, a BatchJob for a list of targets.
 
         One target: one task holding every text; the Job's result is a TranslationResult. A list of targets
         (even of one): identical texts are sent once, in chunks of at most `chunk_size` texts / `max_chars`
-        characters, at most `concurrency` tasks of this batch in flight; the result is `{target: [translation
-        or None per text]}`. `stream=True` (one text, one target) reads `translation/stream` instead and
-        returns a TranslationStream at once; if that deprecated endpoint is gone it falls back to a Job.
+        characters, at most `concurrency` tasks of this batch in flight (options: `jobs.BatchArgs`); the
+        result is `{target: [translation or None per text]}`; `dry_run=True`: an Estimate, nothing sent.
+        `stream=True` (one text, one target) reads `translation/stream` instead; if it is gone, a Job.
         """
         if not isinstance(to, (str, int)):
             if stream:
@@ -154,17 +160,15 @@ class Camb(DatasetMethods):
                 texts,
                 to=list(to),
                 source=source,
-                chunk_size=chunk_size,
-                max_chars=max_chars,
-                concurrency=concurrency,
                 formality=formality,
                 gender=gender,
                 cache=cache,
-                errors=errors,
+                dry_run=dry_run,
+                **batch,
             )
-        if (chunk_size, max_chars, concurrency, errors) != (None, None, None, "raise"):
+        if batch or dry_run:
             raise UsageError(
-                "chunk_size, max_chars, concurrency and errors apply to batches",
+                f"{', '.join([*batch, *(['dry_run'] if dry_run else [])])} apply to batches",
                 hint='Pass the targets as a list, e.g. to=["fr-fr"]',
             )
         request = requests.translation_request(text_or_texts, to, source, formality, gender)  # type: ignore[arg-type]
