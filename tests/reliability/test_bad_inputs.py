@@ -184,6 +184,20 @@ CASES = [
         setup=NEW_SESSION + "os.environ.pop('CAMB_API_KEY')",
     ),
     Case(
+        "key-with-line-break",
+        "%camb translate hi --to fr-fr",
+        UsageError,
+        "control or non-ASCII character at position 6",
+        setup=NEW_SESSION + "os.environ['CAMB_API_KEY'] = 'abcde\\nfghij0123'",
+    ),
+    Case(
+        "clear-text-base",
+        "%camb translate hi --to fr-fr",
+        UsageError,
+        "is not TLS",
+        setup=NEW_SESSION + "os.environ['CAMB_API_BASE'] = 'http://user:pw@api.example.com/apis'",
+    ),
+    Case(
         "server-down",
         "%camb translate hi --to de-de --wait",
         ApiConnectionError,
