@@ -98,9 +98,13 @@ def test_subtitle_results_parse_every_shape_and_reject_junk() -> None:
         "es-es",
     ]
     assert list(parse_subtitles({"transcript": [cue]}, "t").by_language) == ["source"]
-    for junk in ([], {}, {"en-us": "text"}, {"en-us": [{"start": "x"}]}):
+    for junk in ([], {}, "x", {"en-us": None}):
         with pytest.raises(InvalidResponseError):
             parse_subtitles(junk, "t")
+    kept = parse_subtitles(
+        {"en-us": [{"start": "x"}, cue]}, "t"
+    )  # a malformed cue is skipped, as the SDK does
+    assert [c.text for c in kept.by_language["en-us"]] == ["Hi"]
     assert cues(parse_subtitles({"transcript": [cue]}, "t"))["speaker"].tolist() == ["A"]
     with pytest.raises(UsageError, match="no subtitles for 'fr-fr'"):
         cues(parse_subtitles({"transcript": [cue]}, "t"), language="fr-fr")
