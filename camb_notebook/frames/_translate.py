@@ -14,6 +14,7 @@ import pandas as pd
 
 from camb_notebook.api import UsageError
 from camb_notebook.frames._assemble import assemble_long, assemble_wide
+from camb_notebook.frames._quality import batch_quality
 from camb_notebook.jobs import BatchJob, Errors, translation_batch
 
 if TYPE_CHECKING:
@@ -54,6 +55,11 @@ def translate_frame(
     cache: bool = True,
     errors: Errors = "raise",
     session: Camb | None = None,
+    protect: bool | str | Sequence[str] = True,
+    dnt: Sequence[str] = (),
+    dictionaries: Sequence[int | str] = (),
+    max_length: int | Hashable | None = None,
+    qa: bool = True,
 ) -> BatchJob[pd.DataFrame]:
     """Translate `df[column]` into each target; returns a BatchJob at once whose result is the new frame.
 
@@ -61,6 +67,8 @@ def translate_frame(
     `errors="coerce"` (then they are skipped). Each task carries at most `chunk_size` texts and `max_chars`
     characters (defaults 100 / 10,000); `concurrency` caps this batch's tasks in flight (the session's
     `max_in_flight` caps all jobs). `into="name"` stores the frame in the user namespace when done.
+    Placeholders and markup are masked (`protect=False` or a list of syntaxes), `dnt` terms kept, and each
+    target gets QA columns (`max_length`: an int or a column, default the `max_length` column if any).
     """
     if column not in df.columns:
         raise UsageError(f"no column {column!r} in the frame (columns: {list(df.columns)!r})")
@@ -87,6 +95,7 @@ def translate_frame(
         cache=cache,
         errors=errors,
         finalize=lambda outcome: assemble(frame, column, outcome),
+        **batch_quality(session, frame, column, source, protect, dnt, dictionaries, max_length, qa),
     )
     if assign is not None:
         batch.add_done_callback(assign)

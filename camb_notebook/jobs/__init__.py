@@ -16,6 +16,7 @@ from camb_notebook.jobs._settings import DEFAULTS, Settings
 if TYPE_CHECKING:
     from camb_notebook.jobs._batch import BatchJob, translation_batch
     from camb_notebook.jobs._batch_plan import BatchOutcome, Errors
+    from camb_notebook.jobs._batch_quality import QualityOptions, quality_options
     from camb_notebook.jobs._dispatch import Dispatcher
     from camb_notebook.jobs._job import FINAL_STATES, Job, JobState
     from camb_notebook.jobs._job_display import set_display_hook
@@ -39,11 +40,13 @@ __all__ = [
     "LoopThread",
     "PollGroup",
     "PollPolicy",
+    "QualityOptions",
     "Settings",
     "TaskApi",
     "default_home",
     "fetch_result",
     "poll_until_terminal",
+    "quality_options",
     "set_display_hook",
     "translation_batch",
     "wait_future",
@@ -53,6 +56,7 @@ __all__ = [
 _MODULES = (
     "_batch",
     "_batch_plan",
+    "_batch_quality",
     "_dispatch",
     "_job",
     "_job_display",

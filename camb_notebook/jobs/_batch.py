@@ -45,6 +45,7 @@ from camb_notebook.jobs._batch_plan import (
     clean_texts,
     plan_texts,
 )
+from camb_notebook.jobs._batch_quality import QualityOptions, UnitWork
 from camb_notebook.jobs._job import Job, JobState
 from camb_notebook.jobs._poll import PollGroup
 
@@ -134,27 +135,39 @@ class BatchJob(Job, Generic[T]):
             if running:
                 _, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
 
-    async def _run_unit(self, unit: Unit) -> None:
-        """Run one chunk as an engine Job and record its translations or its error on its rows."""
-        texts = [self._plan.unique[i] for i in unit.indices]
-        request = self._options.request(texts, unit.target)
+    async def _translate(self, texts: list[str], target: str) -> tuple[str, ...]:
+        """Translate `texts` as one engine Job of this batch (a chunk, or a chunk's strict retry)."""
+        if not texts:
+            return ()
+        request = self._options.request(texts, target)
         job = self._manager.submit(
             "translation", request, cache=self._options.cache, fetch=self._fetcher.fetch, group=self._group
         )
         self.jobs.append(job)
+        result = await job
+        if not isinstance(result, TranslationResult) or len(result.texts) != len(texts):
+            raise InvalidResponseError(f"{len(texts)} texts sent, a different number came back")
+        return result.texts
+
+    async def _run_unit(self, unit: Unit) -> None:
+        """Run one chunk as an engine Job and record its translations (restored, checked) or its error."""
+        work = UnitWork(self._options.quality, unit.target, [self._plan.unique[i] for i in unit.indices])
         try:
-            result = await job
+            translated = await self._translate(work.sent, unit.target)
+            rows = await work.finish(translated, lambda texts: self._translate(texts, unit.target))
         except Exception as exc:  # the engine lands every failure on the job; any of them marks these rows
             if isinstance(exc, STOPPING) and self._stop is None:
                 self._stop = exc
             self._fail(unit, exc)
             return
-        if not isinstance(result, TranslationResult) or len(result.texts) != len(texts):
-            self._fail(unit, InvalidResponseError(f"{len(texts)} texts sent, a different number came back"))
-            return
-        translations = self._outcome_so_far.translations[unit.target]
-        for index, text in zip(unit.indices, result.texts, strict=True):
-            translations[index] = text
+        outcome = self._outcome_so_far
+        for index, row in zip(unit.indices, rows, strict=True):
+            outcome.qa[unit.target][index] = row.qa
+            if row.error is not None:
+                outcome.errors[unit.target][index] = row.error
+                self.failed_count += self._weights[index]
+                continue
+            outcome.translations[unit.target][index] = row.text
             self.done_count += self._weights[index]
         self._engine.update()
 
@@ -220,6 +233,7 @@ class BatchJob(Job, Generic[T]):
             self._outcome_so_far,
             translations={t: list(v) for t, v in self._outcome_so_far.translations.items()},
             errors={t: [None] * len(self._plan.unique) for t in self._options.targets},
+            qa={t: list(v) for t, v in self._outcome_so_far.qa.items()},
         )
         return BatchJob(self._manager, self._plan, self._options, self._finalize, outcome=outcome)._start()
 
@@ -275,10 +289,12 @@ def translation_batch(
     cache: bool = True,
     errors: Errors = "raise",
     finalize: Callable[[BatchOutcome], T] | None = None,
+    quality: QualityOptions | None = None,
+    dictionaries: Sequence[int] = (),
 ) -> BatchJob[Any]:
     """Start translating `texts` into every target and return the BatchJob at once.
 
-    Without `finalize` the result is `{target: [translation or None per input]}`.
+    Without `finalize`: `{target: [translation or None per input]}`. `quality`: see `quality_options`.
     """
     if concurrency is not None and concurrency < 1:
         raise UsageError(f"concurrency must be at least 1, not {concurrency}")
@@ -291,6 +307,8 @@ def translation_batch(
         formality=formality_code(formality),
         gender=gender_code(gender),
         cache=cache,
+        quality=quality or QualityOptions(),
+        dictionaries=tuple(dictionaries),
     )
     chunk_texts([], chunk_size=options.chunk_size, max_chars=options.max_chars)  # validates the bounds
     plan = plan_texts(clean_texts(texts, labels=labels, errors=errors))

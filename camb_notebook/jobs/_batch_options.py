@@ -8,7 +8,7 @@ Usage: `BatchOptions(source="en-us", targets=("fr-fr",)).request(texts, "fr-fr")
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from camb_notebook.api import (
@@ -22,6 +22,7 @@ from camb_notebook.api import (
 )
 from camb_notebook.jobs._batch_fetch import FetchHost
 from camb_notebook.jobs._batch_plan import DEFAULT_CHUNK_SIZE, DEFAULT_MAX_CHARS
+from camb_notebook.jobs._batch_quality import QualityOptions
 from camb_notebook.jobs._dispatch import Dispatcher
 from camb_notebook.jobs._job import Job
 from camb_notebook.jobs._loop import LoopThread
@@ -47,6 +48,8 @@ class BatchOptions:
     formality: int | None = None
     gender: int | None = None
     cache: bool = True
+    quality: QualityOptions = field(default_factory=QualityOptions)  # masking and QA (see _batch_quality)
+    dictionaries: tuple[int, ...] = ()  # the API's `chosen_dictionaries`
 
     def request(self, texts: Sequence[str], target: str) -> dict[str, Any]:
         """The wire request of one chunk (optional fields omitted, as the SDK does)."""
@@ -59,6 +62,8 @@ class BatchOptions:
             request["formality"] = self.formality
         if self.gender is not None:
             request["gender"] = self.gender
+        if self.dictionaries:
+            request["chosen_dictionaries"] = list(self.dictionaries)
         return request
 
 

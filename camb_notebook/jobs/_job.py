@@ -66,6 +66,7 @@ class Job:
         self.cached = False  # True when the result came from the result cache (no task was created)
         self.expected_duration: float | None = None  # median from the journal's history, set by the engine
         self._result: Any = None
+        self.finish_result: Callable[[Any], Any] | None = None  # the session's view of the result (restored)
         self._future: concurrent.futures.Future[None] = concurrent.futures.Future()
         self._final = False  # set once, under the lock, when the job reaches a final state
         self._dispatcher = dispatcher
@@ -149,7 +150,7 @@ class Job:
         """The result of a final job, or raise its error."""
         if self.error is not None:
             raise self.error
-        return self._result
+        return self._result if self.finish_result is None else self.finish_result(self._result)
 
     def cancel(self, reason: str | None = None) -> bool:
         """Stop local work on this job (a created server task keeps running); False when already final."""

@@ -23,6 +23,8 @@ from camb_notebook.jobs import (
 )
 from camb_notebook.sessions import _requests as requests
 from camb_notebook.sessions._connection import Connection
+from camb_notebook.sessions._dictionaries import DictionariesMixin
+from camb_notebook.sessions._protect import ProtectionMixin, finish_job, finish_stream
 from camb_notebook.sessions._streams import SpeechStream, TranslationStream, speech_stream, translation_stream
 
 if TYPE_CHECKING:
@@ -32,7 +34,7 @@ if TYPE_CHECKING:
 __all__ = ["Camb"]
 
 
-class Camb:
+class Camb(DictionariesMixin, ProtectionMixin):
     """A CAMB.AI session: submit tasks (each a Job), list and wait for jobs, resume after a kernel restart."""
 
     def __init__(
@@ -89,6 +91,7 @@ class Camb:
         gender: str | int | None = ...,
         cache: bool = ...,
         stream: Literal[False] = ...,
+        **quality: Any,
     ) -> Job: ...
 
     @overload
@@ -102,6 +105,7 @@ class Camb:
         gender: str | int | None = ...,
         cache: bool = ...,
         stream: Literal[True],
+        **quality: Any,
     ) -> TranslationStream: ...
 
     @overload
@@ -118,6 +122,7 @@ class Camb:
         max_chars: int | None = ...,
         concurrency: int | None = ...,
         errors: Errors = ...,
+        **quality: Any,
     ) -> BatchJob[dict[str, list[str | None]]]: ...
 
     def translate(
@@ -134,6 +139,7 @@ class Camb:
         max_chars: int | None = None,
         concurrency: int | None = None,
         errors: Errors = "raise",
+        **quality: Any,
     ) -> Job | TranslationStream | BatchJob[Any]:
         """Translate text(s); returns at once a Job for one target, a BatchJob for a list of targets.
 
@@ -142,6 +148,7 @@ class Camb:
         characters, at most `concurrency` tasks of this batch in flight; the result is `{target: [translation
         or None per text]}`. `stream=True` (one text, one target) reads `translation/stream` instead and
         returns a TranslationStream at once; if that deprecated endpoint is gone it falls back to a Job.
+        Placeholders/markup are masked and restored (`protect=`, `dnt=`, `dictionaries=`; see the README).
         """
         if not isinstance(to, (str, int)):
             if stream:
@@ -159,6 +166,7 @@ class Camb:
                 gender=gender,
                 cache=cache,
                 errors=errors,
+                **self._quality_kwargs(texts, source, **quality),
             )
         if (chunk_size, max_chars, concurrency, errors) != (None, None, None, "raise"):
             raise UsageError(
@@ -170,10 +178,11 @@ class Camb:
             if len(request["texts"]) != 1:
                 raise UsageError("translate(stream=True) takes one text", hint="Drop stream=True for a list")
             self.require_key()
-            return translation_stream(
-                self.api, self._manager, request, lambda: self._submit("translation", request, cache)
-            )
-        return self._submit("translation", request, cache)
+        request, finish = self._protect_request(request, stream=stream, **quality)
+        if stream:
+            fallback = lambda: finish_job(self._submit("translation", request, cache), finish)  # noqa: E731
+            return finish_stream(translation_stream(self.api, self._manager, request, fallback), finish)
+        return finish_job(self._submit("translation", request, cache), finish)
 
     @overload
     def tts(

@@ -39,8 +39,18 @@ async def create_translation(body: TranslateBody, request: Request, key: ApiKey)
     """Create a translation task; the result is `pseudo_localize` of every text, same order and length."""
     chars = sum(len(t) for t in body.texts)
     task = new_task(request, "translation", key, cost=chars, size=chars)
-    task.data["texts"] = [pseudo_localize(t, body.target_language) for t in body.texts]
+    terms = _terms(request, key, body.chosen_dictionaries, body.source_language, body.target_language)
+    task.data["texts"] = [pseudo_localize(t, body.target_language, terms) for t in body.texts]
     return create_response(task)
+
+
+def _terms(request: Request, key: str, ids: list[int] | None, source: str, target: str) -> dict[str, str]:
+    """The source → target terms of the chosen dictionaries (none chosen: none)."""
+    if not ids:
+        return {}
+    state = get_state(request)
+    with state.lock:
+        return state.dictionaries.terms_for(key, ids, source, target)
 
 
 @router.get("/translation-result/{run_id}")
