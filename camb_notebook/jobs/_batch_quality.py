@@ -35,6 +35,7 @@ class QualityOptions:
 
     protector: Protector | None = field(default_factory=Protector)
     qa: bool = True
+    dnt: tuple[str, ...] = ()  # do-not-translate terms QA expects verbatim (masked too, unless protect=False)
     glossary: tuple[tuple[str, str], ...] = ()  # (source term, target term), checked per target (see `terms`)
     glossary_by_target: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     max_length: int | None = None  # for every text
@@ -48,14 +49,13 @@ class QualityOptions:
         """The QA result of one translation (None when QA is off)."""
         if not self.qa:
             return None
-        dnt = self.protector.terms if self.protector is not None else ()
         return check(
             source,
             translation,
             lang=target,
             max_length=self.max_length_by_text.get(source, self.max_length),
             glossary=self.terms(target),
-            dnt=dnt,
+            dnt=self.dnt,
         )
 
 
@@ -94,6 +94,7 @@ def quality_options(
     return QualityOptions(
         protector=protector if protector is not None else None,
         qa=qa,
+        dnt=terms,
         glossary=tuple(glossary),
         glossary_by_target={k: tuple(v) for k, v in (glossary_by_target or {}).items()},
         max_length=limit,

@@ -64,6 +64,7 @@ _VOID = frozenset(
     ]
 )
 _TAG_NAME = re.compile(r"<\s*(/?)\s*([A-Za-z][\w:.\-]*)")
+_EMPTY_PAIR = re.compile(r"(<([A-Za-z][\w:.\-]*)(?:\s[^<>]*)?>)\s*</\2\s*>")  # deepl-node#30: a tag emptied
 _NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f' ]\d+)*")
 _END = {".": ".。．", "!": "!！", "?": "?？؟", ":": ":：", ";": ";；؛", "…": "…"}
 
@@ -138,6 +139,10 @@ def _token_issues(source: str, target: str) -> tuple[list[str], list[Token], lis
     target_tags = [t.text for t in have if t.kind == "tag"]
     if target_tags and _unbalanced(source_tags) is None and (bad := _unbalanced(target_tags)) is not None:
         issues.append(f"tag_unbalanced:{bad}")
+    if target_tags:
+        emptied = Counter(m.group(1) for m in _EMPTY_PAIR.finditer(target))
+        emptied -= Counter(m.group(1) for m in _EMPTY_PAIR.finditer(source))
+        issues += [f"tag_emptied:{tag}" for tag in emptied.elements()]
     return issues, want, have
 
 

@@ -78,7 +78,11 @@ def parse_blocks(text: str) -> tuple[list[IcuBlock], list[str]]:
     """The ICU blocks of a message (recursively) and the signatures of blocks that do not parse."""
     blocks: list[IcuBlock] = []
     broken: list[str] = []
-    for start, end in find_icu_blocks(text):
+    spans = find_icu_blocks(text)
+    for match in _ICU_START.finditer(text):  # a block that never closes is broken, not absent
+        if not any(s <= match.start() < e for s, e in spans) and _closing(text, match.start()) < 0:
+            broken.append(f"{{{match.group(1)}, {match.group(2)}}}")
+    for start, end in spans:
         block = text[start:end]
         head = _ICU_START.match(block)
         assert head is not None

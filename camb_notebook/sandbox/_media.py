@@ -18,6 +18,7 @@ from collections.abc import Mapping
 
 __all__ = [
     "CONTENT_TYPES",
+    "KEPT_TAG",
     "SECONDS_PER_CHAR",
     "encode_audio",
     "make_segments",
@@ -46,7 +47,7 @@ CONTENT_TYPES: dict[str, str] = {
 
 # The numbered placeholder tags of XML tag handling (`<x id="1"/>`): a real MT engine keeps them intact, so
 # the sandbox does too, while it still accents every other placeholder and tag (the worst engine for those).
-_KEPT_TAG = re.compile(r'<x id="\d+"/>')
+KEPT_TAG = re.compile(r'<x id="\d+"/>')
 
 
 def pseudo_localize(text: str, target_locale: str, terms: Mapping[str, str] | None = None) -> str:
@@ -57,7 +58,7 @@ def pseudo_localize(text: str, target_locale: str, terms: Mapping[str, str] | No
     """
     pad = math.ceil(len(text) * 0.3)
     tail = " " + "~" * pad if pad else ""
-    keep = _KEPT_TAG.pattern
+    keep = KEPT_TAG.pattern
     if terms:
         ordered = sorted((t for t in terms if t.strip()), key=len, reverse=True)
         lookup = {t.casefold(): terms[t] for t in ordered}

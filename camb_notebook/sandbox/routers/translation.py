@@ -17,7 +17,7 @@ from camb_notebook.sandbox._http import (
     lookup_run,
     new_task,
 )
-from camb_notebook.sandbox._media import make_wav, pseudo_localize
+from camb_notebook.sandbox._media import KEPT_TAG, make_wav, pseudo_localize
 from camb_notebook.sandbox._schemas import (
     TranslateBody,
     TranslatedTtsBody,
@@ -40,7 +40,8 @@ async def create_translation(body: TranslateBody, request: Request, key: ApiKey)
     chars = sum(len(t) for t in body.texts)
     task = new_task(request, "translation", key, cost=chars, size=chars)
     terms = _terms(request, key, body.chosen_dictionaries, body.source_language, body.target_language)
-    task.data["texts"] = [pseudo_localize(t, body.target_language, terms) for t in body.texts]
+    texts = [KEPT_TAG.sub("", t) for t in body.texts] if get_state(request).config.lose_tags else body.texts
+    task.data["texts"] = [pseudo_localize(t, body.target_language, terms) for t in texts]
     return create_response(task)
 
 
