@@ -22,7 +22,7 @@ $(UV):
 # The development env: the package (editable, with the sandbox extra), JupyterLab and the dev group.
 env: $(UV)
 	[ -x $(PY) ] || $(UV) venv -q $(VENV) --python $(PYTHON)
-	VIRTUAL_ENV=$(VENV) $(UV) pip install -q -e ".[sandbox]" --group dev
+	VIRTUAL_ENV=$(VENV) $(UV) pip install -q -e ".[sandbox,datasets,dask]" --group dev
 
 # Debian's chromium for the browser tests (Playwright never downloads a browser here).
 browser-deps:
@@ -33,7 +33,7 @@ browser-deps:
 env-oldest: $(UV)
 	@[ -n "$(OLDEST_PYTHON)" ] || { echo "Python 3.10 not found (set OLDEST_PYTHON=/path/to/python3.10)"; exit 1; }
 	[ -x $(OLDEST)/bin/python ] || $(UV) venv -q $(OLDEST) --python $(OLDEST_PYTHON)
-	VIRTUAL_ENV=$(OLDEST) $(UV) pip install -q -e ".[sandbox]" --group dev $(OLDEST_PINS)
+	VIRTUAL_ENV=$(OLDEST) $(UV) pip install -q -e ".[sandbox,datasets,dask]" --group dev $(OLDEST_PINS)
 
 demo: env
 	@echo "JupyterLab on notebooks/quickstart.ipynb against the embedded sandbox; stop it with Ctrl-C."

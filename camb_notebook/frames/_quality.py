@@ -15,10 +15,11 @@ import numpy as np
 import pandas as pd
 
 from camb_notebook.api import UsageError, resolve_language
-from camb_notebook.jobs import BatchOutcome, quality_options
+from camb_notebook.jobs import BatchOutcome
 from camb_notebook.quality import QaResult, check, severity
 
 if TYPE_CHECKING:
+    from camb_notebook.jobs import QualityArgs
     from camb_notebook.sessions import Camb
 
 __all__ = ["batch_quality", "glossary_pairs", "qa_frame", "qa_long", "qa_summary", "qa_wide"]
@@ -27,36 +28,22 @@ _NO_ISSUES: tuple[str, ...] = ()
 
 
 def batch_quality(
-    session: Camb,
-    frame: pd.DataFrame,
-    column: Hashable,
-    source: str,
-    protect: bool | str | Sequence[str],
-    dnt: Sequence[str],
-    dictionaries: Sequence[int | str],
-    max_length: int | Hashable | None,
-    qa: bool,
+    session: Camb, frame: pd.DataFrame, column: Hashable, source: str, quality: QualityArgs
 ) -> dict[str, Any]:
-    """The `quality`/`dictionaries` arguments of `translation_batch` for a frame's column."""
+    """The `quality`/`dictionaries` arguments of `translation_batch` for a frame's column.
+
+    `max_length` may name a column (default: the `max_length` column, if the frame has one).
+    """
+    args = dict(quality)
+    max_length = args.get("max_length")
     if max_length is None and "max_length" in frame.columns:
         max_length = "max_length"
-    lengths: int | list[object] | None
-    if max_length is None or (isinstance(max_length, int) and not isinstance(max_length, bool)):
-        lengths = max_length  # type: ignore[assignment]
-    elif max_length in frame.columns:
-        lengths = frame[max_length].tolist()
-    else:
-        raise UsageError(f"max_length: no column {max_length!r} in the frame")
-    ids, by_target = session.dictionary_glossary(dictionaries, source) if dictionaries else ((), {})
-    options = quality_options(
-        protect,
-        dnt=dnt,
-        glossary_by_target=by_target,
-        max_length=lengths,
-        texts=frame[column].tolist(),
-        qa=qa,
-    )
-    return {"quality": options, "dictionaries": ids}
+    if isinstance(max_length, Hashable) and not isinstance(max_length, (int, type(None))):
+        if max_length not in frame.columns:
+            raise UsageError(f"max_length: no column {max_length!r} in the frame")
+        max_length = frame[max_length].tolist()
+    args["max_length"] = max_length
+    return session.quality_arguments(frame[column].tolist(), source, args)
 
 
 def _spread_results(results: Sequence[QaResult | None], positions: np.ndarray) -> tuple[list[Any], list[Any]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from camb_notebook.api import UsageError
 from camb_notebook.quality import (
@@ -24,9 +25,19 @@ from camb_notebook.quality import (
     resolve_syntaxes,
 )
 
-__all__ = ["QualityOptions", "RowResult", "UnitWork", "quality_options"]
+__all__ = ["QualityArgs", "QualityOptions", "RowResult", "UnitWork", "quality_options"]
 
 Translate = Callable[[list[str]], Awaitable[Sequence[str]]]
+
+
+class QualityArgs(TypedDict, total=False):
+    """What a user passes to any translate entry about protection and QA (`**quality`)."""
+
+    protect: bool | str | Sequence[str]  # True: every syntax; False: none; or syntax names
+    dnt: Sequence[str]  # do-not-translate terms
+    dictionaries: Sequence[int | str] | int | str  # dictionary ids or names (`chosen_dictionaries`)
+    max_length: object  # an int, one value per text, or (frames) a column name
+    qa: bool  # run the QA checks (default True)
 
 
 @dataclass(frozen=True)

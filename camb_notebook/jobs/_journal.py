@@ -192,6 +192,15 @@ class Journal:
         same = [float(d) for s, d in rows if size_bucket(int(s)) == bucket and d is not None and d >= 0]
         return statistics.median(same) if same else None
 
+    def durations(self, family: str, limit: int = 200) -> list[tuple[int, float]]:
+        """(input size, submit→finish seconds) of a family's newest succeeded jobs (a batch ETA's history)."""
+        rows = self.db.execute(
+            "SELECT size, finished_at - submitted_at FROM jobs WHERE family = ? AND state = 'succeeded'"
+            " AND submitted_at IS NOT NULL AND finished_at IS NOT NULL ORDER BY finished_at DESC LIMIT ?",
+            (family, limit),
+        ).fetchall()
+        return [(int(s), float(d)) for s, d in rows if d is not None and d >= 0]
+
     def _select(self, where: str, params: tuple[Any, ...]) -> list[JobRecord]:
         """Rows of the jobs table matching a WHERE/ORDER clause."""
         cursor = self.db.execute(f"SELECT {', '.join(_COLUMNS)} FROM jobs {where}", params)

@@ -3,16 +3,29 @@
 The API publishes no concurrency limit, so it is discovered (AIMD): a 429 while creating shrinks the limit to
 3/4 (at most once a second, so one burst of 429s counts once), and each run of `limit` clean creates grows it
 by one, back up to `maximum`. Jobs already holding a slot keep it. Loop thread only (anyio CapacityLimiter).
+An optional `lease` (e.g. one `distributed.Semaphore` shared by a cluster's workers) is taken with each
+slot, so several engines in several processes stay under one global limit.
 Usage: `await limit.acquire()`, `limit.release()`, `limit.record_create(throttled=...)`.
 """
 
 from __future__ import annotations
 
 import time
+from typing import Protocol
 
 import anyio
 
-__all__ = ["InFlightLimit"]
+__all__ = ["InFlightLimit", "Lease"]
+
+
+class Lease(Protocol):
+    """A slot of a limit shared beyond this engine: awaited after the local slot, released with it."""
+
+    async def acquire(self) -> None:
+        """Wait for a shared slot (loop thread)."""
+
+    def release(self) -> None:
+        """Give a shared slot back without blocking the loop thread."""
 
 
 class InFlightLimit:
@@ -24,6 +37,7 @@ class InFlightLimit:
         self._limiter: anyio.CapacityLimiter | None = None
         self._clean_creates = 0  # creates since the last 429, for growing the adapted limit back
         self._last_shrink = -1e9  # monotonic time of the last 429-driven shrink
+        self.lease: Lease | None = None  # a shared slot held with each local one (set before the first job)
 
     def __repr__(self) -> str:
         """Current size and ceiling."""
@@ -57,12 +71,20 @@ class InFlightLimit:
         return self._limiter
 
     async def acquire(self) -> None:
-        """Wait for a slot (held by the current task)."""
+        """Wait for a slot (held by the current task), then for the shared lease if one is set."""
         await self.limiter.acquire()
+        if self.lease is not None:
+            try:
+                await self.lease.acquire()
+            except BaseException:
+                self.limiter.release()
+                raise
 
     def release(self) -> None:
-        """Give the current task's slot back."""
+        """Give the current task's slot (and its shared lease) back."""
         self.limiter.release()
+        if self.lease is not None:
+            self.lease.release()
 
     def record_create(self, *, throttled: bool) -> None:
         """Adapt after a create: shrink on a 429, grow slowly after clean ones."""

@@ -58,6 +58,7 @@ class JobManager:
         )
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._closed = False
+        self.max_characters: int | None = None  # default budget of batches that set none (Settings)
         atexit.register(self._close_at_exit)
 
     def __repr__(self) -> str:
@@ -110,9 +111,10 @@ class JobManager:
         self.loop.call_soon(self.limit.resize)
 
     def apply(self, settings: Settings) -> None:
-        """Take the tunable engine settings in one call: poll cap and deadline, and max_in_flight."""
+        """Take the tunable engine settings in one call: poll cap and deadline, max_in_flight, the budget."""
         self.policy = dataclasses.replace(self.policy, cap=settings.poll_cap, deadline=settings.deadline)
         self.max_in_flight = settings.max_in_flight
+        self.max_characters = settings.max_characters
 
     @property
     def breaker(self) -> QuotaExceeded | None:
@@ -212,6 +214,13 @@ class JobManager:
     def get(self, id_or_prefix: str) -> Job:
         """A job by id or unique id prefix (this session first, then the journal)."""
         return self._recovery.get(id_or_prefix)
+
+    def forget(self, jobs: Iterable[Job]) -> None:
+        """Drop finished jobs from this session's list so a long stream of batches keeps no memory per chunk.
+
+        Their journal rows and cached results stay (get() still finds them); unfinished jobs are kept.
+        """
+        self.loop.call_soon(self._registry.forget, [job for job in jobs if job.done()])
 
     def resume(self) -> list[Job]:
         """Reattach unfinished jobs of dead sessions from the journal; never creates a task. Returns them."""

@@ -47,6 +47,13 @@ class Registry:
         """True when an open manager of this process still drives the job `job_id`."""
         return any(job_id in r.jobs for r in list(cls._open) if not r.closing)
 
+    def forget(self, jobs: list[Job]) -> None:
+        """Drop finished jobs from memory (their journal rows and cached results stay on disk)."""
+        for job in jobs:
+            if job.done():
+                self.jobs.pop(job.id, None)
+                self.infos.pop(job.id, None)
+
     def release(self, key: Key, job: Job) -> None:
         """Forget `job` as the in-flight twin of `key` (if it still is)."""
         if self.inflight.get(key) is job:

@@ -17,6 +17,7 @@ from camb_notebook.api import UsageError
 from camb_notebook.magics import _commands as commands
 from camb_notebook.magics import _tasks as tasks
 from camb_notebook.magics._context import MagicsContext
+from camb_notebook.magics._dataset import dataset
 from camb_notebook.magics._parsing import literal, literal_args, parse_args, split_out, tokenize, with_out
 from camb_notebook.magics._translate import DATA_FIELDS, camb_translate, translate
 
@@ -75,6 +76,7 @@ COMMANDS: dict[str, Command] = {
         Command("transcribe", tasks.transcribe),
         Command("dub", tasks.dub),
         Command("story", tasks.story),
+        Command("dataset", dataset),
         Command("jobs", commands.jobs),
         Command("wait", commands.wait),
         Command("result", commands.result),

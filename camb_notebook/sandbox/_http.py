@@ -77,13 +77,18 @@ def route_template(method: str, path: str) -> tuple[str, str]:
     return f"{method} {template}", template
 
 
-def new_task(request: Request, family: str, key: str, *, cost: int, size: int) -> Task:
-    """Create a task for this request (header task faults, config rules, limits, credits) or raise 429."""
+def new_task(
+    request: Request, family: str, key: str, *, cost: int, size: int, billed_as: str | None = None
+) -> Task:
+    """Create a task for this request (header task faults, config rules, limits, credits) or raise 429.
+
+    `billed_as` (a target locale) counts `cost` as translated characters in the stats' `billed_characters`.
+    """
     header = request.headers.get("x-sandbox-fault")
     task_faults = split_faults(parse_faults(header))[1] if header else []
     route, _ = route_template(request.method, request.url.path)
     try:
-        return get_state(request).create_task(family, key, route, task_faults, cost, size)
+        return get_state(request).create_task(family, key, route, task_faults, cost, size, billed_as)
     except LimitExceeded as exc:
         raise SandboxError(
             429, "Too many pending tasks for this API key", {"Retry-After": str(exc.retry_after)}
@@ -104,6 +109,8 @@ def status_body(request: Request, key: str, task_id: str, families: tuple[str, .
         raise SandboxError(403, "This task belongs to another API key")
     status = task.status(time.monotonic())
     body: dict[str, Any] = {"status": status, "run_id": task.run_id if status == "SUCCESS" else None}
+    if status != "PENDING":
+        get_state(request).seen_final(task)
     if status in ("ERROR", "TIMEOUT", "PAYMENT_REQUIRED"):
         body["exception_reason"] = task.exception_reason
         body["message"] = task.message
@@ -132,6 +139,7 @@ def lookup_run(request: Request, key: str, run_id: int, families: tuple[str, ...
         raise SandboxError(400, f"Run {run_id} is a {task.family} run, not {' or '.join(families)}")
     if state.consume_result404(task):
         raise SandboxError(404, "Run not found")
+    state.seen_final(task)
     return task
 
 

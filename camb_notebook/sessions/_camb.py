@@ -12,29 +12,25 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from camb_notebook.api import ApiClient, ApiKey, UsageError, Voice
-from camb_notebook.jobs import (
-    DEFAULTS,
-    BatchJob,
-    Errors,
-    Job,
-    JobManager,
-    Settings,
-    translation_batch,
-)
+from camb_notebook.jobs import DEFAULTS, BatchJob, Job, JobManager, Settings, translation_batch
 from camb_notebook.sessions import _requests as requests
 from camb_notebook.sessions._connection import Connection
+from camb_notebook.sessions._datasets import DatasetMethods
 from camb_notebook.sessions._dictionaries import DictionariesMixin
-from camb_notebook.sessions._protect import ProtectionMixin, finish_job, finish_stream
-from camb_notebook.sessions._streams import SpeechStream, TranslationStream, speech_stream, translation_stream
+from camb_notebook.sessions._protect import ProtectionMixin, TranslateArgs, finish_job, take_quality
+from camb_notebook.sessions._streams import SpeechStream, TranslationStream, speech_stream
 
 if TYPE_CHECKING:
     import pandas as pd
+    from typing_extensions import Unpack
+
+    from camb_notebook.jobs import Estimate, QualityArgs
 
 
 __all__ = ["Camb"]
 
 
-class Camb(DictionariesMixin, ProtectionMixin):
+class Camb(DatasetMethods, DictionariesMixin, ProtectionMixin):
     """A CAMB.AI session: submit tasks (each a Job), list and wait for jobs, resume after a kernel restart."""
 
     def __init__(
@@ -91,7 +87,7 @@ class Camb(DictionariesMixin, ProtectionMixin):
         gender: str | int | None = ...,
         cache: bool = ...,
         stream: Literal[False] = ...,
-        **quality: Any,
+        **quality: Unpack[QualityArgs],
     ) -> Job: ...
 
     @overload
@@ -105,7 +101,7 @@ class Camb(DictionariesMixin, ProtectionMixin):
         gender: str | int | None = ...,
         cache: bool = ...,
         stream: Literal[True],
-        **quality: Any,
+        **quality: Unpack[QualityArgs],
     ) -> TranslationStream: ...
 
     @overload
@@ -118,12 +114,23 @@ class Camb(DictionariesMixin, ProtectionMixin):
         formality: str | int | None = ...,
         gender: str | int | None = ...,
         cache: bool = ...,
-        chunk_size: int | None = ...,
-        max_chars: int | None = ...,
-        concurrency: int | None = ...,
-        errors: Errors = ...,
-        **quality: Any,
+        dry_run: Literal[False] = ...,
+        **batch: Unpack[TranslateArgs],
     ) -> BatchJob[dict[str, list[str | None]]]: ...
+
+    @overload
+    def translate(
+        self,
+        text_or_texts: str | Sequence[object],
+        *,
+        to: list[str] | tuple[str, ...],
+        source: Any = ...,
+        formality: str | int | None = ...,
+        gender: str | int | None = ...,
+        cache: bool = ...,
+        dry_run: Literal[True],
+        **batch: Unpack[TranslateArgs],
+    ) -> Estimate: ...
 
     def translate(
         self,
@@ -135,21 +142,19 @@ class Camb(DictionariesMixin, ProtectionMixin):
         gender: str | int | None = None,
         cache: bool = True,
         stream: bool = False,
-        chunk_size: int | None = None,
-        max_chars: int | None = None,
-        concurrency: int | None = None,
-        errors: Errors = "raise",
-        **quality: Any,
-    ) -> Job | TranslationStream | BatchJob[Any]:
+        dry_run: bool = False,
+        **batch: Unpack[TranslateArgs],
+    ) -> Job | TranslationStream | BatchJob[Any] | Estimate:
         """Translate text(s); returns at once a Job for one target, a BatchJob for a list of targets.
 
         One target: one task holding every text; the Job's result is a TranslationResult. A list of targets
         (even of one): identical texts are sent once, in chunks of at most `chunk_size` texts / `max_chars`
-        characters, at most `concurrency` tasks of this batch in flight; the result is `{target: [translation
-        or None per text]}`. `stream=True` (one text, one target) reads `translation/stream` instead and
-        returns a TranslationStream at once; if that deprecated endpoint is gone it falls back to a Job.
-        Placeholders/markup are masked and restored (`protect=`, `dnt=`, `dictionaries=`; see the README).
+        characters, at most `concurrency` tasks of this batch in flight (options: `jobs.BatchArgs`); the
+        result is `{target: [translation or None per text]}`; `dry_run=True`: an Estimate, nothing sent.
+        `stream=True` (one text, one target) reads `translation/stream` instead; if it is gone, a Job.
+        Placeholders/markup are masked and restored, results QA-checked (`jobs.QualityArgs`: protect, dnt…).
         """
+        quality, rest = take_quality(batch)
         if not isinstance(to, (str, int)):
             if stream:
                 raise UsageError("stream=True takes one target language", hint='Pass to="fr-fr"')
@@ -159,18 +164,16 @@ class Camb(DictionariesMixin, ProtectionMixin):
                 texts,
                 to=list(to),
                 source=source,
-                chunk_size=chunk_size,
-                max_chars=max_chars,
-                concurrency=concurrency,
                 formality=formality,
                 gender=gender,
                 cache=cache,
-                errors=errors,
-                **self._quality_kwargs(texts, source, **quality),
+                dry_run=dry_run,
+                **rest,
+                **self.quality_arguments(texts, source, quality),
             )
-        if (chunk_size, max_chars, concurrency, errors) != (None, None, None, "raise"):
+        if batch or dry_run:
             raise UsageError(
-                "chunk_size, max_chars, concurrency and errors apply to batches",
+                f"{', '.join([*batch, *(['dry_run'] if dry_run else [])])} apply to batches",
                 hint='Pass the targets as a list, e.g. to=["fr-fr"]',
             )
         request = requests.translation_request(text_or_texts, to, source, formality, gender)  # type: ignore[arg-type]
@@ -180,8 +183,7 @@ class Camb(DictionariesMixin, ProtectionMixin):
             self.require_key()
         request, finish = self._protect_request(request, stream=stream, **quality)
         if stream:
-            fallback = lambda: finish_job(self._submit("translation", request, cache), finish)  # noqa: E731
-            return finish_stream(translation_stream(self.api, self._manager, request, fallback), finish)
+            return self._protected_stream(request, finish, cache)
         return finish_job(self._submit("translation", request, cache), finish)
 
     @overload

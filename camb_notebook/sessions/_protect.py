@@ -1,40 +1,58 @@
 """Protection on the session's own translate paths: one-target Jobs, streams and batches.
 
-A mixin of `Camb`. `_quality_kwargs` turns the user's `protect`/`dnt`/`dictionaries`/`max_length`/`qa` into
-`translation_batch` arguments; `_protect_request` masks a one-target request and returns how to finish the
-Job's result (a `CheckedTranslation`: restored texts and a QaResult each; no strict retry on this path, a
-lost mask makes that text "" with the reason) or the stream's text. Main thread.
-Usage (inside Camb.translate): `request, finish = self._protect_request(request, **quality)`.
+A mixin of `Camb`. `quality_arguments` turns the user's `protect`/`dnt`/`dictionaries`/`max_length`/`qa`
+(`jobs.QualityArgs`) into `translation_batch` arguments; `_protect_request` masks a one-target request and
+returns how to finish the Job's result (a `CheckedTranslation`: restored texts and a QaResult each; no strict
+retry on this path: a lost mask makes that text "" with the reason) or the stream's text. Main thread.
+Usage (inside Camb.translate): `quality, rest = take_quality(batch)`, then `self._protect_request(...)`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
-from camb_notebook.api import TranslationResult, UsageError, resolve_language
-from camb_notebook.jobs import QualityOptions, quality_options
+from camb_notebook.api import ApiClient, TranslationResult, UsageError, resolve_language
+from camb_notebook.jobs import BatchArgs, QualityArgs, QualityOptions, quality_options
 from camb_notebook.jobs._batch_quality import UnitWork
+from camb_notebook.sessions._streams import TranslationStream, translation_stream
 
 if TYPE_CHECKING:
-    from camb_notebook.jobs import Job
-    from camb_notebook.sessions._streams import TranslationStream
+    from camb_notebook.jobs import Job, JobManager
 
-__all__ = ["QUALITY_ARGS", "ProtectionMixin", "finish_job", "finish_stream"]
+__all__ = ["QUALITY_ARGS", "ProtectionMixin", "TranslateArgs", "finish_job", "take_quality"]
 
-# The keyword arguments `Camb.translate` forwards here.
-QUALITY_ARGS = frozenset({"protect", "dnt", "dictionaries", "max_length", "qa"})
+# The keyword arguments of `Camb.translate` that belong to protection and QA.
+QUALITY_ARGS = frozenset(QualityArgs.__annotations__)
+
+
+class TranslateArgs(BatchArgs, QualityArgs, total=False):
+    """`Camb.translate`'s batch options and protection/QA options (`**batch`)."""
+
+
+def take_quality(batch: TranslateArgs) -> tuple[dict[str, Any], BatchArgs]:
+    """Split `Camb.translate`'s `**batch` into the protection/QA options and the batch options (in place)."""
+    found = {name: batch.pop(name) for name in list(batch) if name in QUALITY_ARGS}  # type: ignore[misc]
+    return found, cast("BatchArgs", batch)
 
 
 class _Host(Protocol):
     """What the mixin needs from the session."""
+
+    @property
+    def api(self) -> ApiClient: ...
+
+    @property
+    def manager(self) -> JobManager: ...
+
+    def _submit(self, family: str, request: dict[str, Any], cache: bool) -> Job: ...
 
     def dictionary_glossary(
         self, dictionaries: Sequence[int | str], source: Any
     ) -> tuple[tuple[int, ...], dict[str, tuple[tuple[str, str], ...]]]: ...
 
 
-def _options(host: _Host, texts: Sequence[object], source: Any, quality: dict[str, Any]) -> dict[str, Any]:
+def _options(host: _Host, texts: Sequence[object], source: Any, quality: Mapping[str, Any]) -> dict[str, Any]:
     """`quality` and `dictionaries` for the engine, from the user's keyword arguments (checked)."""
     unknown = sorted(set(quality) - QUALITY_ARGS)
     if unknown:
@@ -57,8 +75,10 @@ def _options(host: _Host, texts: Sequence[object], source: Any, quality: dict[st
 class ProtectionMixin:
     """Masking, restoring and QA for `Camb.translate`'s one-target and stream paths, options for batches."""
 
-    def _quality_kwargs(self: _Host, texts: Sequence[object], source: Any, **quality: Any) -> dict[str, Any]:
-        """`translation_batch` keyword arguments (`quality`, `dictionaries`)."""
+    def quality_arguments(
+        self: _Host, texts: Sequence[object], source: Any, quality: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """`translation_batch` keyword arguments (`quality`, `dictionaries`) for the user's QualityArgs."""
         return _options(self, texts, source, quality)
 
     def _protect_request(
@@ -82,11 +102,18 @@ class ProtectionMixin:
 
         return masked, finish
 
-
-def finish_stream(stream: TranslationStream, finish: Callable[[Any], Any]) -> TranslationStream:
-    """Give a one-text stream its restore step (the streamed text is masked; `value()` is not)."""
-    stream.restore = lambda text: str(finish(TranslationResult((text,))).texts[0])
-    return stream
+    def _protected_stream(
+        self: _Host, request: dict[str, Any], finish: Callable[[Any], Any], cache: bool
+    ) -> TranslationStream:
+        """Stream the masked text; `value()` restores it (the fallback Job's result is restored too)."""
+        live = translation_stream(
+            self.api,
+            self.manager,
+            request,
+            lambda: finish_job(self._submit("translation", request, cache), finish),
+        )
+        live.restore = lambda text: str(finish(TranslationResult((text,))).texts[0])
+        return live
 
 
 def finish_job(job: Job, finish: Callable[[Any], Any]) -> Job:

@@ -183,7 +183,22 @@ def take_snapshot(job: AnyJob, now: float | None = None) -> Snapshot:
         failed=failed,
         elapsed=elapsed_seconds(job, now),
         style=_style(job, state),
-        status=_status(job, state, eta),
+        status=" · ".join(p for p in (_status(job, state, eta), _budget(job)) if p),
         detail=detail,
-        note=_note(job, state, detail),
+        note=_note(job, state, detail) or _unsent_note(job),
+    )
+
+
+def _budget(job: AnyJob) -> str:
+    """A budgeted batch's characters sent / budget (`1,234/4,000 chars`), '' otherwise."""
+    return str(getattr(job, "budget_text", None) or "")
+
+
+def _unsent_note(job: AnyJob) -> str:
+    """The line under a batch whose budget left rows out: how many, and how to send the rest."""
+    unsent = getattr(job, "not_sent_count", 0)
+    if not unsent or not job.done():
+        return ""
+    return (
+        f"{unsent:,} row-translations not_sent (budget {_budget(job)}); a larger budget sends only the rest"
     )

@@ -1,0 +1,48 @@
+"""`%camb dataset translate IN OUT --column text --to fr-fr,de-de`: a dataset larger than memory, in batches.
+
+The handler checks the key, languages and paths before anything starts, then shows the run's progress
+drawer (rows done, ETA); `--wait` blocks, `-o NAME` stores the `DatasetResult`. Main thread only.
+Usage: `run_line(magics, "dataset translate in.parquet out.parquet --to fr-fr")` (in `_registry`).
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from IPython.core.magic_arguments import argument, magic_arguments
+
+from camb_notebook.magics._context import MagicsContext
+from camb_notebook.magics._launch import job_session, launch
+from camb_notebook.magics._parsing import OUT, WAIT
+from camb_notebook.magics._translate import targets
+
+__all__ = ["dataset"]
+
+
+@magic_arguments("camb dataset")
+@WAIT
+@OUT
+@argument("--overwrite", action="store_true", help="replace OUT (or another call's unfinished run)")
+@argument("--batch-rows", type=int, default=50_000, metavar="N", help="rows per batch (default 50000)")
+@argument("--format", choices=["parquet", "csv", "jsonl"], help="input format when its suffix does not say")
+@argument("--from", dest="source", default="en-us", metavar="LANG", help="source language (default en-us)")
+@argument("--to", dest="target", metavar="LANG[,LANG]", help="target language(s)")
+@argument("--column", default="text", metavar="NAME", help="the column to translate (default text)")
+@argument("dest", metavar="OUT", help="a .parquet file, or a directory of Parquet parts")
+@argument("path", metavar="IN", help="a Parquet file or directory, a .csv or a .jsonl file")
+@argument("action", choices=["translate"], help="what to do with the dataset")
+def dataset(magics: MagicsContext, args: argparse.Namespace, out: str | None) -> Any:
+    """Translate a dataset larger than memory into Parquet, in batches, resumably."""
+    to = targets(magics, args.target)
+    job = job_session(magics).translate_dataset(
+        args.path,
+        args.dest,
+        column=args.column,
+        to=to,
+        source_lang=args.source,
+        batch_rows=args.batch_rows,
+        format=args.format,
+        overwrite=args.overwrite,
+    )
+    return launch(magics, job, out, args.wait)
