@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 from camb_notebook.api import ApiClient, ApiKey, UsageError, Voice
 from camb_notebook.jobs import DEFAULTS, BatchJob, Job, JobManager, Settings, translation_batch
 from camb_notebook.sessions import _requests as requests
+from camb_notebook.sessions._catalogs import CatalogMethods
 from camb_notebook.sessions._connection import Connection
 from camb_notebook.sessions._datasets import DatasetMethods
 from camb_notebook.sessions._dictionaries import DictionariesMixin
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 __all__ = ["Camb"]
 
 
-class Camb(DatasetMethods, DictionariesMixin, ProtectionMixin):
+class Camb(CatalogMethods, DatasetMethods, DictionariesMixin, ProtectionMixin):
     """A CAMB.AI session: submit tasks (each a Job), list and wait for jobs, resume after a kernel restart."""
 
     def __init__(
