@@ -189,11 +189,13 @@ LAYERS = {
         "JobProgress",
         "JobsBoard",
         "Panel",
+        "QaView",
         "TextProgress",
         "frontend",
         "jobs_board",
         "panel",
         "progress",
+        "qa_view",
     ],
 }
 

@@ -174,3 +174,23 @@ def test_frame_qa_checks_translations_from_anywhere() -> None:
     assert out.loc[1, "qa_issues"] == ("too_long:16>8",)
     summary = out.camb.qa_summary()
     assert summary.loc[summary["check"] == "placeholder_missing", "rows"].item() == 1
+
+
+def test_qa_view_shows_a_table_and_escaped_bars() -> None:
+    """The widget: the counts frame in an Output, one bar per flagged check, labels escaped."""
+    import ipywidgets as w
+
+    from camb_notebook.widgets import QaView, qa_view
+
+    frame = pd.DataFrame(
+        {"text": ["Hi {name}", "<b>Same text</b>"], "text_fr": ["Salut", "<b>Same text</b>"]}
+    )
+    view = qa_view(frame.camb.qa(source="text", target="text_fr", lang="fr-fr"))
+    assert isinstance(view, QaView) and isinstance(view.children[1], w.Output)
+    assert view.summary[["check", "rows"]].values.tolist() == [
+        ["rows checked", 2],
+        ["placeholder_missing", 1],
+        ["unchanged", 1],
+    ]
+    chart = view.children[2].value
+    assert chart.count("title='error'") == 1 and "placeholder_missing" in chart and "<script" not in chart
