@@ -153,8 +153,7 @@ class Camb(CatalogMethods, DatasetMethods, DictionariesMixin, ProtectionMixin):
         (even of one): identical texts are sent once, in chunks of at most `chunk_size` texts / `max_chars`
         characters, at most `concurrency` tasks of this batch in flight (options: `jobs.BatchArgs`); the
         result is `{target: [translation or None per text]}`; `dry_run=True`: an Estimate, nothing sent.
-        `stream=True` (one text, one target) reads `translation/stream` instead; if it is gone, a Job.
-        Placeholders/markup are masked and restored, results QA-checked (`jobs.QualityArgs`: protect, dnt…).
+        `stream=True` (one text, one target) reads `translation/stream`. Masking and QA: `jobs.QualityArgs`.
         """
         quality, rest = take_quality(batch)
         if not isinstance(to, (str, int)):
