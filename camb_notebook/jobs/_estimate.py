@@ -2,9 +2,10 @@
 
 The batch's chunks are built exactly as a run builds them (same dedupe, chunking and wire request), so each
 chunk's billable characters are those of the request a run sends, and its request hash says whether the
-result cache holds it or the journal holds its task for the engine to adopt (free: no create). The ETA comes from the journal's measured durations of
-earlier tasks of the same size and the session's concurrency. Reading the cache and the journal happens on
-the engine's loop thread (`price_batch`); the Estimate itself is plain data, usable from any thread.
+result cache holds it or the journal holds its task for the engine to adopt (free: no create). The ETA
+comes from the journal's measured durations of earlier tasks of the same size and the session's
+concurrency. Reading the cache and the journal happens on the engine's loop thread (`price_batch`); the
+Estimate itself is plain data, usable from any thread.
 Usage: `est = translation_batch(manager, texts, to=["fr-fr"], dry_run=True)`; `est.to_frame()`; `est.run()`.
 """
 
