@@ -92,6 +92,7 @@ LAYERS = {
         "result_from_dict",
         "search_languages",
         "shown_url",
+        "stream_locale",
     ],
     "camb_notebook.jobs": [
         "DEFAULTS",

@@ -69,6 +69,7 @@ from camb_notebook.api._options import (
     formality_code,
     gender_code,
 )
+from camb_notebook.api._requests import stream_locale
 from camb_notebook.api._retry import Cooldown, RetryPolicy
 from camb_notebook.api._stream import AudioStream, TextStream
 
@@ -136,4 +137,5 @@ __all__ = [
     "result_from_dict",
     "search_languages",
     "shown_url",
+    "stream_locale",
 ]

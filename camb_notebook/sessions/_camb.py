@@ -220,7 +220,7 @@ class Camb(CatalogMethods, DatasetMethods):
         `stream=True` reads `tts-stream` instead (optionally with `speech_model` / `output_format`) and
         returns a SpeechStream at once: iterate it for audio chunks, await it, or display it to play it.
         """
-        request = requests.tts_request(text, voice, language)
+        request = requests.tts_request(text, voice, language, stream=stream)
         if stream:
             self.require_key()
             return speech_stream(
