@@ -15,6 +15,7 @@ from camb_notebook.frames._results import dubbing_frame, transcript_frame
 
 if TYPE_CHECKING:
     from camb_notebook.frames._assemble import assemble_long, assemble_wide
+    from camb_notebook.frames._quality import qa_frame, qa_summary
     from camb_notebook.frames._speech import dub_frame, transcribe_frame, tts_frame
     from camb_notebook.frames._speech_grid import audio_grid
     from camb_notebook.frames._translate import translate_frame
@@ -27,6 +28,8 @@ __all__ = [
     "audio_grid",
     "dub_frame",
     "dubbing_frame",
+    "qa_frame",
+    "qa_summary",
     "transcribe_frame",
     "transcript_frame",
     "translate_frame",
@@ -42,6 +45,8 @@ _LAZY = {
     "dub_frame": "camb_notebook.frames._speech",
     "transcribe_frame": "camb_notebook.frames._speech",
     "tts_frame": "camb_notebook.frames._speech",
+    "qa_frame": "camb_notebook.frames._quality",
+    "qa_summary": "camb_notebook.frames._quality",
 }
 
 

@@ -13,7 +13,16 @@ from camb_notebook.sandbox._http import SandboxError, sandbox_error_handler
 from camb_notebook.sandbox._middleware import FaultMiddleware
 from camb_notebook.sandbox._state import SandboxState
 from camb_notebook.sandbox._subtitles import router as subtitles_router
-from camb_notebook.sandbox.routers import dubbing, meta, speech, story, transcription, translation, voices
+from camb_notebook.sandbox.routers import (
+    dictionaries,
+    dubbing,
+    meta,
+    speech,
+    story,
+    transcription,
+    translation,
+    voices,
+)
 
 __all__ = ["create_app"]
 
@@ -29,7 +38,7 @@ def create_app(config: SandboxConfig | None = None, *, state: SandboxState | Non
         redoc_url=None,
     )
     app.state.sandbox = state
-    for module in (translation, speech, transcription, dubbing, story, meta, voices):
+    for module in (translation, speech, transcription, dubbing, story, meta, voices, dictionaries):
         app.include_router(module.router, prefix="/apis")
     app.include_router(subtitles_router, prefix="/apis")
     app.add_exception_handler(SandboxError, sandbox_error_handler)

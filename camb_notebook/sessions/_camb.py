@@ -1,7 +1,6 @@
 """Camb: the user-facing session (connection, engine); every task method returns a Job (or stream) at once.
 
-Requests are built and checked before anything is submitted, so bad input fails before a job exists.
-Call from any thread; the work runs on the engine's loop thread.
+Requests are checked before anything is submitted (bad input fails before a job exists); call from any thread.
 Usage: `camb = Camb(); job = camb.translate("Hello", to="fr-fr"); job.result()`.
 """
 
@@ -17,7 +16,9 @@ from camb_notebook.sessions import _requests as requests
 from camb_notebook.sessions._catalogs import CatalogMethods
 from camb_notebook.sessions._connection import Connection
 from camb_notebook.sessions._datasets import DatasetMethods
-from camb_notebook.sessions._streams import SpeechStream, TranslationStream, speech_stream, translation_stream
+from camb_notebook.sessions._dictionaries import DictionariesMixin
+from camb_notebook.sessions._protect import ProtectionMixin, TranslateArgs, finish_job, take_quality
+from camb_notebook.sessions._streams import SpeechStream, TranslationStream, speech_stream
 from camb_notebook.sessions._subtitles import SubtitleMethods
 from camb_notebook.sessions._voices import VoiceMethods
 
@@ -25,13 +26,13 @@ if TYPE_CHECKING:
     import pandas as pd
     from typing_extensions import Unpack
 
-    from camb_notebook.jobs import BatchArgs, Estimate
+    from camb_notebook.jobs import Estimate, QualityArgs
 
 
 __all__ = ["Camb"]
 
 
-class Camb(SubtitleMethods, VoiceMethods, CatalogMethods, DatasetMethods):
+class Camb(SubtitleMethods, VoiceMethods, CatalogMethods, DatasetMethods, DictionariesMixin, ProtectionMixin):
     """A CAMB.AI session: submit tasks (each a Job), list and wait for jobs, resume after a kernel restart."""
 
     def __init__(
@@ -89,6 +90,7 @@ class Camb(SubtitleMethods, VoiceMethods, CatalogMethods, DatasetMethods):
         gender: str | int | None = ...,
         cache: bool = ...,
         stream: Literal[False] = ...,
+        **quality: Unpack[QualityArgs],
     ) -> Job: ...
 
     @overload
@@ -102,6 +104,7 @@ class Camb(SubtitleMethods, VoiceMethods, CatalogMethods, DatasetMethods):
         gender: str | int | None = ...,
         cache: bool = ...,
         stream: Literal[True],
+        **quality: Unpack[QualityArgs],
     ) -> TranslationStream: ...
 
     @overload
@@ -115,7 +118,7 @@ class Camb(SubtitleMethods, VoiceMethods, CatalogMethods, DatasetMethods):
         gender: str | int | None = ...,
         cache: bool = ...,
         dry_run: Literal[False] = ...,
-        **batch: Unpack[BatchArgs],
+        **batch: Unpack[TranslateArgs],
     ) -> BatchJob[dict[str, list[str | None]]]: ...
 
     @overload
@@ -129,7 +132,7 @@ class Camb(SubtitleMethods, VoiceMethods, CatalogMethods, DatasetMethods):
         gender: str | int | None = ...,
         cache: bool = ...,
         dry_run: Literal[True],
-        **batch: Unpack[BatchArgs],
+        **batch: Unpack[TranslateArgs],
     ) -> Estimate: ...
 
     def translate(
@@ -143,7 +146,7 @@ class Camb(SubtitleMethods, VoiceMethods, CatalogMethods, DatasetMethods):
         cache: bool = True,
         stream: bool = False,
         dry_run: bool = False,
-        **batch: Unpack[BatchArgs],
+        **batch: Unpack[TranslateArgs],
     ) -> Job | TranslationStream | BatchJob[Any] | Estimate:
         """Translate text(s); returns at once a Job for one target, a BatchJob for a list of targets.
 
@@ -151,8 +154,9 @@ class Camb(SubtitleMethods, VoiceMethods, CatalogMethods, DatasetMethods):
         (even of one): identical texts are sent once, in chunks of at most `chunk_size` texts / `max_chars`
         characters, at most `concurrency` tasks of this batch in flight (options: `jobs.BatchArgs`); the
         result is `{target: [translation or None per text]}`; `dry_run=True`: an Estimate, nothing sent.
-        `stream=True` (one text, one target) reads `translation/stream` instead; if it is gone, a Job.
+        `stream=True` (one text, one target) reads `translation/stream`. Masking and QA: `jobs.QualityArgs`.
         """
+        quality, rest = take_quality(batch)
         if not isinstance(to, (str, int)):
             if stream:
                 raise UsageError("stream=True takes one target language", hint='Pass to="fr-fr"')
@@ -166,7 +170,8 @@ class Camb(SubtitleMethods, VoiceMethods, CatalogMethods, DatasetMethods):
                 gender=gender,
                 cache=cache,
                 dry_run=dry_run,
-                **batch,
+                **rest,
+                **self.quality_arguments(texts, source, quality),
             )
         if batch or dry_run:
             raise UsageError(
@@ -178,10 +183,10 @@ class Camb(SubtitleMethods, VoiceMethods, CatalogMethods, DatasetMethods):
             if len(request["texts"]) != 1:
                 raise UsageError("translate(stream=True) takes one text", hint="Drop stream=True for a list")
             self.require_key()
-            return translation_stream(
-                self.api, self._manager, request, lambda: self._submit("translation", request, cache)
-            )
-        return self._submit("translation", request, cache)
+        request, finish = self._protect_request(request, stream=stream, **quality)
+        if stream:
+            return self._protected_stream(request, finish, cache)
+        return finish_job(self._submit("translation", request, cache), finish)
 
     @overload
     def tts(
@@ -219,8 +224,7 @@ class Camb(SubtitleMethods, VoiceMethods, CatalogMethods, DatasetMethods):
     ) -> Job | SpeechStream:
         """Speak `text` with a voice (id or Voice); returns the Job at once.
 
-        `stream=True` reads `tts-stream` instead (optionally with `speech_model` / `output_format`) and
-        returns a SpeechStream at once: iterate it for audio chunks, await it, or display it to play it.
+        `stream=True` reads `tts-stream` (maybe with `speech_model`/`output_format`): a SpeechStream at once.
         """
         request = requests.tts_request(text, voice, language, stream=stream)
         if stream:
