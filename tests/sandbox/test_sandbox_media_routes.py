@@ -49,6 +49,12 @@ def test_transcription_options_and_errors(api: httpx.Client) -> None:
     assert all(len(s["text"]) <= 10 for s in api.get(f"transcription-result/{run_id}").json()["transcript"])
     bad = api.post("transcribe", data={"language": "en-us", "media_url": "u", "formatting_options": "{"})
     assert bad.json()["detail"][0]["loc"] == ["body", "formatting_options"]
+    for limit in ("abc", 0, 10**9, True):
+        options = json.dumps({"max_characters_in_segment": limit})
+        bad = api.post(
+            "transcribe", data={"language": "en-us", "media_url": "u", "formatting_options": options}
+        )
+        assert bad.status_code == 422 and bad.json()["detail"][0]["loc"][-1] == "max_characters_in_segment"
     assert api.post("transcribe", data={"language": "xx", "media_url": "u"}).status_code == 422
     assert api.post("transcribe", data={"language": "auto"}, files={"x": ("a", b"")}).status_code == 400
     task_id = create(
