@@ -1,8 +1,7 @@
 """Camb: the user-facing session (connection, engine); every task method returns a Job (or stream) at once.
 
-Requests are built and checked before anything is submitted, so bad input fails before a job exists. Call
-from any thread; the work runs on the engine's loop thread.
-Usage: `camb = Camb(); job = camb.translate("Hello", to="fr-fr"); job.result()`.
+Requests are built and checked before anything is submitted (bad input fails before a job exists); any thread
+may call it. Usage: `camb = Camb(); job = camb.translate("Hello", to="fr-fr"); job.result()`.
 """
 
 from __future__ import annotations
