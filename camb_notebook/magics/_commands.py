@@ -63,6 +63,7 @@ def start_sandbox(magics: MagicsContext) -> None:
     from camb_notebook.sessions import use_sandbox
 
     session = use_sandbox(**settings(magics))
+    session.manager.max_characters = magics.max_characters  # the session's default budget
     print(f"Sandbox API running at {session.base_url}; the session now uses it.")
 
 
