@@ -1,7 +1,7 @@
 """Camb: the user-facing session (connection, engine); every task method returns a Job (or stream) at once.
 
-Requests are checked before anything is submitted (bad input fails before a job exists); call from any thread.
-Usage: `camb = Camb(); job = camb.translate("Hello", to="fr-fr"); job.result()`.
+Requests are built and checked before anything is submitted (bad input fails before a job exists); any thread
+may call it. Usage: `camb = Camb(); job = camb.translate("Hello", to="fr-fr"); job.result()`.
 """
 
 from __future__ import annotations
@@ -44,10 +44,11 @@ class Camb(SubtitleMethods, VoiceMethods, CatalogMethods, DatasetMethods, Dictio
         max_in_flight: int = DEFAULTS.max_in_flight,
         poll_cap: float = DEFAULTS.poll_cap,
         deadline: float | None = DEFAULTS.deadline,
+        max_characters: int | None = DEFAULTS.max_characters,
         allow_insecure: bool = False,
     ) -> None:
         """Configure the session; the key is looked up (argument → CAMB_API_KEY → .env) on first use."""
-        settings = Settings(max_in_flight=max_in_flight, poll_cap=poll_cap, deadline=deadline)
+        settings = Settings(max_in_flight, poll_cap, deadline, max_characters=max_characters)
         self._connection = Connection(api_key, base_url, allow_insecure=allow_insecure)
         self._manager = JobManager(self._connection, home=home)
         self._manager.apply(settings)
@@ -233,9 +234,7 @@ class Camb(SubtitleMethods, VoiceMethods, CatalogMethods, DatasetMethods, Dictio
                 self.api, self._manager, request, speech_model=speech_model, output_format=output_format
             )
         if speech_model or output_format:
-            raise UsageError(
-                "speech_model and output_format apply to streamed speech", hint="Pass stream=True"
-            )
+            raise UsageError("speech_model and output_format apply to streamed speech", hint="stream=True")
         return self._submit("tts", request, cache)
 
     def translated_tts(self, text: str, *, voice: int | Voice, to: Any, source: Any = "en-us") -> Job:
