@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 PYTEST_ARGS ?=
 
-.PHONY: demo test test-fast env env-oldest lint typecheck pytest pytest-oldest browser-deps bench chaos clean
+.PHONY: demo test test-fast env env-oldest lint typecheck pytest pytest-oldest browser-deps gettext-deps bench chaos clean
 OLDEST := .venv-oldest
 # The oldest supported stack (Python 3.10, IPython 8.12, ipykernel 6.29, pandas 2.2): the kernel tests run there too.
 OLDEST_PINS := "ipykernel==6.29.*" "pandas==2.2.*" "ipython==8.12.*" "ipywidgets==8.1.*" "numpy<2.3"
@@ -30,6 +30,12 @@ browser-deps:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends chromium; }
 
+# gettext's msgfmt: tests/catalogs check every written .po with `msgfmt --check`.
+gettext-deps:
+	@command -v msgfmt >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends gettext; }
+
 env-oldest: $(UV)
 	@[ -n "$(OLDEST_PYTHON)" ] || { echo "Python 3.10 not found (set OLDEST_PYTHON=/path/to/python3.10)"; exit 1; }
 	[ -x $(OLDEST)/bin/python ] || $(UV) venv -q $(OLDEST) --python $(OLDEST_PYTHON)
@@ -48,7 +54,7 @@ typecheck: env
 
 # The browser tests run in their own pytest process: Playwright's sync API keeps an event loop running on the
 # main thread while its fixtures live, which would break every asyncio test collected after them.
-pytest: env browser-deps
+pytest: env browser-deps gettext-deps
 	$(PY) -m pytest -q -p no:cacheprovider -m "not browser" $(PYTEST_ARGS)
 	$(PY) -m pytest -q -p no:cacheprovider -m browser $(PYTEST_ARGS)
 
@@ -62,7 +68,7 @@ test: lint typecheck pytest pytest-oldest
 # `make test` still runs everything. The first group's report is printed after the second's.
 FAST := -q -p no:cacheprovider -m "not slow and not browser"
 FAST_A := tests/reliability tests/jobs
-test-fast: lint
+test-fast: lint gettext-deps
 	@log=$$(mktemp); \
 	$(PY) -m pytest $(FAST) $(FAST_A) >$$log 2>&1 & first=$$!; \
 	$(PY) -m pytest $(FAST) tests $(addprefix --ignore=,$(FAST_A)); second=$$?; \
@@ -71,6 +77,7 @@ test-fast: lint
 
 bench: env
 	$(PY) bench/run.py
+	$(PY) bench/eta.py
 
 # The chaos batch alone, verbose (it also runs inside `make test`).
 chaos: env

@@ -12,12 +12,21 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from camb_notebook.jobs import BatchOutcome
+from camb_notebook.frames._quality import qa_long, qa_wide
+from camb_notebook.jobs import NOT_SENT, BatchOutcome, is_not_sent
 
-__all__ = ["STATUS_FAILED", "STATUS_OK", "STATUS_SKIPPED", "assemble_long", "assemble_wide"]
+__all__ = [
+    "STATUS_FAILED",
+    "STATUS_NOT_SENT",
+    "STATUS_OK",
+    "STATUS_SKIPPED",
+    "assemble_long",
+    "assemble_wide",
+]
 
-# camb_status: translated for every target / at least one target failed / never sent (missing or blank).
-STATUS_OK, STATUS_FAILED, STATUS_SKIPPED = "ok", "failed", "skipped"
+# camb_status: translated for every target / at least one target failed / never sent (missing or blank) /
+# not sent because the batch's budget stopped creating first (no target failed; camb_error says why).
+STATUS_OK, STATUS_FAILED, STATUS_SKIPPED, STATUS_NOT_SENT = "ok", "failed", "skipped", NOT_SENT
 
 
 def _text_dtype(source: pd.Series) -> Any:
@@ -56,7 +65,21 @@ def _status(sent: bool, error: str | None) -> str:
     """The camb_status of one row (or one row and target)."""
     if not sent:
         return STATUS_SKIPPED
+    if is_not_sent(error):
+        return STATUS_NOT_SENT
     return STATUS_FAILED if error else STATUS_OK
+
+
+def _budget_statuses(outcome: BatchOutcome, positions: np.ndarray) -> np.ndarray | None:
+    """Per row, `not_sent` where a budget left a target out and no target failed; None without such rows."""
+    if not any(is_not_sent(m) for t in outcome.targets for m in outcome.errors[t]):
+        return None
+    per_text: list[str | None] = []
+    for index in range(len(outcome.plan.unique)):
+        messages = [outcome.errors[t][index] for t in outcome.targets if outcome.errors[t][index]]
+        unsent = bool(messages) and all(is_not_sent(m) for m in messages)
+        per_text.append(STATUS_NOT_SENT if unsent else None)
+    return _spread(per_text, positions)
 
 
 def assemble_wide(df: pd.DataFrame, column: Hashable, outcome: BatchOutcome) -> pd.DataFrame:
@@ -68,10 +91,14 @@ def assemble_wide(df: pd.DataFrame, column: Hashable, outcome: BatchOutcome) -> 
         added[f"{column}_{target}"] = _text_column(
             _spread(outcome.translations[target], positions), df.index, dtype
         )
+    added.update(qa_wide(outcome, positions, df.index))
     errors = _row_errors(outcome, positions)
     statuses = np.where(
         positions < 0, STATUS_SKIPPED, np.where(pd.isna(errors), STATUS_OK, STATUS_FAILED)
     ).astype(object)
+    unsent = _budget_statuses(outcome, positions)
+    if unsent is not None:
+        statuses = np.where(pd.isna(unsent), statuses, unsent).astype(object)
     added["camb_status"] = _text_column(statuses, df.index, dtype)
     added["camb_error"] = _text_column(errors, df.index, dtype)
     out = df.copy()
@@ -96,5 +123,6 @@ def assemble_long(df: pd.DataFrame, column: Hashable, outcome: BatchOutcome) -> 
         [_status(s, e) for s, e in zip(sent, errors, strict=True)], out.index, dtype
     )
     out["camb_error"] = _text_column(errors, out.index, dtype)
+    qa_long(out, outcome)
     out.index = repeated.index
     return out

@@ -8,15 +8,19 @@ Usage: `batch = df.camb.translate("text", to=["fr-fr", "de-de"])`, then `out = a
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import pandas as pd
 
 from camb_notebook.api import UsageError
 from camb_notebook.frames._assemble import assemble_long, assemble_wide
-from camb_notebook.jobs import BatchJob, Errors, translation_batch
+from camb_notebook.frames._quality import batch_quality
+from camb_notebook.jobs import BatchJob, Errors, Estimate, translation_batch
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from camb_notebook.jobs import QualityArgs
     from camb_notebook.sessions import Camb
 
 __all__ = ["Shape", "translate_frame"]
@@ -38,6 +42,54 @@ def _assign_into(name: str) -> Any:
     return assign
 
 
+@overload
+def translate_frame(
+    df: pd.DataFrame,
+    column: Hashable,
+    to: str | Sequence[str],
+    source: str = ...,
+    *,
+    shape: Shape = ...,
+    into: str | None = ...,
+    chunk_size: int | None = ...,
+    max_chars: int | None = ...,
+    concurrency: int | None = ...,
+    formality: str | int | None = ...,
+    gender: str | int | None = ...,
+    cache: bool = ...,
+    errors: Errors = ...,
+    session: Camb | None = ...,
+    dry_run: Literal[False] = ...,
+    max_characters: int | None = ...,
+    max_tasks: int | None = ...,
+    **quality: Unpack[QualityArgs],
+) -> BatchJob[pd.DataFrame]: ...
+
+
+@overload
+def translate_frame(
+    df: pd.DataFrame,
+    column: Hashable,
+    to: str | Sequence[str],
+    source: str = ...,
+    *,
+    shape: Shape = ...,
+    into: str | None = ...,
+    chunk_size: int | None = ...,
+    max_chars: int | None = ...,
+    concurrency: int | None = ...,
+    formality: str | int | None = ...,
+    gender: str | int | None = ...,
+    cache: bool = ...,
+    errors: Errors = ...,
+    session: Camb | None = ...,
+    dry_run: Literal[True],
+    max_characters: int | None = ...,
+    max_tasks: int | None = ...,
+    **quality: Unpack[QualityArgs],
+) -> Estimate: ...
+
+
 def translate_frame(
     df: pd.DataFrame,
     column: Hashable,
@@ -54,14 +106,23 @@ def translate_frame(
     cache: bool = True,
     errors: Errors = "raise",
     session: Camb | None = None,
-) -> BatchJob[pd.DataFrame]:
+    dry_run: bool = False,
+    max_characters: int | None = None,
+    max_tasks: int | None = None,
+    **quality: Unpack[QualityArgs],
+) -> BatchJob[pd.DataFrame] | Estimate:
     """Translate `df[column]` into each target; returns a BatchJob at once whose result is the new frame.
 
     Identical strings are sent once, missing/blank ones never; non-strings raise naming the rows unless
     `errors="coerce"` (then they are skipped). Each task carries at most `chunk_size` texts and `max_chars`
     characters (defaults 100 / 10,000); `concurrency` caps this batch's tasks in flight (the session's
     `max_in_flight` caps all jobs). `into="name"` stores the frame in the user namespace when done.
+    `dry_run=True` returns an Estimate and sends nothing; `max_characters` / `max_tasks` cap what the batch
+    creates (the rows left out get `camb_status="not_sent"`). Placeholders and markup are masked (`protect=`,
+    `dnt=`, `dictionaries=`) and each target gets QA columns (`max_length`: an int or a column name).
     """
+    if dry_run and into is not None:
+        raise UsageError("dry_run=True sends nothing, so into= would never be filled", hint="Drop into=")
     if column not in df.columns:
         raise UsageError(f"no column {column!r} in the frame (columns: {list(df.columns)!r})")
     if shape not in ("wide", "long"):
@@ -87,7 +148,11 @@ def translate_frame(
         cache=cache,
         errors=errors,
         finalize=lambda outcome: assemble(frame, column, outcome),
+        dry_run=dry_run,
+        max_characters=max_characters,
+        max_tasks=max_tasks,
+        **batch_quality(session, frame, column, source, quality),
     )
-    if assign is not None:
+    if isinstance(batch, BatchJob) and assign is not None:
         batch.add_done_callback(assign)
     return batch

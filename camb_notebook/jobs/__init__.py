@@ -14,23 +14,40 @@ from typing import TYPE_CHECKING, Any
 from camb_notebook.jobs._settings import DEFAULTS, Settings
 
 if TYPE_CHECKING:
-    from camb_notebook.jobs._batch import BatchJob, translation_batch
+    from camb_notebook.jobs._batch import BatchJob
+    from camb_notebook.jobs._batch_entry import BatchArgs, translation_batch
     from camb_notebook.jobs._batch_plan import BatchOutcome, Errors
+    from camb_notebook.jobs._batch_quality import QualityArgs, QualityOptions, quality_options
+    from camb_notebook.jobs._batch_summary import BatchSummary
+    from camb_notebook.jobs._budget import NOT_SENT, is_not_sent
     from camb_notebook.jobs._dispatch import Dispatcher
+    from camb_notebook.jobs._estimate import Estimate
     from camb_notebook.jobs._job import FINAL_STATES, Job, JobState
     from camb_notebook.jobs._job_display import set_display_hook
     from camb_notebook.jobs._journal import JobRecord, Journal, default_home
     from camb_notebook.jobs._loop import LoopThread, wait_future
     from camb_notebook.jobs._manager import JobManager
     from camb_notebook.jobs._poll import PollGroup, PollPolicy, TaskApi, fetch_result, poll_until_terminal
+    from camb_notebook.jobs._speech_batch import (
+        SpeechAudio,
+        SpeechBatch,
+        SpeechOutcome,
+        dubbing_batch,
+        transcription_batch,
+        tts_batch,
+    )
 
 __all__ = [
     "DEFAULTS",
     "FINAL_STATES",
+    "NOT_SENT",
+    "BatchArgs",
     "BatchJob",
     "BatchOutcome",
+    "BatchSummary",
     "Dispatcher",
     "Errors",
+    "Estimate",
     "Job",
     "JobManager",
     "JobRecord",
@@ -39,27 +56,43 @@ __all__ = [
     "LoopThread",
     "PollGroup",
     "PollPolicy",
+    "QualityArgs",
+    "QualityOptions",
     "Settings",
+    "SpeechAudio",
+    "SpeechBatch",
+    "SpeechOutcome",
     "TaskApi",
     "default_home",
+    "dubbing_batch",
     "fetch_result",
+    "is_not_sent",
     "poll_until_terminal",
+    "quality_options",
     "set_display_hook",
+    "transcription_batch",
     "translation_batch",
+    "tts_batch",
     "wait_future",
 ]
 
 # The modules that define the names above (each public name is the same object in whichever imports it).
 _MODULES = (
     "_batch",
+    "_batch_entry",
     "_batch_plan",
+    "_batch_quality",
+    "_batch_summary",
+    "_budget",
     "_dispatch",
+    "_estimate",
     "_job",
     "_job_display",
     "_journal",
     "_loop",
     "_manager",
     "_poll",
+    "_speech_batch",
 )
 
 

@@ -3,52 +3,32 @@
 Distinct texts are cut into chunks (count and characters) and each (chunk, target) becomes one engine Job, so
 the manager's in-flight limit, shared 429 cooldown, PAYMENT_REQUIRED breaker, journal and cache all apply.
 A failed chunk marks only its rows; PAYMENT_REQUIRED or cancel() stops new chunks and the batch returns what
-finished. The driver runs on the loop thread; the handle is used from the main thread.
-Usage: `batch = translation_batch(manager, texts, to=["fr-fr"])`, then `batch.result()` or `await batch`.
+finished; a budget (`max_characters`/`max_tasks`) stops creating before the first chunk that would pass it and
+marks the rest `not_sent`. The driver runs on the loop thread; the handle is used from the main thread.
+Usage: `batch = translation_batch(manager, texts, to=["fr-fr"])` (`_batch_entry`), then `batch.result()`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import itertools
 import time
-from collections.abc import Callable, Hashable, Sequence
-from dataclasses import replace
-from typing import Any, Generic, TypeVar
+from collections.abc import Callable
+from typing import Generic, TypeVar
 
-from camb_notebook.api import (
-    InvalidResponseError,
-    JobCancelled,
-    TranslationResult,
-    UsageError,
-    formality_code,
-    gender_code,
-    resolve_language,
-)
+from camb_notebook.api import InvalidResponseError, JobCancelled, TranslationResult, UsageError
 from camb_notebook.jobs._batch_fetch import BulkFetcher
-from camb_notebook.jobs._batch_options import (
-    STOPPING,
-    BatchHost,
-    BatchOptions,
-    Unit,
-    error_text,
-    resolve_targets,
-)
-from camb_notebook.jobs._batch_plan import (
-    DEFAULT_CHUNK_SIZE,
-    DEFAULT_MAX_CHARS,
-    BatchOutcome,
-    Errors,
-    TextPlan,
-    chunk_texts,
-    clean_texts,
-    plan_texts,
-)
+from camb_notebook.jobs._batch_options import STOPPING, BatchHost, BatchOptions, Unit, error_text, plan_units
+from camb_notebook.jobs._batch_plan import BatchOutcome, TextPlan
+from camb_notebook.jobs._batch_quality import UnitWork
+from camb_notebook.jobs._batch_retry import RetryPlan, plan_retry
+from camb_notebook.jobs._batch_summary import BatchSummary
+from camb_notebook.jobs._budget import BudgetGate
+from camb_notebook.jobs._estimate import Estimate, UnitCost, price_batch
 from camb_notebook.jobs._job import Job, JobState
 from camb_notebook.jobs._poll import PollGroup
 
-__all__ = ["BatchJob", "translation_batch"]
+__all__ = ["BatchJob"]
 
 T = TypeVar("T")
 
@@ -64,8 +44,13 @@ class BatchJob(Job, Generic[T]):
         finalize: Callable[[BatchOutcome], T],
         *,
         outcome: BatchOutcome | None = None,
+        estimate: Estimate | None = None,
     ) -> None:
-        """Prepare a batch (`_start()` runs it); `outcome` pre-fills what an earlier run already has."""
+        """Prepare a batch (`_start()` runs it); `outcome` pre-fills what an earlier run already has.
+
+        `estimate` prices this batch's chunks (`_start()` makes one when none is given): the budget admits
+        chunks by it, and `summary()` sets it beside what the run did.
+        """
         summary = {
             "rows": len(plan.positions),
             "distinct_texts": len(plan.unique),
@@ -90,35 +75,34 @@ class BatchJob(Job, Generic[T]):
             if text is not None
         )
         self.failed_count = 0
+        self.not_sent_count = 0  # row-translations a budget kept from being sent
+        self.estimate = estimate
+        self.budget = BudgetGate(options.max_characters, options.max_tasks)
         self.jobs: list[Job] = []
+        self.chunks: dict[Job, Unit] = {}  # each chunk job and its rows (what retry_failed() plans from)
+        self._retry: RetryPlan | None = None  # set on a retry batch: its chunks, tasks to poll, held chunks
         self._fetcher = BulkFetcher(manager)
         self._group = PollGroup()  # a chunk seen done wakes the polls of the chunks created before it
         self._stop: BaseException | None = None
         self._crash: BaseException | None = None
         self._value: list[T] = []
 
-    def _units(self) -> list[Unit]:
-        """The chunks still to translate, chunk-major so the first rows finish for every target first."""
-        per_target: list[list[Unit]] = []
-        for target in self._options.targets:
-            todo = [i for i, text in enumerate(self._outcome_so_far.translations[target]) if text is None]
-            ranges = chunk_texts(
-                [self._plan.unique[i] for i in todo],
-                chunk_size=self._options.chunk_size,
-                max_chars=self._options.max_chars,
-            )
-            per_target.append([Unit(target, tuple(todo[i] for i in span)) for span in ranges])
-        return [unit for row in itertools.zip_longest(*per_target) for unit in row if unit is not None]
-
     # -- engine side (loop thread) -------------------------------------------------------------------------
 
     def _start(self) -> BatchJob[T]:
         """Run the driver on the engine's loop thread; returns self."""
         self._dispatcher.capture()
-        self._manager.loop.spawn(self._drive(self._units())).add_done_callback(self._settle)
+        if self.estimate is None:
+            units = (
+                self._retry.units
+                if self._retry
+                else plan_units(self._plan, self._options, self._outcome_so_far)
+            )
+            self.estimate = price_batch(self._manager, self._plan, self._options, units)
+        self._manager.loop.spawn(self._drive(list(self.estimate.costs))).add_done_callback(self._settle)
         return self
 
-    async def _drive(self, units: list[Unit]) -> None:
+    async def _drive(self, units: list[UnitCost]) -> None:
         """Submit chunks while fewer than the limit run; stop submitting once the breaker or cancel trips."""
         self._engine.update(state="pending", submitted_at=time.time())
         limit = self._options.concurrency or self._manager.max_in_flight
@@ -126,35 +110,59 @@ class BatchJob(Job, Generic[T]):
         running: set[asyncio.Task[None]] = set()
         while pending or running:
             while pending and len(running) < limit and self._stop is None:
-                running.add(asyncio.ensure_future(self._run_unit(pending.pop())))
+                cost = pending.pop()
+                if self.budget.admit(cost.characters, free=cost.free):
+                    running.add(asyncio.ensure_future(self._run_unit(cost.unit)))
+                else:
+                    self._not_sent(cost.unit)
             if self._stop is not None:
-                for unit in pending:
-                    self._fail(unit, self._stop)
+                for cost in pending:
+                    self._fail(cost.unit, self._stop)
                 pending.clear()
             if running:
                 _, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
 
-    async def _run_unit(self, unit: Unit) -> None:
-        """Run one chunk as an engine Job and record its translations or its error on its rows."""
-        texts = [self._plan.unique[i] for i in unit.indices]
+    async def _send_chunk(self, unit: Unit, texts: list[str], *, primary: bool = True) -> tuple[str, ...]:
+        """Translate `texts` as one engine Job of this batch: the chunk, or (not primary) its strict retry."""
+        if not texts:
+            return ()
         request = self._options.request(texts, unit.target)
+        known = {} if self._retry is None or not primary else {"task_id": self._retry.known.get(unit)}
         job = self._manager.submit(
-            "translation", request, cache=self._options.cache, fetch=self._fetcher.fetch, group=self._group
+            "translation",
+            request,
+            cache=self._options.cache,
+            fetch=self._fetcher.fetch,
+            group=self._group,
+            **known,
         )
         self.jobs.append(job)
+        if primary:
+            self.chunks[job] = unit
+        result = await job
+        if not isinstance(result, TranslationResult) or len(result.texts) != len(texts):
+            raise InvalidResponseError(f"{len(texts)} texts sent, a different number came back")
+        return result.texts
+
+    async def _run_unit(self, unit: Unit) -> None:
+        """Run one chunk as an engine Job and record its translations (restored, checked) or its error."""
+        work = UnitWork(self._options.quality, unit.target, [self._plan.unique[i] for i in unit.indices])
         try:
-            result = await job
+            translated = await self._send_chunk(unit, work.sent)
+            rows = await work.finish(translated, lambda texts: self._send_chunk(unit, texts, primary=False))
         except Exception as exc:  # the engine lands every failure on the job; any of them marks these rows
             if isinstance(exc, STOPPING) and self._stop is None:
                 self._stop = exc
             self._fail(unit, exc)
             return
-        if not isinstance(result, TranslationResult) or len(result.texts) != len(texts):
-            self._fail(unit, InvalidResponseError(f"{len(texts)} texts sent, a different number came back"))
-            return
-        translations = self._outcome_so_far.translations[unit.target]
-        for index, text in zip(unit.indices, result.texts, strict=True):
-            translations[index] = text
+        outcome = self._outcome_so_far
+        for index, row in zip(unit.indices, rows, strict=True):
+            outcome.qa[unit.target][index] = row.qa
+            if row.error is not None:
+                outcome.errors[unit.target][index] = row.error
+                self.failed_count += self._weights[index]
+                continue
+            outcome.translations[unit.target][index] = row.text
             self.done_count += self._weights[index]
         self._engine.update()
 
@@ -166,6 +174,14 @@ class BatchJob(Job, Generic[T]):
             errors[index] = message
             self.failed_count += self._weights[index]
         self._engine.update(error=self.error or exc)
+
+    def _not_sent(self, unit: Unit) -> None:
+        """Mark a chunk's rows `not_sent`: the budget stopped creating before it (not a failure)."""
+        message = self.budget.reason()
+        errors = self._outcome_so_far.errors[unit.target]
+        for index in unit.indices:
+            errors[index] = message
+            self.not_sent_count += self._weights[index]
 
     def _settle(self, driver: concurrent.futures.Future[None]) -> None:
         """Finish the handle when the driver ends (a driver crash is re-raised by `result()`)."""
@@ -200,28 +216,40 @@ class BatchJob(Job, Generic[T]):
         """(fraction finished or failed, ETA seconds extrapolated from the current rate)."""
         if self.total == 0 or self.done():
             return 1.0, 0.0
-        finished = self.done_count + self.failed_count
+        finished = self.done_count + self.failed_count + self.not_sent_count
         rate = self.rate
         return finished / self.total, None if rate is None else (self.total - finished) / rate
 
     def _outcome(self) -> T:
         """The finalized result (computed once); failed rows carry their error, only a driver crash raises."""
         if self._crash is not None:
-            raise self._crash
+            raise self._crash.with_traceback(self._error_tb if self._crash is self.error else None)
         if not self._value:
             self._value.append(self._finalize(self._outcome_so_far))
         return self._value[0]
 
-    def retry_failed(self) -> BatchJob[T]:
-        """A new batch resubmitting only the rows that failed; what succeeded is carried over, not re-sent."""
+    @property
+    def budget_text(self) -> str | None:
+        """What the bar shows of the budget: `1,234/4,000 chars` (None without a budget)."""
+        return self.budget.progress_text()
+
+    def summary(self) -> BatchSummary:
+        """The estimate beside what the run did: characters, tasks, requests, wall time, cache hits."""
+        assert self.estimate is not None  # set by _start()
+        return BatchSummary.of(self, self.estimate, self._group.polls)
+
+    def retry_failed(self, *, resend_ambiguous: bool = False) -> BatchJob[T]:
+        """A new batch for the failed rows (see `_batch_retry`: known tasks polled, ambiguous ones held)."""
         if not self.done():
             raise UsageError("the batch is still running; wait for it (or cancel it) before retry_failed()")
-        outcome = replace(
-            self._outcome_so_far,
-            translations={t: list(v) for t, v in self._outcome_so_far.translations.items()},
-            errors={t: [None] * len(self._plan.unique) for t in self._options.targets},
-        )
-        return BatchJob(self._manager, self._plan, self._options, self._finalize, outcome=outcome)._start()
+        plan = plan_retry(self, resend_ambiguous=resend_ambiguous)
+        retry = type(self)(self._manager, self._plan, self._options, self._finalize, outcome=plan.outcome)
+        retry._retry = plan
+        for unit, job in plan.held:  # still failed: counted, and kept for a later retry_failed()
+            retry.chunks[job] = unit
+            retry.failed_count += sum(retry._weights[i] for i in unit.indices)
+            retry._engine.assign(error=retry.error or job.error)
+        return retry._start()
 
     def __repr__(self) -> str:
         """`<BatchJob 3f2a: pending 120/2000, 0 failed>`."""
@@ -241,6 +269,8 @@ class BatchJob(Job, Generic[T]):
         _, eta = self.progress()
         rows = [("batch", self.id), ("state", self.state), ("rows", f"{self.done_count:,}/{self.total:,}")]
         rows.append(("failed", f"{self.failed_count:,}"))
+        if self.budget.capped:
+            rows.append(("budget", f"{self.budget_text}; {self.not_sent_count:,} rows not_sent"))
         if self.rate is not None:
             rows.append(("rate", f"{self.rate:,.0f} rows/s"))
         if eta is not None and not self.done():
@@ -258,45 +288,3 @@ def _cancel_batch(job: Job, reason: str | None) -> bool:
     for chunk in list(job.jobs):
         chunk.cancel(reason)
     return True
-
-
-def translation_batch(
-    manager: BatchHost,
-    texts: Sequence[object],
-    *,
-    to: str | Sequence[str],
-    source: str = "en-us",
-    labels: Sequence[Hashable] | None = None,
-    chunk_size: int | None = None,
-    max_chars: int | None = None,
-    concurrency: int | None = None,
-    formality: str | int | None = None,
-    gender: str | int | None = None,
-    cache: bool = True,
-    errors: Errors = "raise",
-    finalize: Callable[[BatchOutcome], T] | None = None,
-) -> BatchJob[Any]:
-    """Start translating `texts` into every target and return the BatchJob at once.
-
-    Without `finalize` the result is `{target: [translation or None per input]}`.
-    """
-    if concurrency is not None and concurrency < 1:
-        raise UsageError(f"concurrency must be at least 1, not {concurrency}")
-    options = BatchOptions(
-        source=resolve_language(source, allow_auto=True).wire_value,
-        targets=resolve_targets(to),
-        chunk_size=DEFAULT_CHUNK_SIZE if chunk_size is None else chunk_size,
-        max_chars=DEFAULT_MAX_CHARS if max_chars is None else max_chars,
-        concurrency=concurrency,
-        formality=formality_code(formality),
-        gender=gender_code(gender),
-        cache=cache,
-    )
-    chunk_texts([], chunk_size=options.chunk_size, max_chars=options.max_chars)  # validates the bounds
-    plan = plan_texts(clean_texts(texts, labels=labels, errors=errors))
-    return BatchJob(manager, plan, options, finalize or _by_target)._start()
-
-
-def _by_target(outcome: BatchOutcome) -> dict[str, list[str | None]]:
-    """The default batch result: per target, one translation (or None) per input position."""
-    return {target: outcome.rows(target)[0] for target in outcome.targets}

@@ -1,14 +1,17 @@
 """Batch options: what every chunk of a batch shares, its units of work, and what it needs from the engine.
 
-`BatchOptions` builds each chunk's wire request; `BatchHost` is the slice of JobManager a batch runs on (a
-Protocol, so the batch never imports the manager). Pure data and helpers, any thread.
+`BatchOptions` builds each chunk's wire request and carries the batch's budget (`max_characters`,
+`max_tasks`); `plan_units` cuts the texts still to do into chunks, in the order they are sent;
+`BatchHost` is the slice of JobManager a batch runs on (a Protocol, so the batch never imports the
+manager). Pure data, any thread.
 Usage: `BatchOptions(source="en-us", targets=("fr-fr",)).request(texts, "fr-fr")`.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from camb_notebook.api import (
@@ -21,14 +24,22 @@ from camb_notebook.api import (
     resolve_language,
 )
 from camb_notebook.jobs._batch_fetch import FetchHost
-from camb_notebook.jobs._batch_plan import DEFAULT_CHUNK_SIZE, DEFAULT_MAX_CHARS
+from camb_notebook.jobs._batch_plan import (
+    DEFAULT_CHUNK_SIZE,
+    DEFAULT_MAX_CHARS,
+    BatchOutcome,
+    TextPlan,
+    chunk_texts,
+)
+from camb_notebook.jobs._batch_quality import QualityOptions
 from camb_notebook.jobs._dispatch import Dispatcher
 from camb_notebook.jobs._job import Job
+from camb_notebook.jobs._journal import Journal
 from camb_notebook.jobs._loop import LoopThread
 from camb_notebook.jobs._poll import PollGroup
 from camb_notebook.jobs._runner import Fetch
 
-__all__ = ["STOPPING", "BatchHost", "BatchOptions", "Unit", "error_text", "resolve_targets"]
+__all__ = ["STOPPING", "BatchHost", "BatchOptions", "Unit", "error_text", "plan_units", "resolve_targets"]
 
 # Errors that stop the whole batch: no credits left, a rejected key (every chunk would meet it too),
 # or a chunk cancelled (by the user or a session close).
@@ -37,7 +48,11 @@ STOPPING = (QuotaExceeded, PaymentRequiredError, AuthenticationError, JobCancell
 
 @dataclass(frozen=True)
 class BatchOptions:
-    """What every chunk shares: source (wire value), target locales, bounds, concurrency, request extras."""
+    """What every chunk shares: source (wire value), target locales, bounds, concurrency, request extras.
+
+    `max_characters` / `max_tasks` cap what the batch creates (billable characters sent, tasks created);
+    None: no cap. Every batch entry passes them through here, so they hold for all of them alike.
+    """
 
     source: int | str
     targets: tuple[str, ...]
@@ -47,6 +62,10 @@ class BatchOptions:
     formality: int | None = None
     gender: int | None = None
     cache: bool = True
+    max_characters: int | None = None
+    max_tasks: int | None = None
+    quality: QualityOptions = field(default_factory=QualityOptions)  # masking and QA (see _batch_quality)
+    dictionaries: tuple[int, ...] = ()  # the API's `chosen_dictionaries`
 
     def request(self, texts: Sequence[str], target: str) -> dict[str, Any]:
         """The wire request of one chunk (optional fields omitted, as the SDK does)."""
@@ -59,6 +78,8 @@ class BatchOptions:
             request["formality"] = self.formality
         if self.gender is not None:
             request["gender"] = self.gender
+        if self.dictionaries:
+            request["chosen_dictionaries"] = list(self.dictionaries)
         return request
 
 
@@ -68,6 +89,18 @@ class Unit:
 
     target: str
     indices: tuple[int, ...]
+
+
+def plan_units(plan: TextPlan, options: BatchOptions, outcome: BatchOutcome) -> list[Unit]:
+    """The chunks still to translate, chunk-major so the first rows finish for every target first."""
+    per_target: list[list[Unit]] = []
+    for target in options.targets:
+        todo = [i for i, text in enumerate(outcome.translations[target]) if text is None]
+        ranges = chunk_texts(
+            [plan.unique[i] for i in todo], chunk_size=options.chunk_size, max_chars=options.max_chars
+        )
+        per_target.append([Unit(target, tuple(todo[i] for i in span)) for span in ranges])
+    return [unit for row in itertools.zip_longest(*per_target) for unit in row if unit is not None]
 
 
 def error_text(exc: BaseException) -> str:
@@ -99,6 +132,14 @@ class BatchHost(FetchHost, Protocol):
     def max_in_flight(self) -> int:
         """Chunks running at once when the batch sets no concurrency of its own."""
 
+    @property
+    def journal(self) -> Journal:
+        """The result cache and the measured durations an estimate reads (loop thread only)."""
+
+    @property
+    def max_characters(self) -> int | None:
+        """The session's default `max_characters` for batches that set none (None: no cap)."""
+
     def submit(
         self,
         family: str,
@@ -107,5 +148,6 @@ class BatchHost(FetchHost, Protocol):
         cache: bool = True,
         fetch: Fetch | None = None,
         group: PollGroup | None = None,
+        task_id: str | None = None,
     ) -> Job:
-        """Start one chunk as an engine Job."""
+        """Start one chunk as an engine Job (polling `task_id` instead of creating, when given)."""

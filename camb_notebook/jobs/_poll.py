@@ -131,6 +131,7 @@ class PollGroup:
     def __init__(self, min_gap: float = 0.25) -> None:
         """An empty group."""
         self.min_gap = min_gap
+        self.polls = 0  # status polls its members sent (a batch's summary counts its requests with it)
         self._members: set[_Sibling] = set()
 
     def join(self, member: _Sibling) -> None:
@@ -189,6 +190,8 @@ async def poll_until_terminal(
                 delay = min(delay, remaining)
             await me.sleep(delay)
             me.polled = time.monotonic()
+            if group is not None:
+                group.polls += 1
             if me.due is not None and me.polled >= me.due:
                 me.due = None
             try:

@@ -18,6 +18,7 @@ class Settings:
     max_in_flight: int = 32  # jobs created and not yet fetched at once (shrinks by itself on 429s)
     poll_cap: float = 10.0  # longest pause between two status polls of a job, in seconds
     deadline: float | None = 900.0  # give up polling a job after this many seconds (None: never)
+    max_characters: int | None = None  # default budget of every batch: billable characters it may send
 
     def __post_init__(self) -> None:
         """Refuse values the engine cannot work with (one line each, before anything runs)."""
@@ -27,6 +28,8 @@ class Settings:
             _refuse(f"poll_cap must be positive, not {self.poll_cap}")
         if self.deadline is not None and self.deadline <= 0:
             _refuse(f"deadline must be positive or None, not {self.deadline}")
+        if self.max_characters is not None and self.max_characters < 1:
+            _refuse(f"max_characters must be at least 1 or None, not {self.max_characters}")
 
 
 def _refuse(message: str) -> None:

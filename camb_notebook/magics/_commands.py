@@ -63,6 +63,7 @@ def start_sandbox(magics: MagicsContext) -> None:
     from camb_notebook.sessions import use_sandbox
 
     session = use_sandbox(**settings(magics))
+    session.manager.max_characters = magics.max_characters  # the session's default budget
     print(f"Sandbox API running at {session.base_url}; the session now uses it.")
 
 
@@ -108,20 +109,37 @@ def languages(magics: MagicsContext, args: argparse.Namespace, out: str | None) 
 
 @magic_arguments("camb voices")
 @OUT
-@argument("query", nargs="*", help="filter by name")
+@argument("query", nargs="*", help="words to search: name, gender, age, language (e.g. german female)")
 def voices(magics: MagicsContext, args: argparse.Namespace, out: str | None) -> pd.DataFrame | None:
-    """List the available voices as a DataFrame."""
+    """List the voices (gender, age, language as words), searchable by words."""
     return _frame_result(session_for(magics).voices(" ".join(args.query) or None), magics.shell, out)
 
 
 @magic_arguments("camb jobs")
 @OUT
 @argument("--df", action="store_true", help="a DataFrame instead of the live board")
+@argument("--prune", action="store_true", help="drop finished jobs older than 30 days and old cache entries")
+@argument("--older-than", type=float, default=None, help="with --prune: days (default 30)")
+@argument("--max-mb", type=float, default=None, help="with --prune: cache size cap in MB (default 500)")
+@argument("--repair", action="store_true", help="move a broken journal file aside and start a new one")
 def jobs(magics: MagicsContext, args: argparse.Namespace, out: str | None) -> Any:
-    """Show this kernel's jobs (live board, or a DataFrame)."""
+    """Show this kernel's jobs (live board, or a DataFrame); prune or repair the journal."""
     from camb_notebook.widgets import frontend, jobs_board
 
-    session = session_for(magics)  # a frame when asked, stored with -o, or without a widget frontend
+    session = session_for(magics)
+    if args.prune or args.repair:
+        for flag, value in (("--older-than", args.older_than), ("--max-mb", args.max_mb)):
+            if value is not None and value < 0:
+                from camb_notebook.api import UsageError
+
+                raise UsageError(f"{flag} must be at least 0, not {value:g}")
+        manager = session.manager
+        if args.repair:
+            moved = manager.repair_journal()
+            print(f"Moved the broken journal to {moved}." if moved else f"{manager.journal.path} is fine.")
+        if args.prune:
+            print(manager.prune(older_than_days=args.older_than, max_cache_mb=args.max_mb))
+        return None  # a frame when asked, stored with -o, or without a widget frontend
     if args.df or out or magics.progress == "text" or frontend() != "widgets":
         return _frame_result(session.jobs(), magics.shell, out)
     return jobs_board(session)

@@ -88,18 +88,21 @@ def existing_session() -> Camb | None:
     return current()
 
 
-ENGINE_SETTINGS = ("poll_cap", "max_in_flight", "deadline")
+ENGINE_SETTINGS = ("poll_cap", "max_in_flight", "deadline", "max_characters")
+_SESSION_ARGS = ENGINE_SETTINGS[:3]  # what `Camb(...)` takes; the budget is set on its engine after
 
 
 def settings(magics: MagicsContext) -> dict[str, Any]:
-    """The engine settings a new session is built with."""
-    return {name: getattr(magics, name) for name in ENGINE_SETTINGS}
+    """The engine settings a new session is built with (`Camb(**settings(magics))`)."""
+    return {name: getattr(magics, name) for name in _SESSION_ARGS}
 
 
 def apply_setting(current: Camb, name: str, value: Any) -> None:
-    """Push one engine setting (`poll_cap`, `deadline` or `max_in_flight`) into a session's engine."""
+    """Push one engine setting (`poll_cap`, `deadline`, `max_in_flight`, `max_characters`) into a session."""
     manager = current.manager
-    if name == "max_in_flight":
+    if name == "max_characters":
+        manager.max_characters = value
+    elif name == "max_in_flight":
         manager.max_in_flight = value
     elif name == "poll_cap":
         manager.policy = dataclasses.replace(manager.policy, cap=value)
@@ -110,10 +113,10 @@ def apply_setting(current: Camb, name: str, value: Any) -> None:
 
 
 def apply_settings(magics: MagicsContext, current: Camb) -> None:
-    """Push all three engine settings of `magics` into a session (one the magics just made)."""
+    """Push all the engine settings of `magics` into a session (one the magics just made)."""
     from camb_notebook.jobs import Settings
 
-    current.manager.apply(Settings(**settings(magics)))
+    current.manager.apply(Settings(**settings(magics), max_characters=magics.max_characters))
 
 
 def show(magics: MagicsContext, job: Job) -> bool:

@@ -18,7 +18,9 @@ from camb_notebook.magics import _commands as commands
 from camb_notebook.magics import _tasks as tasks
 from camb_notebook.magics._context import MagicsContext
 from camb_notebook.magics._dataset import dataset
+from camb_notebook.magics._dictionaries import dictionaries
 from camb_notebook.magics._parsing import literal, literal_args, parse_args, split_out, tokenize, with_out
+from camb_notebook.magics._subtitles import subtitles
 from camb_notebook.magics._translate import DATA_FIELDS, camb_translate, translate
 
 __all__ = ["COMMANDS", "Command", "Handler", "ParsedLine", "help_text", "parse_line", "run_line"]
@@ -71,11 +73,13 @@ COMMANDS: dict[str, Command] = {
         Command("sandbox", commands.sandbox),
         Command("languages", commands.languages),
         Command("voices", commands.voices),
+        Command("dictionaries", dictionaries),
         Command("translate", translate, DATA_FIELDS),
         Command("tts", tasks.tts),
         Command("transcribe", tasks.transcribe),
         Command("dub", tasks.dub),
         Command("story", tasks.story),
+        Command("subtitles", subtitles),
         Command("dataset", dataset),
         Command("jobs", commands.jobs),
         Command("wait", commands.wait),

@@ -77,13 +77,18 @@ def route_template(method: str, path: str) -> tuple[str, str]:
     return f"{method} {template}", template
 
 
-def new_task(request: Request, family: str, key: str, *, cost: int, size: int) -> Task:
-    """Create a task for this request (header task faults, config rules, limits, credits) or raise 429."""
+def new_task(
+    request: Request, family: str, key: str, *, cost: int, size: int, billed_as: str | None = None
+) -> Task:
+    """Create a task for this request (header task faults, config rules, limits, credits) or raise 429.
+
+    `billed_as` (a target locale) counts `cost` as translated characters in the stats' `billed_characters`.
+    """
     header = request.headers.get("x-sandbox-fault")
     task_faults = split_faults(parse_faults(header))[1] if header else []
     route, _ = route_template(request.method, request.url.path)
     try:
-        return get_state(request).create_task(family, key, route, task_faults, cost, size)
+        return get_state(request).create_task(family, key, route, task_faults, cost, size, billed_as)
     except LimitExceeded as exc:
         raise SandboxError(
             429, "Too many pending tasks for this API key", {"Retry-After": str(exc.retry_after)}

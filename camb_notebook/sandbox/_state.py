@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from camb_notebook.sandbox._config import FaultRule, SandboxConfig
+from camb_notebook.sandbox._dictionaries import DictionaryStore
 from camb_notebook.sandbox._faults import Fault, parse_faults, split_faults
 
-__all__ = ["LimitExceeded", "SandboxState", "SandboxStats", "Task"]
+__all__ = ["LimitExceeded", "SandboxState", "SandboxStats", "Task", "key_id"]
 
 FileProducer = Callable[[], bytes]
 
@@ -35,6 +36,9 @@ class SandboxStats:
 
     `requests` is keyed by `"METHOD template"` with ids as `{id}` (`"GET translate/{id}"`); `__sandbox__`
     routes are not counted. `faults_injected` is keyed by fault kind (`"503"`, `"reset"`, `"error"`...).
+    The credits model: `credits_used` per key id (`key_id(key)`: the key masked to its last 4 characters)
+    and, of those, `billed_characters` of text translation (translate, translation/stream, translated-tts)
+    per key id and target locale; a task refused for lack of credits bills nothing.
     `peak_concurrent_tasks`: the most tasks open at once, a task being open from its create until a client
     reads its final status or its result (what a client-side in-flight limit bounds).
     """
@@ -43,7 +47,13 @@ class SandboxStats:
     requests: dict[str, int]
     connections_opened: int
     faults_injected: dict[str, int]
+    credits_used: dict[str, int] = field(default_factory=dict)
+    billed_characters: dict[str, dict[str, int]] = field(default_factory=dict)
     peak_concurrent_tasks: int = 0
+
+    def characters_billed(self, key: str) -> dict[str, int]:
+        """Characters of text translation billed to `key`, per target locale."""
+        return dict(self.billed_characters.get(key_id(key), {}))
 
     @property
     def total_tasks(self) -> int:
@@ -57,8 +67,15 @@ class SandboxStats:
             "requests": self.requests,
             "connections_opened": self.connections_opened,
             "faults_injected": self.faults_injected,
+            "credits_used": self.credits_used,
+            "billed_characters": self.billed_characters,
             "peak_concurrent_tasks": self.peak_concurrent_tasks,
         }
+
+
+def key_id(key: str) -> str:
+    """How the stats name a key: masked to its last 4 characters (the stats never show a whole key)."""
+    return "…" + key[-4:]
 
 
 @dataclass
@@ -107,6 +124,7 @@ class SandboxState:
             self.runs: dict[int, Task] = {}
             self._pending: dict[str, list[float]] = {}
             self._used_credits: Counter[str] = Counter()
+            self._billed: dict[str, Counter[str]] = {}
             self._header_hits: Counter[tuple[str, str, str]] = Counter()
             self._tasks_created: Counter[str] = Counter()
             self._requests: Counter[str] = Counter()
@@ -115,7 +133,9 @@ class SandboxState:
             self._open: set[str] = set()  # created, final status/result not yet read by a client
             self._peak_open = 0
             self.errors: list[str] = []
+            self.custom_voices: list[dict[str, Any]] = []  # cloned voices (sandbox/_voices.py)
             self._rng: random.Random | None = None
+            self.dictionaries = DictionaryStore()
 
     def stats(self) -> SandboxStats:
         """Return a snapshot of the counters."""
@@ -125,6 +145,8 @@ class SandboxState:
                 requests=dict(self._requests),
                 connections_opened=self._connections,
                 faults_injected=dict(self._faults_injected),
+                credits_used={key_id(k): v for k, v in self._used_credits.items()},
+                billed_characters={key_id(k): dict(v) for k, v in self._billed.items()},
                 peak_concurrent_tasks=self._peak_open,
             )
 
@@ -200,7 +222,14 @@ class SandboxState:
         return taken
 
     def create_task(
-        self, family: str, key: str, route: str, header_faults: list[Fault], cost: int, size: int
+        self,
+        family: str,
+        key: str,
+        route: str,
+        header_faults: list[Fault],
+        cost: int,
+        size: int,
+        billed_as: str | None = None,
     ) -> Task:
         """Admit a new task (concurrency limit, credits, faults) or raise LimitExceeded."""
         now = time.monotonic()
@@ -216,7 +245,7 @@ class SandboxState:
             delay = self.config.processing_time.get(family, 0.05) + self.config.time_per_char * size
             task = Task(str(uuid.uuid4()), self._next_run_id, family, key, now + delay)
             self._next_run_id += 1
-            self._apply_outcome(task, faults, cost, now)
+            self._apply_outcome(task, faults, cost, now, billed_as)
             if task.status(now) == "PENDING":
                 heapq.heappush(heap, task.ready_at)
             self.tasks[task.task_id] = task
@@ -226,14 +255,16 @@ class SandboxState:
             self._peak_open = max(self._peak_open, len(self._open))
             return task
 
-    def _apply_outcome(self, task: Task, faults: list[Fault], cost: int, now: float) -> None:
+    def _apply_outcome(
+        self, task: Task, faults: list[Fault], cost: int, now: float, billed_as: str | None
+    ) -> None:
         """Charge credits and apply task faults; the caller holds the lock."""
         budget = self.config.credits.get(task.key)
         if budget is not None and self._used_credits[task.key] + cost > budget:
             task.outcome, task.exception_reason = "PAYMENT_REQUIRED", "PAYMENT_REQUIRED"
             task.message, task.ready_at = "Insufficient credits for this request", now
             return
-        self._used_credits[task.key] += cost
+        self._bill(task.key, cost, billed_as)
         for fault in faults:
             self._faults_injected[fault.kind] += 1
             if fault.kind == "result404":
@@ -249,14 +280,20 @@ class SandboxState:
                 task.outcome, task.exception_reason = "PAYMENT_REQUIRED", "PAYMENT_REQUIRED"
                 task.message = "Insufficient credits for this request"
 
-    def charge(self, key: str, cost: int) -> bool:
+    def charge(self, key: str, cost: int, billed_as: str | None = None) -> bool:
         """Charge a synchronous (streaming) request; False when the key's credits would go negative."""
         with self.lock:
             budget = self.config.credits.get(key)
             if budget is not None and self._used_credits[key] + cost > budget:
                 return False
-            self._used_credits[key] += cost
+            self._bill(key, cost, billed_as)
             return True
+
+    def _bill(self, key: str, cost: int, billed_as: str | None) -> None:
+        """Count credits used, and translated characters per target when `billed_as` names one (lock held)."""
+        self._used_credits[key] += cost
+        if billed_as is not None:
+            self._billed.setdefault(key, Counter())[billed_as] += cost
 
     def consume_result404(self, task: Task) -> bool:
         """Return True (and count it) while a `result404xN` fault still hides the run's result."""

@@ -1,8 +1,7 @@
 """Camb: the user-facing session (connection, engine); every task method returns a Job (or stream) at once.
 
-Requests are built and checked before anything is submitted, so bad input fails before a job exists.
-Call from any thread; the work runs on the engine's loop thread.
-Usage: `camb = Camb(); job = camb.translate("Hello", to="fr-fr"); job.result()`.
+Requests are built and checked before anything is submitted (bad input fails before a job exists); any thread
+may call it. Usage: `camb = Camb(); job = camb.translate("Hello", to="fr-fr"); job.result()`.
 """
 
 from __future__ import annotations
@@ -12,28 +11,28 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from camb_notebook.api import ApiClient, ApiKey, UsageError, Voice
-from camb_notebook.jobs import (
-    DEFAULTS,
-    BatchJob,
-    Errors,
-    Job,
-    JobManager,
-    Settings,
-    translation_batch,
-)
+from camb_notebook.jobs import DEFAULTS, BatchJob, Job, JobManager, Settings, translation_batch
 from camb_notebook.sessions import _requests as requests
+from camb_notebook.sessions._catalogs import CatalogMethods
 from camb_notebook.sessions._connection import Connection
 from camb_notebook.sessions._datasets import DatasetMethods
-from camb_notebook.sessions._streams import SpeechStream, TranslationStream, speech_stream, translation_stream
+from camb_notebook.sessions._dictionaries import DictionariesMixin
+from camb_notebook.sessions._protect import ProtectionMixin, TranslateArgs, finish_job, take_quality
+from camb_notebook.sessions._streams import SpeechStream, TranslationStream, speech_stream
+from camb_notebook.sessions._subtitles import SubtitleMethods
+from camb_notebook.sessions._voices import VoiceMethods
 
 if TYPE_CHECKING:
     import pandas as pd
+    from typing_extensions import Unpack
+
+    from camb_notebook.jobs import Estimate, QualityArgs
 
 
 __all__ = ["Camb"]
 
 
-class Camb(DatasetMethods):
+class Camb(SubtitleMethods, VoiceMethods, CatalogMethods, DatasetMethods, DictionariesMixin, ProtectionMixin):
     """A CAMB.AI session: submit tasks (each a Job), list and wait for jobs, resume after a kernel restart."""
 
     def __init__(
@@ -45,10 +44,12 @@ class Camb(DatasetMethods):
         max_in_flight: int = DEFAULTS.max_in_flight,
         poll_cap: float = DEFAULTS.poll_cap,
         deadline: float | None = DEFAULTS.deadline,
+        max_characters: int | None = DEFAULTS.max_characters,
+        allow_insecure: bool = False,
     ) -> None:
         """Configure the session; the key is looked up (argument → CAMB_API_KEY → .env) on first use."""
-        settings = Settings(max_in_flight=max_in_flight, poll_cap=poll_cap, deadline=deadline)
-        self._connection = Connection(api_key, base_url)
+        settings = Settings(max_in_flight, poll_cap, deadline, max_characters=max_characters)
+        self._connection = Connection(api_key, base_url, allow_insecure=allow_insecure)
         self._manager = JobManager(self._connection, home=home)
         self._manager.apply(settings)
 
@@ -90,6 +91,7 @@ class Camb(DatasetMethods):
         gender: str | int | None = ...,
         cache: bool = ...,
         stream: Literal[False] = ...,
+        **quality: Unpack[QualityArgs],
     ) -> Job: ...
 
     @overload
@@ -103,6 +105,7 @@ class Camb(DatasetMethods):
         gender: str | int | None = ...,
         cache: bool = ...,
         stream: Literal[True],
+        **quality: Unpack[QualityArgs],
     ) -> TranslationStream: ...
 
     @overload
@@ -115,11 +118,23 @@ class Camb(DatasetMethods):
         formality: str | int | None = ...,
         gender: str | int | None = ...,
         cache: bool = ...,
-        chunk_size: int | None = ...,
-        max_chars: int | None = ...,
-        concurrency: int | None = ...,
-        errors: Errors = ...,
+        dry_run: Literal[False] = ...,
+        **batch: Unpack[TranslateArgs],
     ) -> BatchJob[dict[str, list[str | None]]]: ...
+
+    @overload
+    def translate(
+        self,
+        text_or_texts: str | Sequence[object],
+        *,
+        to: list[str] | tuple[str, ...],
+        source: Any = ...,
+        formality: str | int | None = ...,
+        gender: str | int | None = ...,
+        cache: bool = ...,
+        dry_run: Literal[True],
+        **batch: Unpack[TranslateArgs],
+    ) -> Estimate: ...
 
     def translate(
         self,
@@ -131,19 +146,18 @@ class Camb(DatasetMethods):
         gender: str | int | None = None,
         cache: bool = True,
         stream: bool = False,
-        chunk_size: int | None = None,
-        max_chars: int | None = None,
-        concurrency: int | None = None,
-        errors: Errors = "raise",
-    ) -> Job | TranslationStream | BatchJob[Any]:
+        dry_run: bool = False,
+        **batch: Unpack[TranslateArgs],
+    ) -> Job | TranslationStream | BatchJob[Any] | Estimate:
         """Translate text(s); returns at once a Job for one target, a BatchJob for a list of targets.
 
         One target: one task holding every text; the Job's result is a TranslationResult. A list of targets
         (even of one): identical texts are sent once, in chunks of at most `chunk_size` texts / `max_chars`
-        characters, at most `concurrency` tasks of this batch in flight; the result is `{target: [translation
-        or None per text]}`. `stream=True` (one text, one target) reads `translation/stream` instead and
-        returns a TranslationStream at once; if that deprecated endpoint is gone it falls back to a Job.
+        characters, at most `concurrency` tasks of this batch in flight (options: `jobs.BatchArgs`); the
+        result is `{target: [translation or None per text]}`; `dry_run=True`: an Estimate, nothing sent.
+        `stream=True` (one text, one target) reads `translation/stream`. Masking and QA: `jobs.QualityArgs`.
         """
+        quality, rest = take_quality(batch)
         if not isinstance(to, (str, int)):
             if stream:
                 raise UsageError("stream=True takes one target language", hint='Pass to="fr-fr"')
@@ -153,17 +167,16 @@ class Camb(DatasetMethods):
                 texts,
                 to=list(to),
                 source=source,
-                chunk_size=chunk_size,
-                max_chars=max_chars,
-                concurrency=concurrency,
                 formality=formality,
                 gender=gender,
                 cache=cache,
-                errors=errors,
+                dry_run=dry_run,
+                **rest,
+                **self.quality_arguments(texts, source, quality),
             )
-        if (chunk_size, max_chars, concurrency, errors) != (None, None, None, "raise"):
+        if batch or dry_run:
             raise UsageError(
-                "chunk_size, max_chars, concurrency and errors apply to batches",
+                f"{', '.join([*batch, *(['dry_run'] if dry_run else [])])} apply to batches",
                 hint='Pass the targets as a list, e.g. to=["fr-fr"]',
             )
         request = requests.translation_request(text_or_texts, to, source, formality, gender)  # type: ignore[arg-type]
@@ -171,10 +184,10 @@ class Camb(DatasetMethods):
             if len(request["texts"]) != 1:
                 raise UsageError("translate(stream=True) takes one text", hint="Drop stream=True for a list")
             self.require_key()
-            return translation_stream(
-                self.api, self._manager, request, lambda: self._submit("translation", request, cache)
-            )
-        return self._submit("translation", request, cache)
+        request, finish = self._protect_request(request, stream=stream, **quality)
+        if stream:
+            return self._protected_stream(request, finish, cache)
+        return finish_job(self._submit("translation", request, cache), finish)
 
     @overload
     def tts(
@@ -212,19 +225,16 @@ class Camb(DatasetMethods):
     ) -> Job | SpeechStream:
         """Speak `text` with a voice (id or Voice); returns the Job at once.
 
-        `stream=True` reads `tts-stream` instead (optionally with `speech_model` / `output_format`) and
-        returns a SpeechStream at once: iterate it for audio chunks, await it, or display it to play it.
+        `stream=True` reads `tts-stream` (maybe with `speech_model`/`output_format`): a SpeechStream at once.
         """
-        request = requests.tts_request(text, voice, language)
+        request = requests.tts_request(text, voice, language, stream=stream)
         if stream:
             self.require_key()
             return speech_stream(
                 self.api, self._manager, request, speech_model=speech_model, output_format=output_format
             )
         if speech_model or output_format:
-            raise UsageError(
-                "speech_model and output_format apply to streamed speech", hint="Pass stream=True"
-            )
+            raise UsageError("speech_model and output_format apply to streamed speech", hint="stream=True")
         return self._submit("tts", request, cache)
 
     def translated_tts(self, text: str, *, voice: int | Voice, to: Any, source: Any = "en-us") -> Job:

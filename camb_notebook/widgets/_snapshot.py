@@ -149,6 +149,11 @@ def _batch_fraction(batch: AnyJob, finished: int, total: int) -> float:
     return (finished + partial) / total
 
 
+def _counted(job: AnyJob) -> str:
+    """What a batch counts: row-translations, or rows for a speech batch (`counts` on the batch)."""
+    return str(getattr(job, "counts", "row-translations"))
+
+
 def _note(job: AnyJob, state: str, detail: str) -> str:
     """A failed batch's summary (rows failed, first error without its hint, retry hint); else `detail`."""
     failed, total, error = getattr(job, "failed_count", 0), getattr(job, "total", None), job.error
@@ -156,7 +161,7 @@ def _note(job: AnyJob, state: str, detail: str) -> str:
         return detail
     first = f"{type(error).__name__}: {getattr(error, 'text', error)}"
     retry = ".retry_failed() re-sends only those rows"
-    return f"{failed:,} of {total:,} row-translations failed ({first}); {retry}"
+    return f"{failed:,} of {total:,} {_counted(job)} failed ({first}); {retry}"
 
 
 def take_snapshot(job: AnyJob, now: float | None = None) -> Snapshot:
@@ -183,7 +188,20 @@ def take_snapshot(job: AnyJob, now: float | None = None) -> Snapshot:
         failed=failed,
         elapsed=elapsed_seconds(job, now),
         style=_style(job, state),
-        status=_status(job, state, eta),
+        status=" · ".join(p for p in (_status(job, state, eta), _budget(job)) if p),
         detail=detail,
-        note=_note(job, state, detail),
+        note=_note(job, state, detail) or _unsent_note(job),
     )
+
+
+def _budget(job: AnyJob) -> str:
+    """A budgeted batch's characters sent / budget (`1,234/4,000 chars`), '' otherwise."""
+    return str(getattr(job, "budget_text", None) or "")
+
+
+def _unsent_note(job: AnyJob) -> str:
+    """The line under a batch whose budget left rows out: how many, and how to send the rest."""
+    unsent = getattr(job, "not_sent_count", 0)
+    if not unsent or not job.done():
+        return ""
+    return f"{unsent:,} {_counted(job)} not_sent (budget {_budget(job)}); a larger budget sends only the rest"

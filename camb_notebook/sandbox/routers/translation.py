@@ -17,7 +17,7 @@ from camb_notebook.sandbox._http import (
     lookup_run,
     new_task,
 )
-from camb_notebook.sandbox._media import make_wav, pseudo_localize
+from camb_notebook.sandbox._media import KEPT_TAG, make_wav, pseudo_localize
 from camb_notebook.sandbox._schemas import (
     TranslateBody,
     TranslatedTtsBody,
@@ -38,9 +38,20 @@ _TEXT_RUNS = ("translation", "translated_tts")
 async def create_translation(body: TranslateBody, request: Request, key: ApiKey) -> dict[str, str]:
     """Create a translation task; the result is `pseudo_localize` of every text, same order and length."""
     chars = sum(len(t) for t in body.texts)
-    task = new_task(request, "translation", key, cost=chars, size=chars)
-    task.data["texts"] = [pseudo_localize(t, body.target_language) for t in body.texts]
+    task = new_task(request, "translation", key, cost=chars, size=chars, billed_as=body.target_language)
+    terms = _terms(request, key, body.chosen_dictionaries, body.source_language, body.target_language)
+    texts = [KEPT_TAG.sub("", t) for t in body.texts] if get_state(request).config.lose_tags else body.texts
+    task.data["texts"] = [pseudo_localize(t, body.target_language, terms) for t in texts]
     return create_response(task)
+
+
+def _terms(request: Request, key: str, ids: list[int] | None, source: str, target: str) -> dict[str, str]:
+    """The source → target terms of the chosen dictionaries (none chosen: none)."""
+    if not ids:
+        return {}
+    state = get_state(request)
+    with state.lock:
+        return state.dictionaries.terms_for(key, ids, source, target)
 
 
 @router.get("/translation-result/{run_id}")
@@ -59,7 +70,7 @@ async def translation_results(body: TranslationBulkRunIds, request: Request, key
 async def translation_stream(body: TranslationStreamBody, request: Request, key: ApiKey) -> StreamingResponse:
     """Stream the pseudo-localized text as UTF-8 chunks (split on character boundaries)."""
     state = get_state(request)
-    if not state.charge(key, len(body.text)):
+    if not state.charge(key, len(body.text), body.target_language):
         raise SandboxError(402, "Insufficient credits for this request")
     text = pseudo_localize(body.text, body.target_language)
     count = max(1, min(state.config.stream_chunks, len(text)))
@@ -71,7 +82,8 @@ async def translation_stream(body: TranslationStreamBody, request: Request, key:
 @router.post("/translated-tts")
 async def create_translated_tts(body: TranslatedTtsBody, request: Request, key: ApiKey) -> dict[str, str]:
     """Create a translated-TTS task: pseudo-localized text plus a WAV speaking it."""
-    task = new_task(request, "translated_tts", key, cost=len(body.text), size=len(body.text))
+    chars = len(body.text)
+    task = new_task(request, "translated_tts", key, cost=chars, size=chars, billed_as=body.target_language)
     text = pseudo_localize(body.text, body.target_language)
     task.data.update(texts=[text], speech=text)
     task.files["speech.wav"] = ("audio/wav", lambda: make_wav(text))
