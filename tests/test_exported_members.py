@@ -119,6 +119,7 @@ LAYERS = {
         "TaskApi",
         "default_home",
         "fetch_result",
+        "invalid_reason",
         "is_not_sent",
         "poll_until_terminal",
         "quality_options",
