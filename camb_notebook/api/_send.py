@@ -6,13 +6,13 @@ through one error map (`_http.py`). Async only; any event loop may call it.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import logging
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar
 
+import anyio
 import httpx
 
 from camb_notebook.api._core import WireCore
@@ -99,12 +99,12 @@ class Sender(WireCore):
                     async with gate:  # held until the body is read, so the pool always has a free slot
                         # The read timeout bounds each read; this bounds the whole answer, so a server
                         # dripping a byte at a time cannot stretch one request (a stream: its headers).
-                        response = await asyncio.wait_for(
-                            _exchange(client, request, stream), self.request_timeout
-                        )
+                        # (anyio, not asyncio.wait_for: on 3.11 wait_for can swallow a cancel() at its end.)
+                        with anyio.fail_after(self.request_timeout):
+                            response = await _exchange(client, request, stream)
             except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as exc:
                 failure = exc  # handled below, outside the handler, so no implicit __context__ is attached
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 failure = httpx.ReadTimeout(f"the whole answer took over {self.request_timeout:g} s")
             if failure is not None:
                 error = map_transport_error(failure, what=what, submit=kind == "submit", **ids)

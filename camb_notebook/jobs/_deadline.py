@@ -8,10 +8,11 @@ error. Loop thread only. Usage: `left = clock.left(job, deadline)`; `await withi
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
+
+import anyio
 
 __all__ = ["JobClock", "within"]
 
@@ -46,6 +47,8 @@ async def within(step: Awaitable[T], seconds: float | None, error: Callable[[], 
     if seconds is None:
         return await step
     try:
-        return await asyncio.wait_for(step, seconds)
-    except asyncio.TimeoutError:
+        # anyio, not asyncio.wait_for: on 3.11 wait_for can swallow a cancel() landing as it ends.
+        with anyio.fail_after(seconds):
+            return await step
+    except TimeoutError:
         raise error() from None
