@@ -54,7 +54,8 @@ class QualityOptions:
 
     def terms(self, target: str) -> tuple[tuple[str, str], ...]:
         """The glossary pairs that apply to `target`."""
-        return self.glossary + tuple(self.glossary_by_target.get(target, ()))
+        extra = self.glossary_by_target.get(target)
+        return self.glossary + tuple(extra) if extra else self.glossary
 
     def verdict(self, source: str, translation: str | None, target: str) -> QaResult | None:
         """The QA result of one translation (None when QA is off)."""
