@@ -21,6 +21,7 @@ from camb_notebook.api import UsageError
 from camb_notebook.jobs._adopt import key_id
 from camb_notebook.jobs._batch_options import BatchHost, BatchOptions, Unit
 from camb_notebook.jobs._batch_plan import TextPlan
+from camb_notebook.jobs._batch_quality import UnitWork
 from camb_notebook.jobs._budget import BudgetGate
 from camb_notebook.jobs._journal import size_bucket
 from camb_notebook.jobs._request import describe
@@ -51,7 +52,8 @@ def price_batch(host: BatchHost, plan: TextPlan, options: BatchOptions, units: S
         key = key_id(host.api)
         costs = []
         for unit in units:
-            request = options.request([plan.unique[i] for i in unit.indices], unit.target)
+            sent = UnitWork(options.quality, unit.target, [plan.unique[i] for i in unit.indices]).sent
+            request = options.request(sent, unit.target)  # masked exactly as the run masks them
             info = describe("translation", request)
             costs.append(UnitCost(unit, info.size, options.cache and _free(host, info.hash, key)))
         history = host.journal.durations("translation")
