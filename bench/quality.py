@@ -116,8 +116,8 @@ def report(result: dict[str, Any], load: str) -> str:
         f"**Target < 5 % of the 10k-row batch's client CPU: {plain['isolated_share']:.1%} measured alone "
         f"({verdict}); side by side {plain['side_by_side']:+.1%} (median of the runs, inside the noise).**",
         "",
-        "| texts | distinct | CPU on (median) | CPU off (median) | on / off − 1 | mask + restore + QA alone | "
-        "share of the batch's CPU |",
+        "| texts | distinct | CPU on (median) | CPU off (median) | on / off − 1 | mask + restore + QA "
+        "alone | share of the batch's CPU |",
         "|---|---|---|---|---|---|---|",
     ]
     for name, v in result["variants"].items():
@@ -127,12 +127,12 @@ def report(result: dict[str, Any], load: str) -> str:
         )
     lines += [
         "",
-        "`alone`: the same work the batch adds (mask every distinct text, restore and check it per target, "
-        "from the sandbox's answers computed beforehand, caches cleared), timed without HTTP, best of 5. Plain "
-        "sentences take the fast path (substring pre-filters find nothing to mask; QA skips the syntax checks "
-        "and runs the cheap ones); `placeholders` masks three spans per row and checks them all. The side-by-side "
-        "difference swings by several percent from run to run on this shared machine, so the isolated share "
-        "is the number the target is judged on.",
+        "`alone`: the same work the batch adds (mask every distinct text, restore and check it per "
+        "target, from the sandbox's answers computed beforehand, caches cleared), timed without HTTP, best "
+        "of 5. Plain sentences take the fast path (substring pre-filters find nothing to mask; QA skips the "
+        "syntax checks and runs the cheap ones); `placeholders` masks three spans per row and checks them "
+        "all. Side by side also counts what the engine does around them (a RowResult per text, the QA "
+        "columns of the frame) and the run-to-run noise of this shared machine.",
         END,
     ]
     return "\n".join(lines)
