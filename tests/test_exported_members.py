@@ -124,6 +124,7 @@ LAYERS = {
         "default_home",
         "dubbing_batch",
         "fetch_result",
+        "invalid_reason",
         "is_not_sent",
         "poll_until_terminal",
         "quality_options",

@@ -16,7 +16,7 @@ from camb_notebook.jobs._settings import DEFAULTS, Settings
 if TYPE_CHECKING:
     from camb_notebook.jobs._batch import BatchJob
     from camb_notebook.jobs._batch_entry import BatchArgs, translation_batch
-    from camb_notebook.jobs._batch_plan import BatchOutcome, Errors
+    from camb_notebook.jobs._batch_plan import BatchOutcome, Errors, invalid_reason
     from camb_notebook.jobs._batch_quality import QualityArgs, QualityOptions, quality_options
     from camb_notebook.jobs._batch_summary import BatchSummary
     from camb_notebook.jobs._budget import NOT_SENT, is_not_sent
@@ -66,6 +66,7 @@ __all__ = [
     "default_home",
     "dubbing_batch",
     "fetch_result",
+    "invalid_reason",
     "is_not_sent",
     "poll_until_terminal",
     "quality_options",
