@@ -22,7 +22,7 @@ from ._android_text import decode_android, encode_android
 from ._model import PLURAL_CATEGORIES, Parsed, Unit, is_pristine
 from ._plurals import categories
 from ._xliff import append_point
-from ._xliff_write import apply_edits, escape_attr, line_ending, line_indent
+from ._xliff_write import apply_edits, escape_attr, line_ending, line_indent, on_own_line
 from ._xliff_xml import Element, XmlDoc, decode_document, encode_document, inner_pieces, markup_pieces, scan
 
 __all__ = ["ANDROID", "AndroidFormat"]
@@ -77,8 +77,8 @@ class AndroidFormat:
                 group: dict[str, Any] = {"name": name, "items": {}, "span": None, "indent": "", "joint": None}
                 if items:
                     group["span"] = (items[0].start, items[-1].end)
-                    group["indent"] = indent = line_indent(text, items[0].start)
-                    own = text[: items[0].start - len(indent)].endswith("\n")
+                    group["indent"] = line_indent(text, items[0].start)
+                    own = on_own_line(text, items[0].start)
                     between = text[items[0].end : items[1].start] if len(items) > 1 else ""
                     group["joint"] = None if own else between
                 for item in items:

@@ -20,7 +20,7 @@ from ._apple_strings import apple_lang
 from ._model import PLURAL_CATEGORIES, Parsed, Unit, is_pristine
 from ._plurals import categories
 from ._xliff import append_point
-from ._xliff_write import apply_edits, escape_chars, line_ending, line_indent
+from ._xliff_write import apply_edits, escape_chars, line_ending, line_indent, on_own_line
 from ._xliff_xml import Element, XmlDoc, decode_document, encode_document, inner_text, scan
 
 __all__ = ["STRINGSDICT", "StringsdictFormat"]
@@ -115,7 +115,7 @@ class StringsdictFormat:
                 first_key, first_value = cats[0][1], cats[0][2]
                 group["span"] = (first_key.start, cats[-1][2].end)
                 group["kv"] = doc.text[first_key.end : first_value.start]
-                own = doc.text[: first_key.start - len(line_indent(doc.text, first_key.start))].endswith("\n")
+                own = on_own_line(doc.text, first_key.start)
                 group["joint"] = (
                     (line_ending(doc.text) + line_indent(doc.text, first_key.start)) if own else ""
                 )

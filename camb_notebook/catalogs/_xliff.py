@@ -19,7 +19,16 @@ from collections.abc import Callable
 from typing import Any
 
 from ._model import Parsed, Unit, is_pristine
-from ._xliff_write import apply_edits, escape_attr, escape_text, line_ending, line_indent, set_attr
+from ._xliff_write import (
+    apply_edits,
+    ends_at,
+    escape_attr,
+    escape_text,
+    line_ending,
+    line_indent,
+    on_own_line,
+    set_attr,
+)
 from ._xliff_xml import Element, XmlDoc, decode_document, encode_document, inner_text, markup_pieces, scan
 
 __all__ = ["XLIFF12", "Xliff12Format", "append_point", "lang_tag", "new_unit12", "render_xliff"]
@@ -138,7 +147,7 @@ def append_point(text: str, parent: Element) -> tuple[int, str, bool]:
     newline must come first (the end tag shares a line with content)."""
     pos = parent.inner_end
     indent = line_indent(text, pos)
-    own_line = text[: pos - len(indent)].endswith("\n")
+    own_line = on_own_line(text, pos)
     if own_line:
         return pos - len(indent), indent, False
     return pos, line_indent(text, parent.start), True
@@ -225,7 +234,7 @@ def target_slot(
     slot: dict[str, Any] = {
         "insert_at": after.end,
         "indent": line_indent(text, after.start),
-        "own_line": text.rfind("\n", 0, after.start) + 1 + len(line_indent(text, after.start)) == after.start,
+        "own_line": on_own_line(text, after.start),
         "keep": markup_pieces(doc, source, WHOLE) + markup_pieces(doc, target, WHOLE),
         "state": state,
         "target": None,
@@ -281,8 +290,8 @@ def _target_edits(
     if not target:
         if existing:
             start, _, end, _ = existing
-            begin = start - len(slot["indent"]) if text[:start].endswith(slot["indent"]) else start
-            begin -= len(newline) if text[:begin].endswith(newline) else 0
+            begin = start - len(slot["indent"]) if ends_at(text, start, slot["indent"]) else start
+            begin -= len(newline) if ends_at(text, begin, newline) else 0
             edits.append((begin, end, ""))
         return edits
     content = escape_text(target, slot["keep"], INLINE)
