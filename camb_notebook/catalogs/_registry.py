@@ -22,6 +22,9 @@ import pandas as pd
 
 from ..api import UsageError
 from ._android import ANDROID
+from ._apple_strings import STRINGS
+from ._apple_stringsdict import STRINGSDICT
+from ._apple_xcstrings import XCSTRINGS
 from ._json import ARB, JSON
 from ._model import COLUMNS, STATES, CatalogFormat, Unit, mark_pristine
 from ._po import PO
@@ -32,7 +35,19 @@ from ._xliff2 import XLIFF20
 __all__ = ["FORMATS", "CatalogState", "detect", "frame_of", "read", "state_of", "units_of", "write"]
 
 # Every format, most specific first (sniffing tries them in this order).
-FORMATS: tuple[CatalogFormat, ...] = (PO, XLIFF20, XLIFF12, ANDROID, ARB, JSON, CSV, XLSX)
+FORMATS: tuple[CatalogFormat, ...] = (
+    PO,
+    XLIFF20,
+    XLIFF12,
+    ANDROID,
+    XCSTRINGS,
+    STRINGSDICT,
+    STRINGS,
+    ARB,
+    JSON,
+    CSV,
+    XLSX,
+)
 ATTR = "camb_catalog"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import polib
@@ -80,3 +81,21 @@ def _expected(source: str, target: str) -> str:
     core = source.strip()
     start = source.index(core[0]) if core else 0
     return source[:start] + pseudo_localize(core, target) + source[start + len(core) :]
+
+
+def test_xcstrings_update_adds_targets_and_keeps_other_languages(camb: Camb, tmp_path: Path) -> None:
+    """One String Catalog, three targets written in turn: fr/pl added, ja's existing strings kept, de kept."""
+    golden = Path(__file__).parent / "golden" / "apple" / "Localizable.xcstrings"
+    path = tmp_path / "Localizable.xcstrings"
+    path.write_bytes(golden.read_bytes())
+    before = json.loads(golden.read_text("utf-8"))["strings"]
+    frames = camb.translate_catalog(path, to=["fr", "pl", "ja"], out=str(path)).result(timeout=60)
+    after = json.loads(path.read_text("utf-8"))["strings"]
+    assert before.keys() == after.keys()
+    for key, entry in before.items():
+        for lang, value in (entry.get("localizations") or {}).items():
+            if lang == "de" or value.get("stringUnit", {}).get("state") == "translated":
+                assert after[key]["localizations"][lang] == value
+    assert {"fr", "pl"} <= {lang for e in after.values() for lang in e.get("localizations", {})}
+    assert (frames["fr"].state.isin(["translated", "obsolete"])).all()
+    assert frames["ja"].state.value_counts().get("translated", 0) >= 1
