@@ -11,12 +11,15 @@ the value's token; units without a place in the file are appended.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
+
+from babel.core import get_global
 
 from ._model import CatalogError, Parsed, Unit, is_pristine
 from ._xliff_write import apply_edits
 
-__all__ = ["STRINGS", "StringsFormat", "apple_lang", "decode_apple", "encode_apple"]
+__all__ = ["STRINGS", "StringsFormat", "apple_lang", "apple_locale", "decode_apple", "encode_apple"]
 
 _WORD = re.compile(r"[A-Za-z0-9_$+/:.\-]+")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v", '"': '"', "\\": "\\"}
@@ -28,6 +31,28 @@ def apple_lang(path: str) -> str | None:
     """The language of a file inside `xx.lproj/` (None for `Base.lproj` or elsewhere)."""
     match = _LPROJ.search(path)
     return match.group(1) if match and match.group(1).lower() != "base" else None
+
+
+def apple_locale(lang: str, existing: Iterable[str] = ()) -> str:
+    """Apple's code for a language tag: an existing column that matches ("pl-pl" → "pl" when the file has
+    "pl"), else the language alone when the region is its likely one ("fr-fr" → "fr", "pt-br" → "pt"),
+    Chinese by script ("zh-tw" → "zh-Hant"), else "language-REGION" ("fr-ca" → "fr-CA", "pt-br" → "pt-BR")."""
+    parts = [p for p in re.split(r"[-_]", lang.strip()) if p]
+    norm = "-".join(parts).lower()
+    columns = {c.replace("_", "-").lower(): c for c in existing}
+    if norm in columns:
+        return columns[norm]
+    if parts and parts[0].lower() in columns and len(parts) > 1:
+        return columns[parts[0].lower()]
+    if len(parts) < 2:
+        return norm
+    language, region = parts[0].lower(), parts[-1].upper()
+    if language == "zh" and len(parts) == 2:
+        return "zh-Hant" if region in ("TW", "HK", "MO") else "zh-Hans"
+    likely = str(get_global("likely_subtags").get(language, ""))
+    if likely.endswith("_" + region) and len(parts) == 2 and language != "pt":  # Xcode: pt-BR, pt-PT
+        return language
+    return "-".join([language, *(p.title() if len(p) == 4 else p.upper() for p in parts[1:])])
 
 
 def decode_apple(raw: str) -> str:

@@ -7,6 +7,7 @@ from xml.sax.saxutils import unescape
 
 import pytest
 
+from camb_notebook.catalogs import COLUMNS, read, write
 from camb_notebook.catalogs._android import ANDROID
 from camb_notebook.catalogs._android_text import decode_android, encode_android
 from camb_notebook.catalogs._model import CatalogError, Unit, mark_pristine
@@ -159,3 +160,11 @@ def test_bad_input_is_one_line_with_position(data: bytes, where: str) -> None:
         ANDROID.parse(data, "strings.xml")
     message = str(info.value)
     assert message.startswith("strings.xml:") and where in message and "\n" not in message
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_read_write_frame_round_trip(path: Path, tmp_path: Path) -> None:
+    """catalogs.read → catalogs.write (through the frame) gives a byte-identical file."""
+    frame = read(path)
+    assert list(frame.columns) == list(COLUMNS) and len(frame)
+    assert write(frame, tmp_path / path.name).read_bytes() == path.read_bytes()

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from camb_notebook.catalogs._apple_strings import STRINGS, decode_apple, encode_apple
+from camb_notebook.catalogs import COLUMNS, read, write
+from camb_notebook.catalogs._apple_strings import STRINGS, apple_locale, decode_apple, encode_apple
 from camb_notebook.catalogs._apple_stringsdict import STRINGSDICT
 from camb_notebook.catalogs._apple_xcstrings import XCSTRINGS, parse_for
 from camb_notebook.catalogs._model import CatalogError, CatalogFormat, Unit, mark_pristine
@@ -164,6 +165,22 @@ def test_xcstrings_adding_a_language_keeps_the_others() -> None:
     assert b'"" : {\n\n    },' in out and b"https:\\/\\/" in out  # Xcode's empty object and slash style
 
 
+def test_language_tags_become_apple_codes() -> None:
+    """Our tags map to the file's column when one matches, else to the code Xcode uses."""
+    assert [apple_locale(t) for t in ("pl-pl", "fr-ca", "pt-br", "zh-tw", "zh-cn", "ja")] == [
+        "pl",
+        "fr-CA",
+        "pt-BR",
+        "zh-Hant",
+        "zh-Hans",
+        "ja",
+    ]
+    assert apple_locale("de-de", ["de-DE", "ja"]) == "de-DE" and apple_locale("de-at", ["de"]) == "de"
+    data = (GOLDEN / "Localizable.xcstrings").read_bytes()
+    german = parse_for(data, "x", "de-de")
+    assert german.meta["target_lang"] == "de" and german.units[5].target == "%lld Element"
+
+
 def test_xcstrings_needs_a_language_when_several() -> None:
     """With several target languages and none named, writing targets is refused with one line."""
     _, _, units, meta = _parse(GOLDEN / "Localizable.xcstrings")
@@ -240,3 +257,11 @@ def test_bad_input_is_one_line_with_position(suffix: str, data: str, where: str)
         FORMATS[suffix].parse(data.encode(), "x" + suffix)
     message = str(info.value)
     assert where in message and "\n" not in message
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_read_write_frame_round_trip(path: Path, tmp_path: Path) -> None:
+    """catalogs.read → catalogs.write (through the frame) gives a byte-identical file."""
+    frame = read(path)
+    assert list(frame.columns) == list(COLUMNS) and len(frame)
+    assert write(frame, tmp_path / path.name).read_bytes() == path.read_bytes()
