@@ -195,8 +195,9 @@ class StringsFormat:
 
     def render(self, units: list[Unit], meta: dict[str, Any], target_lang: str | None) -> bytes:
         """The file with changed values' tokens replaced and new entries appended."""
-        if not meta:
+        if meta.get("format") != self.name:  # a fresh file: other formats\' extras mean nothing here
             meta = self.parse(b"", "Localizable.strings").meta
+            units = [unit.replace(extra={}) for unit in units]
         text: str = meta["text"]
         newline: str = meta["newline"]
         edits: list[tuple[int, int, str]] = []

@@ -128,8 +128,9 @@ class StringsdictFormat:
 
     def render(self, units: list[Unit], meta: dict[str, Any], target_lang: str | None) -> bytes:
         """The file with changed strings spliced in, changed variables rebuilt, new entries appended."""
-        if not meta:
+        if meta.get("format") != self.name:  # a fresh file: other formats\' extras mean nothing here
             meta = self.parse(SKELETON.encode(), "Localizable.stringsdict").meta
+            units = [unit.replace(extra={}) for unit in units]
         text: str = meta["text"]
         newline = line_ending(text)
         slots, groups = meta["slots"], meta["groups"]

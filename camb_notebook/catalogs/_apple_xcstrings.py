@@ -167,8 +167,9 @@ class XcstringsFormat:
     def render(self, units: list[Unit], meta: dict[str, Any], target_lang: str | None) -> bytes:
         """The catalog with changed entries re-written for `target_lang` (else the target read) and new
         entries inserted; untouched entries keep their bytes."""
-        if not meta:
+        if meta.get("format") != self.name:  # a fresh file: other formats\' extras mean nothing here
             meta = parse_for(SKELETON.encode(), "Localizable.xcstrings", None).meta
+            units = [unit.replace(extra={}) for unit in units]
         text: str = meta["text"]
         lang = apple_locale(target_lang, meta["languages"]) if target_lang else meta["target_lang"]
         entries: dict[str, tuple[int, int, int]] = meta["entries"]

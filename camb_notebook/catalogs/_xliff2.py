@@ -66,8 +66,9 @@ class Xliff20Format:
 
     def render(self, units: list[Unit], meta: dict[str, Any], target_lang: str | None) -> bytes:
         """The file with changed targets and segment states (and `trgLang`) spliced in."""
-        if not meta:
+        if meta.get("format") != self.name:  # a fresh file: other formats\' extras mean nothing here
             meta = self.parse(SKELETON20.encode(), "new.xlf").meta
+            units = [unit.replace(extra={}) for unit in units]
         return render_xliff(units, meta, target_lang, _STATE_OUT, new_unit20)
 
 

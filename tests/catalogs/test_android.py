@@ -168,3 +168,14 @@ def test_read_write_frame_round_trip(path: Path, tmp_path: Path) -> None:
     frame = read(path)
     assert list(frame.columns) == list(COLUMNS) and len(frame)
     assert write(frame, tmp_path / path.name).read_bytes() == path.read_bytes()
+
+
+def test_units_from_another_format_write_a_fresh_file() -> None:
+    """Units parsed from XLIFF (with its extras and meta) become a fresh strings.xml."""
+    from camb_notebook.catalogs._xliff import XLIFF12
+
+    parsed = XLIFF12.parse((GOLDEN.parent / "xliff" / "xcode-crlf.xliff").read_bytes(), "x.xliff")
+    mark_pristine(parsed.units)
+    out = ANDROID.render(parsed.units, parsed.meta, "de")
+    again = ANDROID.parse(out, "values-de/strings.xml").units
+    assert [(u.key, u.source) for u in again] == [(u.key, u.target or u.source) for u in parsed.units]

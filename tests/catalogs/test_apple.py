@@ -265,3 +265,22 @@ def test_read_write_frame_round_trip(path: Path, tmp_path: Path) -> None:
     frame = read(path)
     assert list(frame.columns) == list(COLUMNS) and len(frame)
     assert write(frame, tmp_path / path.name).read_bytes() == path.read_bytes()
+
+
+def test_units_from_another_format_write_a_fresh_file() -> None:
+    """Units parsed from another format (with its extras and meta) become a fresh Apple file."""
+    from camb_notebook.catalogs._android import ANDROID
+
+    data = (Path(__file__).parent / "golden" / "android" / "strings.xml").read_bytes()
+    parsed = ANDROID.parse(data, "strings.xml")
+    mark_pristine(parsed.units)
+    for unit in parsed.units:
+        unit.target = f"PL {unit.source}"
+    plain = [u for u in parsed.units if not u.plural]
+    again = STRINGS.parse(STRINGS.render(plain, parsed.meta, "pl"), "x.strings").units
+    assert [(u.key, u.source) for u in again] == [(u.key, u.target) for u in plain]
+    out = STRINGSDICT.render(parsed.units, parsed.meta, "pl")
+    songs = [(u.plural, u.source) for u in STRINGSDICT.parse(out, "x").units if u.key == "songs"]
+    assert [c for c, _ in songs] == ["one", "few", "many", "other"]
+    xc = parse_for(XCSTRINGS.render(parsed.units, parsed.meta, "pl-pl"), "x", "pl").units
+    assert {(u.key, u.target) for u in xc if not u.plural} == {(u.key, u.target) for u in plain}

@@ -137,3 +137,17 @@ def test_bad_input_is_one_line_with_position(data: bytes, where: str) -> None:
         fmt.parse(data, "bad.xlf")
     message = str(info.value)
     assert message.startswith("bad.xlf:") and where in message and "\n" not in message
+
+
+def test_units_from_another_format_write_a_fresh_file() -> None:
+    """Units parsed from XLIFF 2.0 (with its extras and meta) become a fresh XLIFF 1.2 file, and back."""
+    parsed = XLIFF20.parse((GOLDEN / "menu-crlf.xlf").read_bytes(), "m.xlf")
+    mark_pristine(parsed.units)
+    v1 = XLIFF12.parse(XLIFF12.render(parsed.units, parsed.meta, "fr"), "x.xlf")
+    assert [(u.key, u.source, u.target) for u in v1.units] == [
+        (u.key, u.source, u.target) for u in parsed.units
+    ]
+    v2 = XLIFF20.parse(XLIFF20.render(v1.units, v1.meta, "fr"), "x.xlf")
+    assert [(u.key, u.source, u.target) for u in v2.units] == [
+        (u.key, u.source, u.target) for u in parsed.units
+    ]
