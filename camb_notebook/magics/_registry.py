@@ -16,6 +16,7 @@ from IPython.core.magic_arguments import argument, magic_arguments
 from camb_notebook.api import UsageError
 from camb_notebook.magics import _commands as commands
 from camb_notebook.magics import _tasks as tasks
+from camb_notebook.magics._catalog import catalog
 from camb_notebook.magics._context import MagicsContext
 from camb_notebook.magics._dataset import dataset
 from camb_notebook.magics._parsing import literal, literal_args, parse_args, split_out, tokenize, with_out
@@ -77,6 +78,7 @@ COMMANDS: dict[str, Command] = {
         Command("dub", tasks.dub),
         Command("story", tasks.story),
         Command("dataset", dataset),
+        Command("catalog", catalog),
         Command("jobs", commands.jobs),
         Command("wait", commands.wait),
         Command("result", commands.result),
