@@ -193,8 +193,11 @@ def _no_gc() -> Iterator[None]:
             gc.enable()
 
 
-def read(path: str | os.PathLike[str], *, format: str | None = None) -> pd.DataFrame:
-    """Read a catalog file into a frame: one row per unit (plural forms apart), columns COLUMNS."""
+def read(path: str | os.PathLike[str], *, format: str | None = None, lang: str | None = None) -> pd.DataFrame:
+    """Read a catalog file into a frame: one row per unit (plural forms apart), columns COLUMNS.
+
+    `lang`: for a file holding several languages (.xcstrings), the language whose strings are the targets.
+    """
     name = os.fspath(path)
     try:
         data = Path(name).read_bytes()
@@ -202,7 +205,8 @@ def read(path: str | os.PathLike[str], *, format: str | None = None) -> pd.DataF
         raise UsageError(f"{name}: cannot read ({exc.strerror or exc})") from None
     fmt = detect(name, data[:4096], format)
     with _no_gc():
-        parsed = fmt.parse(data, name)
+        per_lang = getattr(fmt, "parse_for", None) if lang is not None else None
+        parsed = per_lang(data, name, lang) if per_lang is not None else fmt.parse(data, name)
         mark_pristine(parsed.units)
         source_lang = parsed.meta.get("source_lang")
         # target_lang stays None: a frame written back as read gives the same bytes (translate sets it).
