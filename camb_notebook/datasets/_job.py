@@ -112,7 +112,7 @@ class DatasetJob(BatchJob[DatasetResult]):
         done = self.done_count
         return done / self.total, None if rate is None else (self.total - done) / rate
 
-    def retry_failed(self) -> BatchJob[DatasetResult]:
+    def retry_failed(self, *, resend_ambiguous: bool = False) -> BatchJob[DatasetResult]:
         """Not offered for datasets: failed rows are in the output with `camb_status == 'failed'`."""
         raise UsageError(
             "retry_failed() is not offered for datasets",

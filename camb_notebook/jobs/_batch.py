@@ -14,13 +14,13 @@ import asyncio
 import concurrent.futures
 import time
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Generic, TypeVar
 
 from camb_notebook.api import InvalidResponseError, JobCancelled, TranslationResult, UsageError
 from camb_notebook.jobs._batch_fetch import BulkFetcher
 from camb_notebook.jobs._batch_options import STOPPING, BatchHost, BatchOptions, Unit, error_text, plan_units
 from camb_notebook.jobs._batch_plan import BatchOutcome, TextPlan
+from camb_notebook.jobs._batch_retry import RetryPlan, plan_retry
 from camb_notebook.jobs._batch_summary import BatchSummary
 from camb_notebook.jobs._budget import BudgetGate
 from camb_notebook.jobs._estimate import Estimate, UnitCost, price_batch
@@ -78,6 +78,8 @@ class BatchJob(Job, Generic[T]):
         self.estimate = estimate
         self.budget = BudgetGate(options.max_characters, options.max_tasks)
         self.jobs: list[Job] = []
+        self.chunks: dict[Job, Unit] = {}  # each chunk job and its rows (what retry_failed() plans from)
+        self._retry: RetryPlan | None = None  # set on a retry batch: its chunks, tasks to poll, held chunks
         self._fetcher = BulkFetcher(manager)
         self._group = PollGroup()  # a chunk seen done wakes the polls of the chunks created before it
         self._stop: BaseException | None = None
@@ -90,7 +92,11 @@ class BatchJob(Job, Generic[T]):
         """Run the driver on the engine's loop thread; returns self."""
         self._dispatcher.capture()
         if self.estimate is None:
-            units = plan_units(self._plan, self._options, self._outcome_so_far)
+            units = (
+                self._retry.units
+                if self._retry
+                else plan_units(self._plan, self._options, self._outcome_so_far)
+            )
             self.estimate = price_batch(self._manager, self._plan, self._options, units)
         self._manager.loop.spawn(self._drive(list(self.estimate.costs))).add_done_callback(self._settle)
         return self
@@ -119,10 +125,17 @@ class BatchJob(Job, Generic[T]):
         """Run one chunk as an engine Job and record its translations or its error on its rows."""
         texts = [self._plan.unique[i] for i in unit.indices]
         request = self._options.request(texts, unit.target)
+        known = {} if self._retry is None else {"task_id": self._retry.known.get(unit)}
         job = self._manager.submit(
-            "translation", request, cache=self._options.cache, fetch=self._fetcher.fetch, group=self._group
+            "translation",
+            request,
+            cache=self._options.cache,
+            fetch=self._fetcher.fetch,
+            group=self._group,
+            **known,
         )
         self.jobs.append(job)
+        self.chunks[job] = unit
         try:
             result = await job
         except Exception as exc:  # the engine lands every failure on the job; any of them marks these rows
@@ -196,7 +209,7 @@ class BatchJob(Job, Generic[T]):
     def _outcome(self) -> T:
         """The finalized result (computed once); failed rows carry their error, only a driver crash raises."""
         if self._crash is not None:
-            raise self._crash
+            raise self._crash.with_traceback(self._error_tb if self._crash is self.error else None)
         if not self._value:
             self._value.append(self._finalize(self._outcome_so_far))
         return self._value[0]
@@ -211,16 +224,18 @@ class BatchJob(Job, Generic[T]):
         assert self.estimate is not None  # set by _start()
         return BatchSummary.of(self, self.estimate, self._group.polls)
 
-    def retry_failed(self) -> BatchJob[T]:
-        """A new batch resubmitting only the rows that failed; what succeeded is carried over, not re-sent."""
+    def retry_failed(self, *, resend_ambiguous: bool = False) -> BatchJob[T]:
+        """A new batch for the failed rows (see `_batch_retry`: known tasks polled, ambiguous ones held)."""
         if not self.done():
             raise UsageError("the batch is still running; wait for it (or cancel it) before retry_failed()")
-        outcome = replace(
-            self._outcome_so_far,
-            translations={t: list(v) for t, v in self._outcome_so_far.translations.items()},
-            errors={t: [None] * len(self._plan.unique) for t in self._options.targets},
-        )
-        return BatchJob(self._manager, self._plan, self._options, self._finalize, outcome=outcome)._start()
+        plan = plan_retry(self, resend_ambiguous=resend_ambiguous)
+        retry = BatchJob(self._manager, self._plan, self._options, self._finalize, outcome=plan.outcome)
+        retry._retry = plan
+        for unit, job in plan.held:  # still failed: counted, and kept for a later retry_failed()
+            retry.chunks[job] = unit
+            retry.failed_count += sum(retry._weights[i] for i in unit.indices)
+            retry._engine.assign(error=retry.error or job.error)
+        return retry._start()
 
     def __repr__(self) -> str:
         """`<BatchJob 3f2a: pending 120/2000, 0 failed>`."""

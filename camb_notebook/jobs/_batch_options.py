@@ -143,5 +143,6 @@ class BatchHost(FetchHost, Protocol):
         cache: bool = True,
         fetch: Fetch | None = None,
         group: PollGroup | None = None,
+        task_id: str | None = None,
     ) -> Job:
-        """Start one chunk as an engine Job."""
+        """Start one chunk as an engine Job (polling `task_id` instead of creating, when given)."""

@@ -15,6 +15,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Generator, Mapping
+from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal
 
 from camb_notebook.jobs._dispatch import Dispatcher, call_in, on_main_thread
@@ -51,7 +52,7 @@ class Job:
     ) -> None:
         """Create a queued job (the manager submits it); `canceller` stops its local task."""
         now = time.time()
-        self.id: str = job_id or uuid.uuid4().hex[:8]
+        self.id: str = job_id or uuid.uuid4().hex[:16]  # 64 bits: no collision in any journal's lifetime
         self.family = family
         self.request: Mapping[str, Any] = request
         self.task_id: str | None = None
@@ -66,6 +67,7 @@ class Job:
         self.cached = False  # True when the result came from the result cache (no task was created)
         self.expected_duration: float | None = None  # median from the journal's history, set by the engine
         self._result: Any = None
+        self._error_tb: TracebackType | None = None  # the error's own traceback, restored on each re-raise
         self._future: concurrent.futures.Future[None] = concurrent.futures.Future()
         self._final = False  # set once, under the lock, when the job reaches a final state
         self._dispatcher = dispatcher
@@ -148,7 +150,9 @@ class Job:
     def _outcome(self) -> Any:
         """The result of a final job, or raise its error."""
         if self.error is not None:
-            raise self.error
+            # Each raise appends this frame to the error's traceback: restore the original first, so
+            # calling result() again and again does not grow it.
+            raise self.error.with_traceback(self._error_tb)
         return self._result
 
     def cancel(self, reason: str | None = None) -> bool:
@@ -270,6 +274,7 @@ class JobEngine:
             job._final = True
             now = time.time()
             job.state, job._result, job.error = state, result, error
+            job._error_tb = None if error is None else error.__traceback__
             job.updated_at = job.finished_at = now
         # Queue the done callbacks before waking waiters, so a main-thread `result()` that drains the
         # dispatcher after waking always runs them (e.g. `-o`/`into=` assignment) before it returns.

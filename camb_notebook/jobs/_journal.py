@@ -1,8 +1,10 @@
 """Journal: SQLite record of every job (intent before each create, task_id right after) plus the result cache.
 
-One file `journal.sqlite3` (WAL, mode 0600) under `CAMB_NOTEBOOK_HOME` or the user cache dir. Rows hold the
-request hash, a JSON-safe request summary, task_id, run_id, states and timestamps; results are stored as
-`to_dict()` JSON keyed by job and looked up by (family, request hash). Never holds the API key.
+One file `journal.sqlite3` (WAL, mode 0600, schema versioned by `_schema`) under `CAMB_NOTEBOOK_HOME` or the
+user cache dir. Rows hold the request hash, a JSON-safe request summary, task_id, run_id, states, timestamps
+and the lease of the polling process; results are stored as `to_dict()` JSON keyed by job (large audio in
+files beside it) and looked up by (family, request hash). Never holds the API key. A journal that cannot be
+opened (corrupt, read-only, newer) is replaced by an in-memory one after a one-line notice.
 Use it from one thread (the engine's loop thread). Usage: `Journal().upsert(record)`.
 """
 
@@ -20,38 +22,14 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
-__all__ = ["JobRecord", "Journal", "default_home", "size_bucket"]
+from camb_notebook.jobs._blobs import restore, stash
+from camb_notebook.jobs._notice import notice
+from camb_notebook.jobs._schema import migrate
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS jobs (
-    id TEXT PRIMARY KEY,
-    family TEXT NOT NULL,
-    request_hash TEXT NOT NULL,
-    request TEXT NOT NULL,
-    size INTEGER NOT NULL,
-    state TEXT NOT NULL,
-    server_status TEXT,
-    task_id TEXT,
-    run_id INTEGER,
-    created_at REAL NOT NULL,
-    submitted_at REAL,
-    updated_at REAL NOT NULL,
-    finished_at REAL,
-    error TEXT,
-    pid INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs (state);
--- (family, state, finished_at): median_duration reads the newest 50 without sorting the whole history
-CREATE INDEX IF NOT EXISTS jobs_by_finish ON jobs (family, state, finished_at);
-CREATE TABLE IF NOT EXISTS results (
-    job_id TEXT PRIMARY KEY,
-    family TEXT NOT NULL,
-    request_hash TEXT NOT NULL,
-    result TEXT NOT NULL,
-    stored_at REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS results_by_request ON results (family, request_hash, stored_at);
-"""
+__all__ = ["URL_TTL", "JobRecord", "Journal", "default_home", "size_bucket"]
+
+URL_TTL = 3600.0  # seconds a cached result holding presigned URLs is trusted; after that it is refetched
+BUSY_TIMEOUT = 0.2  # seconds a write waits for another process's lock (the loop thread must not stall)
 
 _HISTORY = 50  # finished jobs per family considered for the ETA median
 
@@ -75,6 +53,9 @@ class JobRecord:
     finished_at: float | None
     error: str | None
     pid: int
+    key_id: str = ""  # a hash of the API key (never the key): tasks of another key are not adopted
+    host: str = ""  # with pid and heartbeat: the lease of the process that polls this job
+    heartbeat: float = 0.0
 
 
 _COLUMNS = tuple(f.name for f in fields(JobRecord))
@@ -107,6 +88,8 @@ class Journal:
         self.home = Path(home).expanduser() if home is not None else default_home()
         self.path = self.home / "journal.sqlite3"
         self._db: sqlite3.Connection | None = None
+        self.problem: str | None = None  # why the file could not be used (then the journal is in memory)
+        self.url_ttl = URL_TTL
 
     def __repr__(self) -> str:
         """Show the file location."""
@@ -114,17 +97,35 @@ class Journal:
 
     @property
     def db(self) -> sqlite3.Connection:
-        """The open connection (created with mode 0600 and WAL on first use)."""
+        """The open connection (0600, WAL, migrated on first use; in memory if the file cannot be used)."""
         if self._db is None:
-            self.home.mkdir(parents=True, exist_ok=True, mode=0o700)
-            os.close(os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600))
-            os.chmod(self.path, 0o600)
-            db = sqlite3.connect(self.path, timeout=10.0, isolation_level=None)
+            try:
+                self._db = self._open()
+            except (sqlite3.Error, OSError, ValueError) as exc:
+                self.problem = f"{type(exc).__name__}: {exc}"
+                notice(
+                    f"the journal {self.path} cannot be used ({_reason(exc)}); jobs of this kernel run"
+                    " without it and will not survive a restart. Fix: `%camb jobs --repair` (moves it"
+                    " aside) or set CAMB_NOTEBOOK_HOME to a writable folder"
+                )
+                self._db = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+                migrate(self._db)
+        return self._db
+
+    def _open(self) -> sqlite3.Connection:
+        """Open (and migrate) the file; raises what went wrong."""
+        self.home.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.close(os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600))
+        os.chmod(self.path, 0o600)
+        db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False)
+        try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
-            db.executescript(_SCHEMA)
-            self._db = db
-        return self._db
+            migrate(db)
+        except BaseException:
+            db.close()
+            raise
+        return db
 
     def close(self) -> None:
         """Close the connection (harmless when closed; reopened on next use)."""
@@ -133,13 +134,17 @@ class Journal:
             self._db = None
 
     def upsert(self, record: JobRecord) -> None:
-        """Write one job row (insert or replace), committed at once."""
+        """Write one job row, committed at once; never overwrites another job's row (same id, other job)."""
         row = asdict(record)
         marks = ", ".join("?" for _ in _COLUMNS)
-        self.db.execute(
-            f"INSERT OR REPLACE INTO jobs ({', '.join(_COLUMNS)}) VALUES ({marks})",
+        updates = ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS if c != "id")
+        cursor = self.db.execute(
+            f"INSERT INTO jobs ({', '.join(_COLUMNS)}) VALUES ({marks}) ON CONFLICT (id) DO UPDATE SET"
+            f" {updates} WHERE jobs.family = excluded.family AND jobs.created_at = excluded.created_at",
             [row[c] for c in _COLUMNS],
         )
+        if cursor.rowcount == 0:
+            raise sqlite3.IntegrityError(f"job id {record.id} already belongs to another job in the journal")
 
     def get(self, job_id: str) -> JobRecord | None:
         """The row of one job, or None."""
@@ -159,27 +164,61 @@ class Journal:
         """Rows not in a final state, oldest first (candidates for `resume`)."""
         return self._select("WHERE state NOT IN ('succeeded', 'failed', 'cancelled') ORDER BY created_at", ())
 
+    def fingerprint_rows(self, family: str, request_hash: str, key_id: str) -> list[JobRecord]:
+        """Unfinished rows of the same request under the same key, oldest first (see `_lease.claim`)."""
+        return self._select(
+            "WHERE family = ? AND request_hash = ? AND key_id = ?"
+            " AND state NOT IN ('succeeded', 'failed', 'cancelled') ORDER BY created_at",
+            (family, request_hash, key_id),
+        )
+
     def store_result(self, job_id: str, family: str, request_hash: str, result: Mapping[str, Any]) -> None:
-        """Store a finished job's result (`to_dict()` form); it becomes the cache entry for its request."""
+        """Store a finished job's result (`to_dict()` form); it becomes the cache entry for its request.
+
+        Results holding URLs (presigned, they expire) get an expiry; large audio goes to a file beside the
+        journal. The row is the job's own (keyed by its id), so replacing it overwrites no other job's result.
+        """
+        row, size = stash(self.home, job_id, dict(result))
+        now = time.time()
+        expires = now + self.url_ttl if _has_urls(result) else None
         self.db.execute(
-            "INSERT OR REPLACE INTO results (job_id, family, request_hash, result, stored_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (job_id, family, request_hash, json.dumps(result), time.time()),
+            "INSERT OR REPLACE INTO results (job_id, family, request_hash, result, stored_at,"
+            " expires_at, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (job_id, family, request_hash, json.dumps(row), now, expires, size),
         )
 
     def load_result(self, job_id: str) -> dict[str, Any] | None:
-        """The stored result of one job, or None."""
+        """The stored result of one job, or None (also when the row is unreadable or its file is gone)."""
         row = self.db.execute("SELECT result FROM results WHERE job_id = ?", (job_id,)).fetchone()
-        return None if row is None else _loads(row[0])
+        return None if row is None else self._restore(row[0])
 
-    def cached_result(self, family: str, request_hash: str) -> tuple[str, dict[str, Any]] | None:
-        """(job id, result) of the newest stored result for this (family, request hash), or None."""
+    def cached_result(self, family: str, request_hash: str) -> tuple[str, dict[str, Any] | None] | None:
+        """(job id, result) of the newest stored result for this (family, request hash), or None.
+
+        The result is None when the entry expired (its URLs must be fetched again) or cannot be read.
+        """
         row = self.db.execute(
-            "SELECT job_id, result FROM results WHERE family = ? AND request_hash = ?"
+            "SELECT job_id, result, expires_at FROM results WHERE family = ? AND request_hash = ?"
             " ORDER BY stored_at DESC LIMIT 1",
             (family, request_hash),
         ).fetchone()
-        return None if row is None else (row[0], _loads(row[1]))
+        if row is None:
+            return None
+        if row[2] is not None and row[2] < time.time():
+            return row[0], None
+        return row[0], self._restore(row[1])
+
+    def forget_result(self, job_id: str) -> None:
+        """Drop one job's cache entry (a tampered or unreadable row)."""
+        self.db.execute("DELETE FROM results WHERE job_id = ?", (job_id,))
+
+    def _restore(self, text: str) -> dict[str, Any] | None:
+        """A stored row back in `to_dict()` form, or None (one notice) when it is not what we wrote."""
+        try:
+            return restore(self.home, _loads(text))
+        except ValueError:
+            notice(f"a result cache row in {self.path} is unreadable; it is ignored and fetched again")
+            return None
 
     def median_duration(self, family: str, size: int) -> float | None:
         """Median submit→finish seconds of recent succeeded jobs of this family and size bucket, else None."""
@@ -205,6 +244,18 @@ class Journal:
         """Rows of the jobs table matching a WHERE/ORDER clause."""
         cursor = self.db.execute(f"SELECT {', '.join(_COLUMNS)} FROM jobs {where}", params)
         return [JobRecord(*row) for row in cursor.fetchall()]
+
+
+def _has_urls(result: Mapping[str, Any]) -> bool:
+    """True when a result holds a (presigned, expiring) URL."""
+    return any(k.endswith("_url") and v for k, v in result.items())
+
+
+def _reason(exc: BaseException) -> str:
+    """What went wrong with the journal file, in a few words."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc) or type(exc).__name__
 
 
 def _loads(text: str) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from camb_notebook.jobs._journal import Journal
 from camb_notebook.jobs._limit import InFlightLimit
 from camb_notebook.jobs._loop import LoopThread, wait_future
 from camb_notebook.jobs._poll import PollGroup, PollPolicy, TaskApi
+from camb_notebook.jobs._prune import prune, repair
 from camb_notebook.jobs._recovery import Recovery
 from camb_notebook.jobs._registry import Registry
 from camb_notebook.jobs._runner import Fetch, Runner
@@ -54,7 +55,12 @@ class JobManager:
         policy = policy if policy is not None else PollPolicy()
         self._runner = Runner(api, self._registry, policy, InFlightLimit(max_in_flight))
         self._recovery = Recovery(
-            self._registry, self.loop, self.dispatcher, canceller=self._cancel, reattach=self._reattach
+            self._registry,
+            self.loop,
+            self.dispatcher,
+            canceller=self._cancel,
+            reattach=self._reattach,
+            policy=lambda: self._runner.policy,
         )
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._closed = False
@@ -143,16 +149,20 @@ class JobManager:
         cache: bool = True,
         fetch: Fetch | None = None,
         group: PollGroup | None = None,
+        task_id: str | None = None,
     ) -> Job:
         """Register a Job for `request` (wire field names, languages resolved), start it, return at once.
 
         `fetch(job, run_id)` replaces the single result fetch (BatchJob fetches 2–5 runs per request);
-        `group` holds a batch's chunks, whose polls wake each other (see `PollGroup`).
+        `group` holds a batch's chunks, whose polls wake each other (see `PollGroup`); `task_id` names
+        a task created earlier (a retry of a failed poll), which is polled again instead of created.
         """
         if self._closed:
             raise UsageError("this session is closed", hint="Create a new Camb() session")
         self.dispatcher.capture()
         job = Job(family, request, dispatcher=self.dispatcher, canceller=self._cancel)
+        if task_id is not None:
+            job._engine.assign(task_id=task_id, state="pending", submitted_at=time.time())
         self._registry.jobs[job.id] = job
         self.loop.call_soon(self._start, job, self._runner.drive(job, cache, fetch, group))
         return job
@@ -227,6 +237,20 @@ class JobManager:
         self.dispatcher.capture()
         return self._recovery.resume(idle=self._idle())
 
+    def prune(self, *, older_than_days: float | None = None, max_cache_mb: float | None = None) -> Any:
+        """Drop finished jobs older than `older_than_days` (30) and the oldest results over `max_cache_mb`
+        (500); unfinished jobs stay. Compacts the file. Returns the `PruneReport`."""
+        limits: dict[str, Any] = {}
+        if older_than_days is not None:
+            limits["max_age_days"] = older_than_days
+        if max_cache_mb is not None:
+            limits["max_cache_bytes"] = int(max_cache_mb * 1024 * 1024)
+        return self.loop.run_sync(_call, prune, self.journal, limits, idle=self._idle())
+
+    def repair_journal(self) -> Any:
+        """Move a broken journal file aside (a new one starts); returns where it went, None if it was fine."""
+        return self.loop.run_sync(_call, repair, self.journal, {}, idle=self._idle())
+
     # -- waiting and shutdown ------------------------------------------------------------------------------
 
     def _idle(self) -> Any:
@@ -284,3 +308,8 @@ class JobManager:
     def _close_at_exit(self) -> None:
         """atexit: close quickly, never hang the interpreter's exit."""
         self.close(timeout=2.0)
+
+
+async def _call(fn: Any, journal: Journal, kwargs: dict[str, Any]) -> Any:
+    """Loop thread (the journal's thread): `fn(journal, **kwargs)`."""
+    return fn(journal, **kwargs)

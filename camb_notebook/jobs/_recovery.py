@@ -1,24 +1,27 @@
 """Recovery: rebuild jobs from the journal: `get()` of earlier sessions' jobs and `resume()` after a restart.
 
-A collaborator the JobManager holds and calls. Rows still driven by a live process (or an open manager here)
-are left alone; rows with a task_id are polled again, intents without one are reported as possibly existing,
-unsent ones as never submitted. Usage: `Recovery(registry, loop, dispatcher, canceller=..., reattach=...)`.
+A collaborator the JobManager holds and calls. Rows another live process drives are followed (their row is
+watched until final, and taken over if that process dies); dead owners' rows are taken over under a lease
+(one process wins): rows with a task_id are polled again, intents without one are reported as possibly
+existing, unsent ones as never submitted. Usage: `Recovery(registry, loop, dispatcher, canceller=..., ...)`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
-import os
-import sys
 from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
 from camb_notebook.api import AmbiguousSubmitError, JobCancelled, UsageError, result_from_dict
+from camb_notebook.jobs._adopt import watch
 from camb_notebook.jobs._dispatch import Dispatcher
-from camb_notebook.jobs._job import Job
+from camb_notebook.jobs._job import FINAL_STATES, Job
 from camb_notebook.jobs._journal import JobRecord
+from camb_notebook.jobs._lease import owner_alive, take_lease
 from camb_notebook.jobs._loop import LoopThread
+from camb_notebook.jobs._poll import PollPolicy
 from camb_notebook.jobs._registry import Registry
 from camb_notebook.jobs._request import RequestInfo
 
@@ -36,13 +39,18 @@ class Recovery:
         *,
         canceller: Callable[[Job, str | None], bool],
         reattach: Callable[[Job], None],
+        policy: Callable[[], PollPolicy],
     ) -> None:
-        """`canceller` goes on each rebuilt Job; `reattach(job)` (loop thread) polls a resumed one again."""
+        """`canceller` goes on each rebuilt Job; `reattach(job)` (loop thread) polls a resumed one again;
+        `policy()` is the current poll schedule (how often a followed row is looked at)."""
         self.registry = registry
         self.loop = loop
         self.dispatcher = dispatcher
         self._canceller = canceller
         self._reattach = reattach
+        self.policy = policy
+        self._followed: set[str] = set()  # ids of jobs another live process polls (watched here)
+        self._followers: set[asyncio.Task[None]] = set()
 
     def get(self, id_or_prefix: str) -> Job:
         """A job by id or unique id prefix (this session first, then the journal)."""
@@ -61,15 +69,19 @@ class Recovery:
         return self.loop.run_sync(self._resume, idle=idle)
 
     async def _load(self, prefix: str) -> list[Job]:
-        """Loop thread: rebuild jobs of earlier sessions from the journal (finished ones with results)."""
-        journal = self.registry.journal
+        """Loop thread: rebuild jobs of earlier sessions from the journal; unfinished ones keep moving."""
         jobs = []
-        for row in journal.find(prefix):
+        for row in self.registry.journal.find(prefix):
+            if (known := self.registry.jobs.get(row.id)) is not None:
+                jobs.append(known)
+                continue
             job = self._adopt(row)
-            if row.state == "succeeded" and (stored := journal.load_result(row.id)) is not None:
-                job._engine.finish("succeeded", result=result_from_dict(row.family, stored))  # type: ignore[arg-type]
-            elif row.state in ("failed", "cancelled"):
-                job._engine.finish(row.state, error=UsageError(row.error or row.state))  # type: ignore[arg-type]
+            if row.state in FINAL_STATES:
+                self._settle(job, row)
+            elif owner_alive(row, Registry.driven_here):
+                self._start_follow(job, row)  # another live kernel polls it: watch its row
+            else:
+                self._take_over(job, row)
             jobs.append(job)
         return jobs
 
@@ -90,45 +102,65 @@ class Recovery:
         self.registry.jobs[job.id] = job
         return job
 
-    async def _resume(self) -> list[Job]:
-        """Loop thread: poll jobs with a task_id, report intents without one, cancel never-submitted ones."""
+    def _settle(self, job: Job, row: JobRecord) -> None:
+        """Finish a rebuilt job the way its final row says: its stored result, or its error."""
+        stored = self.registry.journal.load_result(row.id) if row.state == "succeeded" else None
+        if stored is not None:
+            job._engine.finish("succeeded", result=result_from_dict(row.family, stored))  # type: ignore[arg-type]
+        elif row.state in ("failed", "cancelled"):
+            job._engine.finish(row.state, error=UsageError(row.error or row.state))  # type: ignore[arg-type]
+
+    def _start_follow(self, job: Job, row: JobRecord) -> None:
+        """Follow another live process's job until its row is final (or its owner dies: then take over)."""
+        self._followed.add(job.id)
+        task = asyncio.ensure_future(self._follow(job, row))
+        self._followers.add(task)
+        task.add_done_callback(self._followers.discard)
+
+    async def _follow(self, job: Job, row: JobRecord) -> None:
+        """Loop thread: watch the row; mirror its final state, or take the job over from a dead owner."""
+        try:
+            current = await watch(self.registry, row, self.policy())
+        finally:
+            self._followed.discard(job.id)
+        if current is not None and current.state in FINAL_STATES:
+            self._settle(job, current)
+            if not job.done():  # succeeded in another kernel without a stored result (cache off)
+                text = f"finished in another kernel (task {current.task_id}); its result was not stored"
+                job._engine.finish("failed", error=UsageError(text))
+        elif current is not None:
+            self._take_over(job, current)
+
+    def _take_over(self, job: Job, row: JobRecord) -> None:
+        """Poll a dead owner's job here if this process wins its lease; report what cannot be polled."""
         registry = self.registry
-        jobs = []
+        if not take_lease(registry.journal, row):
+            fresh = registry.journal.get(row.id)
+            if fresh is not None:
+                self._start_follow(job, fresh)  # another process took it first: follow that one
+            return
+        if row.task_id is not None:
+            registry.record(job)
+            registry.inflight.setdefault((row.family, row.request_hash), job)  # identical submits wait
+            self._reattach(job)
+        elif row.state == "creating":
+            when = datetime.fromtimestamp(row.updated_at, timezone.utc).isoformat(timespec="seconds")
+            text = f"may exist on the server (created at {when}, no task_id recorded)"
+            registry.finish(job, "failed", error=AmbiguousSubmitError(text))
+        else:
+            text = "never submitted: the kernel exited first"
+            registry.finish(job, "cancelled", error=JobCancelled(text, reason="not submitted", job=job))
+
+    async def _resume(self) -> list[Job]:
+        """Loop thread: take over dead owners' unfinished rows (polled, or reported); followed jobs too."""
+        registry = self.registry
+        jobs = [registry.jobs[i] for i in list(self._followed) if i in registry.jobs]  # the same handles
         for row in registry.journal.unfinished():
-            if _owned(row):
+            if row.id in self._followed or owner_alive(row, Registry.driven_here):
                 continue
             job = self._adopt(row)
             job._engine.assign(expected_duration=registry.journal.median_duration(row.family, row.size))
-            if row.task_id is not None:
-                registry.record(job)  # claim the row for this process
-                registry.inflight.setdefault((row.family, row.request_hash), job)  # identical submits wait
-                self._reattach(job)
-            elif row.state == "creating":
-                when = datetime.fromtimestamp(row.updated_at, timezone.utc).isoformat(timespec="seconds")
-                text = f"may exist on the server (created at {when}, no task_id recorded)"
-                registry.finish(job, "failed", error=AmbiguousSubmitError(text))
-            else:
-                text = "never submitted: the kernel exited first"
-                registry.finish(job, "cancelled", error=JobCancelled(text, reason="not submitted", job=job))
-            jobs.append(job)
+            self._take_over(job, row)
+            if row.id not in self._followed:  # lost the lease to another process: not ours to show
+                jobs.append(job)
         return jobs
-
-
-def _owned(row: JobRecord) -> bool:
-    """True when a running manager (here, or in a live process) still drives this row's job."""
-    if row.pid != os.getpid():
-        return _alive(row.pid)
-    return Registry.driven_here(row.id)
-
-
-def _alive(pid: int) -> bool:
-    """True when a process with this pid exists (a live kernel still owns its journal rows)."""
-    if sys.platform == "win32":
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

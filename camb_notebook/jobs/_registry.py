@@ -9,15 +9,20 @@ from __future__ import annotations
 
 import json
 import os
+import socket
+import time
 import weakref
 from typing import Any, ClassVar
 
 from camb_notebook.api import JobCancelled
+from camb_notebook.jobs._durable import Writes
 from camb_notebook.jobs._job import Job, JobState
 from camb_notebook.jobs._journal import JobRecord, Journal
 from camb_notebook.jobs._request import RequestInfo
 
 __all__ = ["Registry"]
+
+_HOST = socket.gethostname()
 
 Key = tuple[str, str]  # (family, request hash): identical requests share a cache entry and an in-flight twin
 
@@ -30,6 +35,8 @@ class Registry:
     def __init__(self, journal: Journal) -> None:
         """An empty registry writing rows to `journal`; open until `close()`."""
         self.journal = journal
+        self.writes = Writes(journal)  # every journal write goes here: a refused one is kept and retried
+        self.key_id = ""  # hash of the API key the jobs are created with (part of each request fingerprint)
         self.jobs: dict[str, Job] = {}
         self.infos: dict[str, RequestInfo] = {}
         self.inflight: dict[Key, Job] = {}
@@ -45,7 +52,7 @@ class Registry:
     @classmethod
     def driven_here(cls, job_id: str) -> bool:
         """True when an open manager of this process still drives the job `job_id`."""
-        return any(job_id in r.jobs for r in list(cls._open) if not r.closing)
+        return any(job_id in r.jobs and not r.jobs[job_id].done() for r in list(cls._open) if not r.closing)
 
     def forget(self, jobs: list[Job]) -> None:
         """Drop finished jobs from memory (their journal rows and cached results stay on disk)."""
@@ -74,33 +81,41 @@ class Registry:
         manager closes) leaves the journal row as it was, so resume() in the next kernel reattaches it.
         """
         asked = job.id in self.cancel_reasons and not self.closing
+        sent = job.state == "creating" and job.task_id is None  # the create may have reached the server
         finished = job._engine.finish("cancelled", error=self.cancelled_error(job))
-        if finished and asked:
+        if finished and asked and not sent:  # a sent create keeps its row: resume() reports it
             self.record(job)
 
     def record(self, job: Job) -> None:
         """Write the job's row to the journal (nothing before its request was described)."""
+        row = self.row(job)
+        if row is not None:
+            self.writes.upsert(row)
+
+    def row(self, job: Job) -> JobRecord | None:
+        """The job's journal row as this process would write it now (None before it was described)."""
         info = self.infos.get(job.id)
         if info is None:
-            return
-        self.journal.upsert(
-            JobRecord(
-                id=job.id,
-                family=job.family,
-                request_hash=info.hash,
-                request=json.dumps(info.summary, ensure_ascii=False),
-                size=info.size,
-                state=job.state,
-                server_status=job.server_status,
-                task_id=job.task_id,
-                run_id=job.run_id,
-                created_at=job.created_at,
-                submitted_at=job.submitted_at,
-                updated_at=job.updated_at,
-                finished_at=job.finished_at,
-                error=None if job.error is None else f"{type(job.error).__name__}: {job.error}",
-                pid=os.getpid(),
-            )
+            return None
+        return JobRecord(
+            id=job.id,
+            family=job.family,
+            request_hash=info.hash,
+            request=json.dumps(info.summary, ensure_ascii=False),
+            size=info.size,
+            state=job.state,
+            server_status=job.server_status,
+            task_id=job.task_id,
+            run_id=job.run_id,
+            created_at=job.created_at,
+            submitted_at=job.submitted_at,
+            updated_at=job.updated_at,
+            finished_at=job.finished_at,
+            error=None if job.error is None else f"{type(job.error).__name__}: {job.error}",
+            pid=os.getpid(),
+            key_id=self.key_id,
+            host=_HOST,
+            heartbeat=time.time(),
         )
 
     def cancelled_error(self, job: Job) -> JobCancelled:
@@ -109,14 +124,18 @@ class Registry:
         reason = self.cancel_reasons.pop(job.id, None)
         if self.closing or not asked:
             reason = reason or "the session closed; resume() in a new session reattaches it"
-        server = (
-            f"server task {job.task_id} keeps running (the API has no cancel route)"
-            if job.task_id
-            else "no server task was created"
-        )
+        hint = None
+        if job.task_id:
+            server = f"server task {job.task_id} keeps running (the API has no cancel route)"
+        elif job.state == "creating":
+            server = "the server may have created the task; resume() will look for it"
+            hint = "Do not submit again before resume() says whether it exists"
+        else:
+            server = "no server task was created"
         return JobCancelled(
             f"cancelled locally{f' ({reason})' if reason else ''}; {server}",
             reason=reason,
             task_id=job.task_id,
             job=job,
+            hint=hint,
         )

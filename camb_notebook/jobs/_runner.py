@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import sqlite3
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -19,8 +20,9 @@ from camb_notebook.api import (
     QuotaExceeded,
     RateLimitedError,
     TaskStatus,
-    result_from_dict,
 )
+from camb_notebook.jobs._adopt import keep_leases, key_id, settle_by_journal
+from camb_notebook.jobs._cached import cached
 from camb_notebook.jobs._job import Job
 from camb_notebook.jobs._limit import InFlightLimit
 from camb_notebook.jobs._poll import PollGroup, PollPolicy, TaskApi, fetch_result, poll_until_terminal
@@ -42,6 +44,7 @@ class Runner:
         self.policy = policy
         self.limit = limit
         self.breaker: QuotaExceeded | None = None
+        self._leases: asyncio.Future[None] | None = None
 
     def check_breaker(self, job: Job | None = None) -> None:
         """Raise QuotaExceeded when an earlier task hit PAYMENT_REQUIRED (no new creates after that)."""
@@ -66,12 +69,22 @@ class Runner:
         try:
             info = await self._describe(job)
             key = (job.family, info.hash)
-            job._engine.assign(expected_duration=registry.journal.median_duration(job.family, info.size))
+            job._engine.assign(expected_duration=_median(registry, job.family, info.size))
+            registry.key_id = key_id(self.api)
+            self._start_leases()
+            if job.task_id is None and use_cache:  # a known task (retry of a failed poll) is polled again
+                if await self._reuse(job, key):
+                    return
+                registry.inflight.setdefault(key, job)
+                step = await settle_by_journal(registry, job, self.policy, lambda: self._reuse(job, key))
+                if step == "done":
+                    return
             registry.record(job)
-            if use_cache and await self._reuse(job, key):
-                return
             registry.inflight.setdefault(key, job)
-            await self._create_within_limit(job)
+            if job.task_id is None:
+                await self._create_within_limit(job)
+            else:
+                await self.limit.acquire()
             try:
                 await self._poll_and_fetch(job, fetch, group)
             finally:
@@ -114,12 +127,17 @@ class Runner:
         twin = self.registry.inflight.get(key)
         if twin is not None and twin is not job:
             await twin._engine.wait()
-        hit = self.registry.journal.cached_result(*key)
-        if hit is None:
+        result = await cached(self.api, self.policy, self.registry, job, key)
+        if result is None:
             return False
         job._engine.assign(cached=True)
-        self.registry.finish(job, "succeeded", result=result_from_dict(job.family, hit[1]))  # type: ignore[arg-type]
+        self.registry.finish(job, "succeeded", result=result)
         return True
+
+    def _start_leases(self) -> None:
+        """Loop thread: start refreshing this process's leases (once)."""
+        if self._leases is None or self._leases.done():
+            self._leases = asyncio.ensure_future(keep_leases(self.registry))
 
     async def _create_within_limit(self, job: Job) -> None:
         """Take an in-flight slot and create the task; on a 429 give the slot back, wait, and try again.
@@ -193,8 +211,16 @@ class Runner:
             result = await fetch(job, run_id)
         info = self.registry.infos.get(job.id)
         if info is not None:
-            self.registry.journal.store_result(job.id, job.family, info.hash, result.to_dict())
+            self.registry.writes.store_result(job.id, job.family, info.hash, result.to_dict())
         self.registry.finish(job, "succeeded", result=result)
+
+
+def _median(registry: Registry, family: str, size: int) -> float | None:
+    """The ETA history's median (None when the journal cannot be read)."""
+    try:
+        return registry.journal.median_duration(family, size)
+    except sqlite3.Error:
+        return None
 
 
 def _seen(job: Job, status: TaskStatus) -> None:

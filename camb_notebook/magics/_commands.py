@@ -117,11 +117,23 @@ def voices(magics: MagicsContext, args: argparse.Namespace, out: str | None) -> 
 @magic_arguments("camb jobs")
 @OUT
 @argument("--df", action="store_true", help="a DataFrame instead of the live board")
+@argument("--prune", action="store_true", help="drop finished jobs older than 30 days and old cache entries")
+@argument("--older-than", type=float, default=None, help="with --prune: days (default 30)")
+@argument("--max-mb", type=float, default=None, help="with --prune: cache size cap in MB (default 500)")
+@argument("--repair", action="store_true", help="move a broken journal file aside and start a new one")
 def jobs(magics: MagicsContext, args: argparse.Namespace, out: str | None) -> Any:
-    """Show this kernel's jobs (live board, or a DataFrame)."""
+    """Show this kernel's jobs (live board, or a DataFrame); prune or repair the journal."""
     from camb_notebook.widgets import frontend, jobs_board
 
-    session = session_for(magics)  # a frame when asked, stored with -o, or without a widget frontend
+    session = session_for(magics)
+    if args.prune or args.repair:
+        manager = session.manager
+        if args.repair:
+            moved = manager.repair_journal()
+            print(f"Moved the broken journal to {moved}." if moved else f"{manager.journal.path} is fine.")
+        if args.prune:
+            print(manager.prune(older_than_days=args.older_than, max_cache_mb=args.max_mb))
+        return None  # a frame when asked, stored with -o, or without a widget frontend
     if args.df or out or magics.progress == "text" or frontend() != "widgets":
         return _frame_result(session.jobs(), magics.shell, out)
     return jobs_board(session)

@@ -18,6 +18,7 @@ class MagicsContext(Protocol):
     poll_cap: float  # longest pause between two status polls of a job, in seconds
     max_in_flight: int  # most jobs created and not yet fetched at once
     deadline: float | None  # give up polling a job after this many seconds (None: never)
+    max_characters: int | None  # default budget of every batch (billable characters; None: no cap)
     default_target: str  # target language when --to is omitted ("" means --to is required)
     default_source: str  # source language when --from is omitted
     progress: str  # "widget" (a live widget) or "text" (one text line)

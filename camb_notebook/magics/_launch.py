@@ -88,7 +88,7 @@ def existing_session() -> Camb | None:
     return current()
 
 
-ENGINE_SETTINGS = ("poll_cap", "max_in_flight", "deadline")
+ENGINE_SETTINGS = ("poll_cap", "max_in_flight", "deadline", "max_characters")
 
 
 def settings(magics: MagicsContext) -> dict[str, Any]:
@@ -97,9 +97,11 @@ def settings(magics: MagicsContext) -> dict[str, Any]:
 
 
 def apply_setting(current: Camb, name: str, value: Any) -> None:
-    """Push one engine setting (`poll_cap`, `deadline` or `max_in_flight`) into a session's engine."""
+    """Push one engine setting (`poll_cap`, `deadline`, `max_in_flight`, `max_characters`) into a session."""
     manager = current.manager
-    if name == "max_in_flight":
+    if name == "max_characters":
+        manager.max_characters = value
+    elif name == "max_in_flight":
         manager.max_in_flight = value
     elif name == "poll_cap":
         manager.policy = dataclasses.replace(manager.policy, cap=value)
@@ -110,7 +112,7 @@ def apply_setting(current: Camb, name: str, value: Any) -> None:
 
 
 def apply_settings(magics: MagicsContext, current: Camb) -> None:
-    """Push all three engine settings of `magics` into a session (one the magics just made)."""
+    """Push all the engine settings of `magics` into a session (one the magics just made)."""
     from camb_notebook.jobs import Settings
 
     current.manager.apply(Settings(**settings(magics)))

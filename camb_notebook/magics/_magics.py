@@ -38,6 +38,12 @@ class CambMagics(Magics):
         min=1.0,
         help="Give up polling a job after this many seconds (None: never).",
     ).tag(config=True)
+    max_characters = Int(
+        None,
+        allow_none=True,
+        min=1,
+        help="Default budget of every batch: stop creating tasks before this many billable characters.",
+    ).tag(config=True)
     default_target = Unicode(
         "", help="Target language used when --to is omitted (e.g. 'fr-fr'); empty means --to is required."
     ).tag(config=True)
@@ -46,7 +52,7 @@ class CambMagics(Magics):
         ["widget", "text"], "widget", help="How job progress is shown: a live widget, or one text line."
     ).tag(config=True)
 
-    @observe("poll_cap", "max_in_flight", "deadline")
+    @observe("poll_cap", "max_in_flight", "deadline", "max_characters")
     def _engine_setting_changed(self, change: dict[str, Any]) -> None:
         """Apply a changed engine setting to the running session at once (new jobs and running ones).
 

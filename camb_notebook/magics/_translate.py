@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING, Any
 from IPython.core.magic_arguments import argument, magic_arguments
 
 from camb_notebook.api import FORMALITY_CHOICES, GENDER_CHOICES, UsageError, resolve_language
-from camb_notebook.jobs import translation_batch
+from camb_notebook.jobs import BatchJob, translation_batch
 from camb_notebook.magics._context import MagicsContext
-from camb_notebook.magics._launch import follow, job_session, launch
+from camb_notebook.magics._cost import COST, cost_options, show_estimate
+from camb_notebook.magics._launch import follow, job_session, launch, session_for
 from camb_notebook.magics._parsing import (
     OUT,
     VAR,
@@ -91,21 +92,26 @@ def _translate_texts(
     if frame.empty:
         raise UsageError("No texts to translate", hint="Give at least one non-empty text")
     to, source = targets(magics, args.target), _source(magics, args.source)
+    cost = cost_options(magics, args)
     batch = translation_batch(
-        job_session(magics).manager,
+        (session_for(magics) if cost["dry_run"] else job_session(magics)).manager,  # a dry run needs no key
         frame["text"].tolist(),
         to=to,
         source=source,
         formality=args.formality,
         gender=args.gender,
         finalize=lambda outcome: assemble_long(frame, "text", outcome).rename(columns=_CELL_COLUMNS),
+        **cost,
     )
+    if not isinstance(batch, BatchJob):
+        return show_estimate(magics, batch, out)
     return launch(magics, batch, out, args.wait, convert=lambda result: result)
 
 
 @magic_arguments("camb translate")
 @WAIT
 @OUT
+@COST
 @argument("--stream", action="store_true", help="show the text growing in place (one text, one target)")
 @argument("--column", help="the text column when $var is a DataFrame")
 @argument("--gender", choices=_GENDERS)
@@ -125,9 +131,14 @@ def translate(magics: MagicsContext, args: argparse.Namespace, out: str | None) 
     else:
         text = " ".join(literal(part) for part in args.text)
     to, source = targets(magics, args.target), _source(magics, args.source)
-    if len(to) > 1:
+    cost = cost_options(magics, args)
+    costed = cost["dry_run"] or cost["max_characters"] is not None or cost["max_tasks"] is not None
+    if len(to) > 1 or costed:
         if args.stream:
-            raise UsageError("--stream takes one target language", hint="Drop --stream for several targets")
+            what = (
+                "--dry-run and budgets apply to batches" if costed else "--stream takes one target language"
+            )
+            raise UsageError(what, hint="Drop --stream")
         import pandas as pd
 
         return _translate_texts(magics, pd.DataFrame({"text": [text]}), args, out)
@@ -146,6 +157,7 @@ def translate(magics: MagicsContext, args: argparse.Namespace, out: str | None) 
 @magic_arguments("camb_translate")
 @WAIT
 @OUT
+@COST
 @argument("--column", help="the text column when the cell is $var holding a DataFrame")
 @argument(
     "--split", choices=["lines", "paragraphs", "none"], default="lines", help="how the cell becomes texts"

@@ -102,6 +102,11 @@ class TranslateTab:
         self.targets = TargetsPicker()
         self.formality = w.Dropdown(options=_FORMALITY, value=0, layout=w.Layout(width="140px"))
         self.submit = SubmitRow("Translate", self._submit)
+        self.estimate_button = w.Button(
+            description="Estimate cost", icon="calculator", tooltip="Price the batch; nothing is sent"
+        )
+        self.estimate_view = w.HTML()  # the Estimate's own escaped table, or the validation message
+        self.estimate_button.on_click(self._on_estimate)
         self.mode.observe(self._on_mode, names="value")
         self.frame.observe(self._on_frame, names="value")
         self.box = w.VBox(
@@ -111,6 +116,7 @@ class TranslateTab:
                 field("From", self.source.input),
                 field("To", self.targets.box),
                 field("Formality", self.formality),
+                w.VBox([self.estimate_button, self.estimate_view]),
                 self.submit.box,
             ]
         )
@@ -149,17 +155,30 @@ class TranslateTab:
         """Validate everything, then start the batch (returns at once)."""
         from camb_notebook.frames import translate_frame
 
+        frame, column, options = self._batch()
+        batch: BatchJob[pd.DataFrame] = translate_frame(frame, column, dry_run=False, **options)
+        return batch
+
+    def _batch(self) -> tuple[pd.DataFrame, str, dict[str, Any]]:
+        """The frame, column and batch options the form describes, or `UsageError`."""
         frame, column = self._input()
         source = self.source.language()
         targets = [lang.locale for lang in self.targets.languages()]
-        return translate_frame(
-            frame,
-            column,
-            to=targets,
-            source=source.locale,
-            formality=self.formality.value or None,
-            session=self.session,
-        )
+        options = {"to": targets, "source": source.locale, "formality": self.formality.value or None}
+        return frame, column, {**options, "session": self.session}
+
+    def _on_estimate(self, _button: w.Button) -> None:
+        """Price the batch without sending anything and show the Estimate's table (or what is wrong)."""
+        from camb_notebook.frames import translate_frame
+
+        try:
+            frame, column, options = self._batch()
+            estimate = translate_frame(frame, column, dry_run=True, **options)
+        except (CambError, ValueError) as exc:
+            message = html.escape(str(exc))
+            self.estimate_view.value = f"<span style='color:var(--jp-error-color1,#d32f2f)'>{message}</span>"
+            return
+        self.estimate_view.value = estimate._repr_html_()
 
 
 class Panel:

@@ -129,6 +129,36 @@ CASES = [
     ),
     Case("dub-not-a-url", "%camb dub talk.mp4 --from en-us --to fr-fr", UsageError, "http(s) URL"),
     Case(
+        "zero-budget",
+        "%camb translate hi --to fr-fr,de-de --max-characters 0",
+        UsageError,
+        "max_characters must be at least 1, not 0",
+    ),
+    Case(
+        "negative-budget",
+        "%camb translate hi --to fr-fr --max-characters -5",
+        UsageError,
+        "max_characters must be at least 1, not -5",
+    ),
+    Case(
+        "zero-task-budget",
+        "%camb translate hi --to fr-fr --max-tasks 0",
+        UsageError,
+        "max_tasks must be at least 1",
+    ),
+    Case(
+        "dry-run-with-wait",
+        "%camb translate hi --to fr-fr --dry-run --wait",
+        UsageError,
+        "--dry-run sends nothing, so there is nothing to --wait for",
+    ),
+    Case(
+        "budget-below-one-text",
+        '%camb translate "Good morning" --to fr-fr --max-characters 5',
+        UsageError,
+        "max_characters=5 is smaller than the first text to send (12 characters)",
+    ),
+    Case(
         "unsupported-story-type",
         "%camb story story.pdf --lang en-us --wait",
         ValidationError,

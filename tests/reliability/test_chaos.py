@@ -8,6 +8,10 @@ rows must complete the frame; and the server must hold exactly one task per chun
 from __future__ import annotations
 
 import dataclasses
+import json
+import subprocess
+import sys
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -20,6 +24,7 @@ from camb_notebook.sessions import Camb
 ROWS = 10_000
 CHUNK = 100
 TARGET = "fr-fr"
+VICTIM = Path(__file__).with_name("chaos_victim.py")
 
 
 def _check_frame(out: pd.DataFrame) -> tuple[int, int]:
@@ -52,7 +57,9 @@ def test_chaos_batch_loses_nothing_and_creates_no_duplicates(camb_sandbox: Sandb
         while failed:
             rounds += 1
             assert rounds <= 8, "failed rows do not converge"
-            batch = batch.retry_failed()
+            with warnings.catch_warnings(record=True):  # "… may be duplicates": random faults never are
+                warnings.simplefilter("always")
+                batch = batch.retry_failed(resend_ambiguous=True)
             out = batch.result(timeout=150)
             ok, failed = _check_frame(out)
         chunk_jobs_with_task = {j.task_id for j in session.manager.jobs() if j.task_id is not None}
@@ -69,3 +76,27 @@ def test_chaos_batch_loses_nothing_and_creates_no_duplicates(camb_sandbox: Sandb
     assert injected >= 0.15 * requests  # the fault rate really applied
     assert stats.tasks_created == {"translation": ROWS // CHUNK}  # 0 duplicate creates
     assert len(chunk_jobs_with_task) == ROWS // CHUNK  # and every server task is one the client knows
+
+
+def test_chaos_batch_with_a_locked_then_full_journal_loses_nothing(camb_sandbox: Sandbox) -> None:
+    """The chaos batch in a child whose journal is locked for 2 s, then cannot grow for 2 s (RLIMIT_FSIZE):
+    every row translated, every chunk's task created once, every paid result handed over and journaled."""
+    camb_sandbox.configure(fault_rate=0.2, fault_seed=20261203, fault_retry_after=0, max_pending_per_key=None)
+    done = subprocess.run(
+        [sys.executable, str(VICTIM), camb_sandbox.base_url, camb_sandbox.api_key, str(ROWS), str(CHUNK)],
+        capture_output=True,
+        text=True,
+        timeout=400,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    ok, failed, rounds, tasks, kept, left, head = json.loads(done.stdout.strip().splitlines()[-1])
+    stats = camb_sandbox.stats
+    print(
+        f"\nchaos + locked/full journal: {ok} ok, {failed} failed after {rounds} re-run round(s);"
+        f" {kept} task(s) kept in memory while the journal refused writes; tasks {stats.total_tasks}"
+    )
+    assert (ok, failed, left) == (ROWS, 0, 0)  # 0 rows lost, every journal row final
+    assert head == [pseudo_localize(f"chaos row {i}", TARGET) for i in range(2)]
+    assert (
+        stats.tasks_created == {"translation": ROWS // CHUNK} == {"translation": len(tasks)}
+    )  # 0 duplicates
