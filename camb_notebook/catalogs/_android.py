@@ -22,7 +22,7 @@ from typing import Any
 from ._android_text import decode_android, encode_android
 from ._model import PLURAL_CATEGORIES, Parsed, Unit, is_pristine
 from ._plurals import categories
-from ._xliff import append_point
+from ._xliff_common import append_point
 from ._xliff_write import apply_edits, escape_attr, line_ending, line_indent, on_own_line
 from ._xliff_xml import Element, XmlDoc, decode_document, encode_document, inner_pieces, markup_pieces, scan
 

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from camb_notebook.catalogs import COLUMNS, read, write
 from camb_notebook.catalogs._model import CatalogError, CatalogFormat, Unit, mark_pristine
 from camb_notebook.catalogs._xliff import XLIFF12
+from camb_notebook.catalogs._xliff1 import XLIFF1
 from camb_notebook.catalogs._xliff2 import XLIFF20
 
 GOLDEN = Path(__file__).parent / "golden" / "xliff"
@@ -103,6 +105,18 @@ def test_inline_code_placeholders_restored_in_place() -> None:
     assert XLIFF12.parse(out, "x").units[3].target == unit.target
 
 
+def test_one_format_for_both_versions() -> None:
+    """The "xliff" format reads either version and writes a frame back in the version it came from."""
+    for name, version in (("angular.xlf", "xliff"), ("angular-v2.xlf", "xliff2")):
+        parsed = XLIFF12.parse((GOLDEN / name).read_bytes(), name)
+        assert parsed.meta["format"] == version
+        mark_pristine(parsed.units)
+        parsed.units[0].target = "Bonjour"
+        again = XLIFF12.parse(XLIFF12.render(parsed.units, parsed.meta, "fr"), name)
+        assert again.meta["format"] == version and again.units[0].target == "Bonjour"
+    assert XLIFF12.render([Unit("a", source="A")], {}, None).count(b'version="1.2"') == 1
+
+
 def test_new_units_and_fresh_files() -> None:
     """Units without a place in the file are appended; an empty meta writes a whole new file."""
     units = [Unit("greet", source="Hi <b>", target="Salut", state="translated"), Unit("menu", "ctx", "File")]
@@ -139,11 +153,20 @@ def test_bad_input_is_one_line_with_position(data: bytes, where: str) -> None:
     assert message.startswith("bad.xlf:") and where in message and "\n" not in message
 
 
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_read_write_frame_round_trip(path: Path, tmp_path: Path) -> None:
+    """catalogs.read → catalogs.write (through the frame) gives a byte-identical file."""
+    frame = read(path)
+    assert list(frame.columns) == list(COLUMNS) and len(frame)
+    assert write(frame, tmp_path / path.name).read_bytes() == path.read_bytes()
+
+
 def test_units_from_another_format_write_a_fresh_file() -> None:
     """Units parsed from XLIFF 2.0 (with its extras and meta) become a fresh XLIFF 1.2 file, and back."""
     parsed = XLIFF20.parse((GOLDEN / "menu-crlf.xlf").read_bytes(), "m.xlf")
     mark_pristine(parsed.units)
-    v1 = XLIFF12.parse(XLIFF12.render(parsed.units, parsed.meta, "fr"), "x.xlf")
+    v1 = XLIFF1.parse(XLIFF1.render(parsed.units, parsed.meta, "fr"), "x.xlf")
+    assert v1.meta["format"] == "xliff"
     assert [(u.key, u.source, u.target) for u in v1.units] == [
         (u.key, u.source, u.target) for u in parsed.units
     ]
