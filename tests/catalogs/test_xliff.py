@@ -11,6 +11,7 @@ from camb_notebook.catalogs._model import CatalogError, CatalogFormat, Unit, mar
 from camb_notebook.catalogs._xliff import XLIFF12
 from camb_notebook.catalogs._xliff1 import XLIFF1
 from camb_notebook.catalogs._xliff2 import XLIFF20
+from camb_notebook.sessions import Camb
 
 GOLDEN = Path(__file__).parent / "golden" / "xliff"
 FILES = sorted(GOLDEN.iterdir())
@@ -174,3 +175,23 @@ def test_units_from_another_format_write_a_fresh_file() -> None:
     assert [(u.key, u.source, u.target) for u in v2.units] == [
         (u.key, u.source, u.target) for u in parsed.units
     ]
+
+
+def test_translate_catalog_fills_missing_targets_in_place(camb: Camb, tmp_path: Path) -> None:
+    """An XLIFF 1.2 file through translate_catalog against the sandbox: missing targets filled, the file
+    stays 1.2 with CRLF, target-language set, translated/fuzzy units and untranslatable ones unchanged."""
+    source = GOLDEN / "xcode-crlf.xliff"
+    out = tmp_path / "{lang}.xliff"
+    frame = camb.translate_catalog(source, to="pl-pl", out=str(out)).result(timeout=60)["pl-pl"]
+    data = (tmp_path / "pl.xliff").read_bytes()
+    assert data.count(b"\r\n") == data.count(b"\n") and b'version="1.2"' in data
+    assert b'target-language="pl-PL"' in data and b'<trans-unit id="brand" translate="no">' in data
+    before = {u.key: u for u in XLIFF12.parse(source.read_bytes(), "x").units}
+    after = {u.key: u for u in XLIFF12.parse(data, "x").units}
+    for key, unit in before.items():
+        if unit.state == "new":
+            assert after[key].target and after[key].target.startswith("[sandbox"), key
+            assert after[key].state == "translated"
+        else:
+            assert (after[key].target, after[key].state) == (unit.target, unit.state)
+    assert set(frame.state) == {"translated", "fuzzy"}
