@@ -11,6 +11,7 @@ from camb_notebook.catalogs import COLUMNS, read, write
 from camb_notebook.catalogs._android import ANDROID
 from camb_notebook.catalogs._android_text import decode_android, encode_android
 from camb_notebook.catalogs._model import CatalogError, Unit, mark_pristine
+from camb_notebook.jobs import BatchJob
 from camb_notebook.sessions import Camb
 
 GOLDEN = Path(__file__).parent / "golden" / "android"
@@ -186,9 +187,9 @@ def test_translate_catalog_writes_values_dirs_with_target_plurals(camb: Camb, tm
     """strings.xml → values-pl/values-ja against the sandbox: every row translated, CLDR quantities, the
     untranslatable string and the comments kept."""
     pattern = str(tmp_path / "res" / "values-{lang}" / "strings.xml")
-    frames = camb.translate_catalog(GOLDEN / "strings.xml", to=["pl-pl", "ja-jp"], out=pattern).result(
-        timeout=60
-    )
+    job = camb.translate_catalog(GOLDEN / "strings.xml", to=["pl-pl", "ja-jp"], out=pattern)
+    assert isinstance(job, BatchJob)
+    frames = job.result(timeout=60)
     for lang, quantities in (("pl-pl", ["one", "few", "many", "other"]), ("ja-jp", ["other"])):
         data = (tmp_path / "res" / f"values-{lang[:2]}" / "strings.xml").read_bytes()
         units = ANDROID.parse(data, "strings.xml").units
