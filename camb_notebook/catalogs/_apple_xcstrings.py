@@ -300,11 +300,11 @@ def _insertions(text: str, meta: dict[str, Any], new: dict[str, Any]) -> list[tu
     if not keys:
         body = ("," + newline).join(
             f"{pad}{dump_xcode(k, 0, newline, slashes)} : {dump_xcode(v, level, newline, slashes)}"
-            for k, v in sorted(new.items())
+            for k, v in sorted(new.items(), key=lambda kv: (kv[0].casefold(), kv[0]))
         )
         return [(start, end + 1, "{" + newline + body + newline + "  " * (level - 1) + "}")]
     edits = []
-    for key, value in sorted(new.items()):
+    for key, value in sorted(new.items(), key=lambda kv: (kv[0].casefold(), kv[0])):
         member = f"{dump_xcode(key, 0, newline, slashes)} : {dump_xcode(value, level, newline, slashes)}"
         index = insert_position(keys, key)
         if index < len(keys):

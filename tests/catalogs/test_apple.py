@@ -284,3 +284,15 @@ def test_units_from_another_format_write_a_fresh_file() -> None:
     assert [c for c, _ in songs] == ["one", "few", "many", "other"]
     xc = parse_for(XCSTRINGS.render(parsed.units, parsed.meta, "pl-pl"), "x", "pl").units
     assert {(u.key, u.target) for u in xc if not u.plural} == {(u.key, u.target) for u in plain}
+
+
+def test_xcstrings_new_keys_follow_xcodes_case_insensitive_order() -> None:
+    """New keys go where Xcode puts them: "CaptureIntent" < "CBNote" < "Close", "iCloud" before "Label"."""
+    data = b'{\n  "sourceLanguage" : "en",\n  "strings" : {\n    "CaptureIntent" : {\n\n    },\n'
+    data += b'    "Close" : {\n\n    },\n    "Label" : {\n\n    }\n  },\n  "version" : "1.0"\n}'
+    parsed = XCSTRINGS.parse(data, "x.xcstrings")
+    mark_pristine(parsed.units)
+    new = [Unit(k, source=k, target=k.upper(), state="translated") for k in ("iCloud", "CBNote", "zzz")]
+    out = XCSTRINGS.render(parsed.units + new, parsed.meta, "de")
+    keys = [u.key for u in parse_for(out, "x", "de").units]
+    assert keys == ["CaptureIntent", "CBNote", "Close", "iCloud", "Label", "zzz"]
