@@ -24,6 +24,7 @@ __all__ = ["STRINGS", "StringsFormat", "apple_lang", "apple_locale", "decode_app
 _WORD = re.compile(r"[A-Za-z0-9_$+/:.\-]+")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v", '"': '"', "\\": "\\"}
 _OUT = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+_NO_COMMENT = "No comment provided by engineer."  # genstrings' filler, not a note
 _LPROJ = re.compile(r"(?:^|[\\/])([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)*)\.lproj[\\/]")
 
 
@@ -173,7 +174,7 @@ class StringsFormat:
             scanner.skip()
             if scanner.pos >= len(text):
                 break
-            note = "\n".join(c for c in scanner.comments if c) or None
+            note = "\n".join(c for c in scanner.comments if c and c != _NO_COMMENT) or None
             scanner.comments = []
             key, start, end = scanner.token("a key")
             scanner.skip()

@@ -78,6 +78,8 @@ def test_strings_values_notes_and_escapes() -> None:
     )
     for value in (TRICKY, "", "\\", "🙂"):
         assert decode_apple(encode_apple(value)[1:-1]) == value
+    filler = b'/* No comment provided by engineer. */\n"k" = "v";\n'
+    assert STRINGS.parse(filler, "x.strings").units[0].note is None
 
 
 def test_stringsdict_rows() -> None:
