@@ -9,6 +9,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+from journal_bench import markdown as journal_md
 
 __all__ = ["plot", "targets", "write_markdown"]
 
@@ -212,6 +213,7 @@ def write_markdown(path: Path, results: dict[str, Any], header: list[str], notes
         "lag": _lag_md,
         "scale": _scale_md,
         "load_ext": _load_md,
+        "journal": journal_md,
     }
     for name, render in sections.items():
         if name in results:

@@ -7,7 +7,7 @@ The names below are the whole public surface; everything else in `api/` is priva
 from __future__ import annotations
 
 from camb_notebook.api._client import ApiClient
-from camb_notebook.api._core import DEFAULT_BASE_URL
+from camb_notebook.api._endpoint import DEFAULT_BASE_URL, checked_base_url, shown_url
 from camb_notebook.api._errors import (
     AmbiguousSubmitError,
     ApiConnectionError,
@@ -69,6 +69,7 @@ from camb_notebook.api._options import (
     formality_code,
     gender_code,
 )
+from camb_notebook.api._requests import stream_locale
 from camb_notebook.api._retry import Cooldown, RetryPolicy
 from camb_notebook.api._stream import AudioStream, TextStream
 
@@ -128,10 +129,13 @@ __all__ = [
     "UsageError",
     "ValidationError",
     "Voice",
+    "checked_base_url",
     "formality_code",
     "gender_code",
     "resolve_api_key",
     "resolve_language",
     "result_from_dict",
     "search_languages",
+    "shown_url",
+    "stream_locale",
 ]

@@ -9,6 +9,7 @@ event loop may call it. Usage: `async with ApiClient() as api: task_id = await a
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -18,13 +19,15 @@ import httpx
 from camb_notebook.api._errors import DeprecatedEndpointWarning, InvalidResponseError
 from camb_notebook.api._languages import CATALOG, Language, LanguageCatalog, LanguageLike
 from camb_notebook.api._models import Voice
-from camb_notebook.api._parse import parse_voices
+from camb_notebook.api._parse import opt_int, parse_voices
 from camb_notebook.api._requests import clean_body, lang, tts_stream_body
 from camb_notebook.api._send import json_body
 from camb_notebook.api._stream import AudioStream, TextStream
 from camb_notebook.api._tasks import TaskFlow
 
 __all__ = ["ApiClient"]
+
+log = logging.getLogger("camb_notebook.api")
 
 
 class ApiClient(TaskFlow):
@@ -243,9 +246,14 @@ class ApiClient(TaskFlow):
 
 
 def _language_rows(data: Any, what: str) -> list[dict[str, Any]]:
-    """`[{id, language, short_name}]` rows, checked."""
-    if not isinstance(data, list) or not all(
-        isinstance(r, dict) and isinstance(r.get("id"), int) for r in data
-    ):
-        raise InvalidResponseError(f"{what}: expected a list of languages")
-    return list(data)
+    """`[{id, language, short_name}]` rows; ids may be numeric strings, a malformed row is skipped."""
+    if not isinstance(data, list):
+        raise InvalidResponseError(f"{what}: expected a list of languages, got {type(data).__name__}")
+    rows = []
+    for row in data:
+        lang_id = opt_int(row.get("id")) if isinstance(row, dict) else None
+        if lang_id is None:
+            log.debug("%s: skipped a malformed language entry", what)
+            continue
+        rows.append({**row, "id": lang_id})
+    return rows

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import random
 import time
 import warnings
@@ -18,13 +17,13 @@ from typing import TypeVar
 
 import httpx
 
+from camb_notebook.api._endpoint import checked_base_url, shown_url
 from camb_notebook.api._errors import CambWarning, UsageError
 from camb_notebook.api._key import ApiKey, KeyAuth, resolve_api_key
 from camb_notebook.api._retry import Cooldown, RetryPolicy
 
-__all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "WireCore"]
+__all__ = ["DEFAULT_TIMEOUT", "WireCore"]
 
-DEFAULT_BASE_URL = "https://client.camb.ai/apis"
 DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=30.0, write=60.0, pool=60.0)
 _USER_AGENT = "camb-notebook/0.1"
 
@@ -47,9 +46,10 @@ class WireCore:
         clock: Callable[[], float] = time.monotonic,
         wallclock: Callable[[], float] = time.time,
         rng: Callable[[], float] = random.random,
+        allow_insecure: bool = False,
     ) -> None:
+        self.base_url = checked_base_url(base_url, allow_insecure=allow_insecure)
         self._key = resolve_api_key(api_key)
-        self.base_url = (base_url or os.environ.get("CAMB_API_BASE") or DEFAULT_BASE_URL).rstrip("/") + "/"
         self.retry = retry or RetryPolicy()
         self._timeout = DEFAULT_TIMEOUT if timeout is None else httpx.Timeout(timeout)
         if max_connections < 1:
@@ -69,7 +69,7 @@ class WireCore:
 
     def __repr__(self) -> str:
         state = "closed" if self._closed else "open"
-        return f"<ApiClient {self.base_url} key={self._key.masked} {state}>"
+        return f"<ApiClient {shown_url(self.base_url)} key={self._key.masked} {state}>"
 
     @property
     def rate_limit_hits(self) -> int:

@@ -37,7 +37,16 @@ class ApiKey:
             raise UsageError(f"The API key must be a string, not {type(text).__name__}")
         if not text.strip():
             raise MissingKeyError("The API key is empty")
-        self.__value = text.strip()
+        text = text.strip()
+        # httpx would reject such a header value with an error that quotes the whole key: refuse it first,
+        # naming only the position.
+        bad = next((i for i, ch in enumerate(text) if not " " <= ch < "\x7f"), None)
+        if bad is not None:
+            raise UsageError(
+                f"The API key has a control or non-ASCII character at position {bad + 1}",
+                hint="Copy the key again, without line breaks (CAMB_API_KEY or .env)",
+            )
+        self.__value = text
 
     def reveal(self) -> str:
         """Return the key text; only the auth hook and scrubbing call this."""

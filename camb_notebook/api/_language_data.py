@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-__all__ = ["DATA_FILE", "DEFAULT_REGIONS", "LANGUAGE_ROWS"]
+__all__ = ["DATA_FILE", "DEFAULT_REGIONS", "LANGUAGE_ROWS", "TTS_STREAM_LOCALES"]
 
 DATA_FILE = Path(__file__).resolve().parents[1] / "_data" / "languages.json"
 
@@ -22,3 +22,5 @@ LANGUAGE_ROWS: tuple[tuple[int, str, str], ...] = tuple(
 )
 # The locale a bare code or bare name means ('fr' → 'fr-fr').
 DEFAULT_REGIONS: dict[str, str] = dict(_DATA["default_regions"])
+# The locale strings `POST tts-stream` accepts; a few (e.g. as-in) have no language id at all.
+TTS_STREAM_LOCALES: frozenset[str] = frozenset(_DATA["tts_stream_locales"])

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from camb_notebook.api._errors import UsageError
+from camb_notebook.api._language_data import TTS_STREAM_LOCALES
 from camb_notebook.api._languages import LanguageLike, resolve_language
 from camb_notebook.api._models import FAMILIES, Family
 
@@ -25,6 +26,7 @@ __all__ = [
     "lang",
     "multipart_body",
     "route_for",
+    "stream_locale",
     "tts_stream_body",
 ]
 
@@ -130,6 +132,15 @@ def _mime(name: str) -> str:
     return mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
+def stream_locale(language: LanguageLike) -> str:
+    """The locale string `tts-stream` takes: some (as-in) have no language id; British English is en-uk."""
+    given = language.strip().lower().replace("_", "-") if isinstance(language, str) else ""
+    if given in TTS_STREAM_LOCALES:
+        return given
+    locale = resolve_language(language).locale
+    return "en-uk" if locale == "en-gb" else locale
+
+
 def tts_stream_body(
     text: str,
     voice_id: int,
@@ -142,7 +153,7 @@ def tts_stream_body(
     """The JSON body of `POST tts-stream` (language as a locale string; British English spelled en-uk)."""
     if not 3 <= len(text) <= 3000:
         raise UsageError(f"tts-stream text must be 3–3000 characters, got {len(text)}")
-    locale = resolve_language(language).locale
+    locale = stream_locale(language)
     output = dict(extra.get("output_configuration") or {})
     if output_format is not None:
         output["format"] = output_format
@@ -150,7 +161,7 @@ def tts_stream_body(
     return clean_body(
         text=text,
         voice_id=voice_id,
-        language="en-uk" if locale == "en-gb" else locale,
+        language=locale,
         speech_model=speech_model,
         output_configuration=output or None,
         **rest,

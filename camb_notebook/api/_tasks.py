@@ -15,6 +15,7 @@ from typing import Any
 from camb_notebook.api._errors import InvalidResponseError
 from camb_notebook.api._models import Family, Result, TaskStatus, TranslatedTtsResult, TtsResult
 from camb_notebook.api._parse import (
+    RUN_PREFIX,
     parse_bulk_map,
     parse_dubbing,
     parse_output_url,
@@ -62,6 +63,8 @@ class TaskFlow(Sender):
     async def status(self, family: Family, task_id: str) -> TaskStatus:
         """Poll a task once; an unknown status comes back as-is (not terminal) with one warning per client."""
         what = f"{family} status"
+        if task_id.startswith(RUN_PREFIX):  # the create answered with its run: nothing to poll
+            return TaskStatus("SUCCESS", run_id=int(task_id.removeprefix(RUN_PREFIX)))
         path = route_for(family).status.format(task_id)
         raw = await self._json("GET", path, kind="safe", what=what, parse=parse_status, task_id=task_id)
         status = self._scrubbed(raw)

@@ -232,9 +232,10 @@ class Journal:
         return statistics.median(same) if same else None
 
     def durations(self, family: str, limit: int = 200) -> list[tuple[int, float]]:
-        """(input size, submit→finish seconds) of a family's newest succeeded jobs (a batch ETA's history)."""
+        """(input size, seconds from job creation to its result) of a family's newest created-and-succeeded
+        jobs: the time one occupies an in-flight slot, create and fetch included (a batch ETA's history)."""
         rows = self.db.execute(
-            "SELECT size, finished_at - submitted_at FROM jobs WHERE family = ? AND state = 'succeeded'"
+            "SELECT size, finished_at - created_at FROM jobs WHERE family = ? AND state = 'succeeded'"
             " AND submitted_at IS NOT NULL AND finished_at IS NOT NULL ORDER BY finished_at DESC LIMIT ?",
             (family, limit),
         ).fetchall()

@@ -127,6 +127,11 @@ def jobs(magics: MagicsContext, args: argparse.Namespace, out: str | None) -> An
 
     session = session_for(magics)
     if args.prune or args.repair:
+        for flag, value in (("--older-than", args.older_than), ("--max-mb", args.max_mb)):
+            if value is not None and value < 0:
+                from camb_notebook.api import UsageError
+
+                raise UsageError(f"{flag} must be at least 0, not {value:g}")
         manager = session.manager
         if args.repair:
             moved = manager.repair_journal()

@@ -41,10 +41,11 @@ class Camb(CatalogMethods, DatasetMethods):
         max_in_flight: int = DEFAULTS.max_in_flight,
         poll_cap: float = DEFAULTS.poll_cap,
         deadline: float | None = DEFAULTS.deadline,
+        allow_insecure: bool = False,
     ) -> None:
         """Configure the session; the key is looked up (argument → CAMB_API_KEY → .env) on first use."""
         settings = Settings(max_in_flight=max_in_flight, poll_cap=poll_cap, deadline=deadline)
-        self._connection = Connection(api_key, base_url)
+        self._connection = Connection(api_key, base_url, allow_insecure=allow_insecure)
         self._manager = JobManager(self._connection, home=home)
         self._manager.apply(settings)
 
@@ -219,7 +220,7 @@ class Camb(CatalogMethods, DatasetMethods):
         `stream=True` reads `tts-stream` instead (optionally with `speech_model` / `output_format`) and
         returns a SpeechStream at once: iterate it for audio chunks, await it, or display it to play it.
         """
-        request = requests.tts_request(text, voice, language)
+        request = requests.tts_request(text, voice, language, stream=stream)
         if stream:
             self.require_key()
             return speech_stream(

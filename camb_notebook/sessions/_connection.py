@@ -11,7 +11,15 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-from camb_notebook.api import DEFAULT_BASE_URL, ApiClient, ApiKey, MissingKeyError, resolve_api_key
+from camb_notebook.api import (
+    DEFAULT_BASE_URL,
+    ApiClient,
+    ApiKey,
+    MissingKeyError,
+    checked_base_url,
+    resolve_api_key,
+    shown_url,
+)
 
 __all__ = ["Connection"]
 
@@ -19,23 +27,31 @@ __all__ = ["Connection"]
 class Connection:
     """A session's key and wire client: the client is made on first use and replaced when the key changes."""
 
-    def __init__(self, api_key: str | ApiKey | None, base_url: str | None) -> None:
-        """Keep the key (else looked up when first needed: CAMB_API_KEY → .env) and the base URL."""
+    def __init__(
+        self, api_key: str | ApiKey | None, base_url: str | None, *, allow_insecure: bool = False
+    ) -> None:
+        """Keep the key (else looked up when first needed: CAMB_API_KEY → .env) and the checked base URL."""
         self._key = None if api_key is None else ApiKey(api_key)
+        checked_base_url(
+            base_url, allow_insecure=allow_insecure
+        )  # a bad or clear-text base fails here, early
         self.base_url = base_url
+        self.allow_insecure = allow_insecure
         self._client: ApiClient | None = None
         self._retired: list[ApiClient] = []
 
     @property
     def endpoint(self) -> str:
-        """The base URL requests go to (argument, else CAMB_API_BASE, else the real API)."""
-        return self.base_url or os.environ.get("CAMB_API_BASE") or DEFAULT_BASE_URL
+        """Where requests go (argument, else CAMB_API_BASE, else the real API), credentials masked."""
+        return shown_url(self.base_url or os.environ.get("CAMB_API_BASE") or DEFAULT_BASE_URL)
 
     @property
     def client(self) -> ApiClient:
         """The wire client (created on first use; use it on the engine's loop thread only)."""
         if self._client is None:
-            self._client = ApiClient(api_key=self._key, base_url=self.base_url)
+            self._client = ApiClient(
+                api_key=self._key, base_url=self.base_url, allow_insecure=self.allow_insecure
+            )
         return self._client
 
     # -- the engine's view (loop thread) ---------------------------------------------------------------------

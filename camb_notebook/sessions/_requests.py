@@ -10,7 +10,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from camb_notebook.api import UsageError, Voice, formality_code, gender_code, resolve_language
+from camb_notebook.api import (
+    UsageError,
+    Voice,
+    formality_code,
+    gender_code,
+    resolve_language,
+    stream_locale,
+)
 
 __all__ = [
     "dubbing_request",
@@ -96,12 +103,12 @@ def translation_request(
     )
 
 
-def tts_request(text: str, voice: int | Voice, language: Any) -> dict[str, Any]:
-    """One speech task: a non-empty text, a voice id, a language."""
+def tts_request(text: str, voice: int | Voice, language: Any, *, stream: bool = False) -> dict[str, Any]:
+    """One speech task: a non-empty text, a voice id, a language (a locale string for `tts-stream`)."""
     return {
         "text": non_empty(text),
         "voice_id": voice_id(voice),
-        "language": resolve_language(language).wire_value,
+        "language": stream_locale(language) if stream else resolve_language(language).wire_value,
     }
 
 

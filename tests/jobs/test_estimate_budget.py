@@ -162,3 +162,16 @@ def test_bad_budgets_are_one_line_before_anything_is_sent(
         translation_batch(manager, ["0123456789"], to="fr-fr", **kwargs)  # type: ignore[arg-type]
     assert message in str(caught.value)
     assert _requests(camb_sandbox) == 0
+
+
+def test_sandbox_stats_route_bills_characters_per_masked_key_and_target(
+    make_manager: Callable[..., JobManager], camb_sandbox: Sandbox
+) -> None:
+    """`GET __sandbox__/stats` shows credits and translated characters per key (masked) and target."""
+    import httpx
+
+    manager = make_manager()
+    translation_batch(manager, ["abcd", "efghij"], to=["fr-fr", "pl-pl"]).result(timeout=30)
+    body = httpx.get(f"{camb_sandbox.base_url}/__sandbox__/stats", timeout=10).json()
+    assert body["billed_characters"] == {"…dbox": {"fr-fr": 10, "pl-pl": 10}}
+    assert body["credits_used"] == {"…dbox": 20} and camb_sandbox.api_key not in str(body)

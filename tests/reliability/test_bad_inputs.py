@@ -158,6 +158,8 @@ CASES = [
         UsageError,
         "max_characters=5 is smaller than the first text to send (12 characters)",
     ),
+    Case("prune-bad-age", "%camb jobs --prune --older-than soon", UsageError, "invalid float value: 'soon'"),
+    Case("prune-negative-cap", "%camb jobs --prune --max-mb -5", UsageError, "--max-mb must be at least 0"),
     Case(
         "unsupported-story-type",
         "%camb story story.pdf --lang en-us --wait",
@@ -180,6 +182,20 @@ CASES = [
         MissingKeyError,
         "%camb key --prompt",
         setup=NEW_SESSION + "os.environ.pop('CAMB_API_KEY')",
+    ),
+    Case(
+        "key-with-line-break",
+        "%camb translate hi --to fr-fr",
+        UsageError,
+        "control or non-ASCII character at position 6",
+        setup=NEW_SESSION + "os.environ['CAMB_API_KEY'] = 'abcde\\nfghij0123'",
+    ),
+    Case(
+        "clear-text-base",
+        "%camb translate hi --to fr-fr",
+        UsageError,
+        "is not TLS",
+        setup=NEW_SESSION + "os.environ['CAMB_API_BASE'] = 'http://user:pw@api.example.com/apis'",
     ),
     Case(
         "server-down",

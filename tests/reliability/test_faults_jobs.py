@@ -66,8 +66,8 @@ def test_7_17_pending_forever_hits_the_deadline_on_schedule(
     assert info.value.task_id == job.task_id is not None and info.value.job is job
     requests = _settle(camb_sandbox)
     # The schedule (waits of 0.05 s, then half the elapsed time, at most 0.2 s) fits 6 polls before the
-    # deadline; slow answers (a loaded machine) may push one past it.
-    assert _expected_polls(policy) - 1 <= requests[STATUS] <= _expected_polls(policy) == 6
+    # deadline: never more; slow answers on a loaded machine may leave fewer (not a timing assertion).
+    assert 2 <= requests[STATUS] <= _expected_polls(policy) == 6
     assert RESULT not in requests
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 
 CANARY = "CANARY-7f3a9c1e5b2d4680"
-BASE = "http://api.test/apis"
+BASE = "https://api.test/apis"
 
 Handler = Callable[[httpx.Request], httpx.Response]
 

@@ -265,7 +265,7 @@ async def test_bulk_tts_bare_strings_or_objects(make_client: MakeClient, entry: 
         if request.url.path.endswith("tts-results"):
 
             def fill(r: int) -> object:
-                text = json.dumps(entry).replace("{base}", "http://api.test/apis").replace("{r}", str(r))
+                text = json.dumps(entry).replace("{base}", "https://api.test/apis").replace("{r}", str(r))
                 return json.loads(text)
 
             return httpx.Response(200, json={str(r): fill(r) for r in json.loads(request.read())["run_ids"]})
