@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -218,7 +219,16 @@ def write_markdown(path: Path, results: dict[str, Any], header: list[str], notes
     for name, render in sections.items():
         if name in results:
             lines += render(results[name])
-    path.write_text("\n".join([*lines, *notes, ""]), encoding="utf-8")
+    kept = _kept_sections(path)  # sections other scripts write (bench/eta.py), kept across a rerun
+    path.write_text("\n".join([*lines, *notes, *kept, ""]), encoding="utf-8")
+
+
+def _kept_sections(path: Path) -> list[str]:
+    """The `<!-- NAME:begin -->` … `<!-- NAME:end -->` blocks of the current file, as lines."""
+    if not path.exists():
+        return []
+    found = re.finditer(r"<!-- (\w+):begin -->.*?<!-- \1:end -->", path.read_text(encoding="utf-8"), re.S)
+    return [line for match in found for line in ["", *match.group(0).splitlines()]]
 
 
 Series = tuple[str, str, list[float]]  # (matplotlib format, label, y values)

@@ -108,6 +108,7 @@ class CatalogPlan:
     views: dict[str, tuple[list[list[Unit]], CatalogState]]
     texts: list[str | None]
     slots: dict[str, int]  # source text -> position in `texts`
+    limits: list[int | None]  # the smallest max_length of the units sending each text (QA checks it)
     plural_categories: Callable[[str, dict[str, Any]], tuple[str, ...]]
 
     def counts(self, target: str | None = None) -> dict[str, int]:
@@ -173,14 +174,21 @@ def plan_catalog(
             views[target] = (groups, state)
     texts: list[str | None] = []
     slots: dict[str, int] = {}
+    limits: list[int | None] = []
     for target, (target_groups, target_state) in views.items():
         cats = plural_categories(target, target_state.meta)
         for group in target_groups:
             for unit, chosen in _shaped(group, cats, only):
-                if chosen and unit.source not in slots:
+                if not chosen:
+                    continue
+                if unit.source not in slots:
                     slots[unit.source] = len(texts)
                     texts.append(_EDGES.match(unit.source).group(2) or None)  # type: ignore[union-attr]
-    return CatalogPlan(state, only, views, texts, slots, plural_categories)
+                    limits.append(None)
+                at = slots[unit.source]
+                if unit.max_length is not None:
+                    limits[at] = min(unit.max_length, limits[at] or unit.max_length)
+    return CatalogPlan(state, only, views, texts, slots, limits, plural_categories)
 
 
 def out_path(pattern: str, target: str) -> str:
@@ -221,6 +229,7 @@ def translate_catalog(
     only: str = "missing",
     source: str | None = None,
     dry_run: bool = False,
+    quality: Callable[[list[str | None], list[int | None]], dict[str, Any]] | None = None,
     **batch: Any,
 ) -> BatchJob[dict[str, pd.DataFrame]] | Estimate:
     """Start translating the catalog into each target; a BatchJob whose result is `{target: frame}`.
@@ -228,6 +237,8 @@ def translate_catalog(
     `batch` passes the engine's options through (chunk_size, max_chars, concurrency, formality, gender,
     cache, max_characters, max_tasks, ...); `dry_run=True` returns the engine's Estimate and sends nothing.
     Units the engine did not translate (failed, or not sent under a budget) keep their target and state.
+    `quality(texts, max_lengths)` gives the engine's protection/QA arguments for the texts sent (the
+    session builds them from the user's protect=/dnt=/dictionaries=/qa=, units' max_length by default).
     """
     targets = list(dict.fromkeys([to] if isinstance(to, str) else list(to)))
     resolved = [resolve_language(t).locale for t in targets]  # the engine's; files keep the user's names
@@ -238,6 +249,8 @@ def translate_catalog(
         )
     plan = plan_catalog(catalog, targets, only)
     by_locale = dict(zip(resolved, targets, strict=True))
+    if quality is not None:
+        batch = {**batch, **quality(plan.texts, plan.limits)}
     source_lang = source or plan.state.source_lang or "en-us"
 
     def finalize(outcome: Any) -> dict[str, pd.DataFrame]:

@@ -2,9 +2,10 @@
 
 The batch's chunks are built exactly as a run builds them (same dedupe, chunking and wire request), so each
 chunk's billable characters are those of the request a run sends, and its request hash says whether the
-result cache already holds it (free: no create). The ETA comes from the journal's measured durations of
-earlier tasks of the same size and the session's concurrency. Reading the cache and the journal happens on
-the engine's loop thread (`price_batch`); the Estimate itself is plain data, usable from any thread.
+result cache holds it or the journal holds its task for the engine to adopt (free: no create). The ETA
+comes from the journal's measured durations of earlier tasks of the same size and the session's
+concurrency. Reading the cache and the journal happens on the engine's loop thread (`price_batch`); the
+Estimate itself is plain data, usable from any thread.
 Usage: `est = translation_batch(manager, texts, to=["fr-fr"], dry_run=True)`; `est.to_frame()`; `est.run()`.
 """
 
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from camb_notebook.api import UsageError
+from camb_notebook.jobs._adopt import key_id
 from camb_notebook.jobs._batch_options import BatchHost, BatchOptions, Unit
 from camb_notebook.jobs._batch_plan import TextPlan
 from camb_notebook.jobs._budget import BudgetGate
@@ -46,12 +48,12 @@ def price_batch(host: BatchHost, plan: TextPlan, options: BatchOptions, units: S
     """Price every chunk and read the journal's history, on the engine's loop thread (sends nothing)."""
 
     def price() -> Estimate:
+        key = key_id(host.api)
         costs = []
         for unit in units:
             request = options.request([plan.unique[i] for i in unit.indices], unit.target)
             info = describe("translation", request)
-            free = options.cache and host.journal.cached_result("translation", info.hash) is not None
-            costs.append(UnitCost(unit, info.size, free))
+            costs.append(UnitCost(unit, info.size, options.cache and _free(host, info.hash, key)))
         history = host.journal.durations("translation")
         return Estimate(plan, options, costs, history, _concurrency(host, options))
 
@@ -62,6 +64,15 @@ def price_batch(host: BatchHost, plan: TextPlan, options: BatchOptions, units: S
         return price()
 
     return host.loop.run_sync(on_loop)
+
+
+def _free(host: BatchHost, request_hash: str, key: str) -> bool:
+    """Whether a run would get this chunk without a create: a readable cached result, or a task of the same
+    request that the journal holds (another kernel's, or an earlier run's) for the engine to adopt."""
+    hit = host.journal.cached_result("translation", request_hash)
+    if hit is not None and hit[1] is not None:
+        return True
+    return any(row.task_id for row in host.journal.fingerprint_rows("translation", request_hash, key))
 
 
 def _concurrency(host: BatchHost, options: BatchOptions) -> int:

@@ -63,6 +63,8 @@ class SandboxConfig:
     fault_rate: float = 0.0
     fault_seed: int = 0
     random_faults: tuple[str, ...] = ("503", "429", "reset")
+    # Translation tasks drop the numbered `<x id="N"/>` tags they otherwise keep (an engine losing tags).
+    lose_tags: bool = False
 
     @classmethod
     def fast(cls, **overrides: Any) -> SandboxConfig:

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import polib
 import pytest
+from suite_helpers import protected_translation
 from test_po import GOLDEN
 
 from camb_notebook.api import UsageError
 from camb_notebook.catalogs import read
-from camb_notebook.sandbox import Sandbox, pseudo_localize
+from camb_notebook.sandbox import Sandbox
 from camb_notebook.sessions import Camb
 
 
@@ -35,9 +36,9 @@ def test_pot_to_three_languages_with_their_plural_forms(camb: Camb, tmp_path: Pa
     apples = pl[pl.key == "%d apple"]
     assert apples.plural.tolist() == ["one", "few", "many"]
     assert apples.target.tolist() == [
-        pseudo_localize("%d apple", "pl-pl"),
-        pseudo_localize("%d apples", "pl-pl"),
-        pseudo_localize("%d apples", "pl-pl"),
+        protected_translation("%d apple", "pl-pl"),  # %d is protected
+        protected_translation("%d apples", "pl-pl"),
+        protected_translation("%d apples", "pl-pl"),
     ]
     assert (pl.state == "translated").all()
 
@@ -80,7 +81,7 @@ def _expected(source: str, target: str) -> str:
     """The sandbox's translation of the source's text, its leading/trailing whitespace kept around it."""
     core = source.strip()
     start = source.index(core[0]) if core else 0
-    return source[:start] + pseudo_localize(core, target) + source[start + len(core) :]
+    return source[:start] + protected_translation(core, target) + source[start + len(core) :]
 
 
 def test_xcstrings_update_adds_targets_and_keeps_other_languages(camb: Camb, tmp_path: Path) -> None:
@@ -99,3 +100,13 @@ def test_xcstrings_update_adds_targets_and_keeps_other_languages(camb: Camb, tmp
     assert {"fr", "pl"} <= {lang for e in after.values() for lang in e.get("localizations", {})}
     assert (frames["fr"].state.isin(["translated", "obsolete"])).all()
     assert frames["ja"].state.value_counts().get("translated", 0) >= 1
+
+
+def test_placeholders_are_protected_unless_asked_not_to(camb: Camb) -> None:
+    """Default: `%d`/`%s` come back intact (masked for the engine); protect=False sends them as they are."""
+    kept = camb.translate_catalog(GOLDEN / "app_crlf.pot", to="pl-pl").result(timeout=60)["pl-pl"]
+    assert all("%d" in t for t in kept[kept.key == "%d apple"].target)
+    raw = camb.translate_catalog(GOLDEN / "app_crlf.pot", to="pl-pl", protect=False).result(timeout=60)[
+        "pl-pl"
+    ]
+    assert not any("%d" in t for t in raw[raw.key == "%d apple"].target)  # the sandbox accents the d

@@ -175,3 +175,22 @@ def test_sandbox_stats_route_bills_characters_per_masked_key_and_target(
     body = httpx.get(f"{camb_sandbox.base_url}/__sandbox__/stats", timeout=10).json()
     assert body["billed_characters"] == {"…dbox": {"fr-fr": 10, "pl-pl": 10}}
     assert body["credits_used"] == {"…dbox": 20} and camb_sandbox.api_key not in str(body)
+
+
+def test_a_task_another_session_holds_in_the_journal_is_free(
+    make_manager: Callable[..., JobManager], camb_sandbox: Sandbox
+) -> None:
+    """Chunks a live session created (still pending) are free in a second session's estimate and run."""
+    from suite_helpers import hold_tasks, release_tasks, wait_until
+
+    first, second = make_manager(), make_manager()  # one journal: the test's CAMB_NOTEBOOK_HOME
+    hold_tasks(camb_sandbox, "translation")
+    texts = [f"text {i}" for i in range(30)]
+    running = translation_batch(first, texts, to="fr-fr", chunk_size=10)
+    wait_until(lambda: camb_sandbox.stats.tasks_created.get("translation") == 3, what="3 tasks created")
+    estimate = translation_batch(second, [*texts, "one more"], to="fr-fr", chunk_size=10, dry_run=True)
+    assert (estimate.tasks, estimate.free_texts) == (1, 30)
+    batch = estimate.run()
+    release_tasks(camb_sandbox)
+    assert running.result(timeout=30)["fr-fr"] == batch.result(timeout=30)["fr-fr"][:30]
+    assert camb_sandbox.stats.tasks_created["translation"] == 4 and batch.summary().tasks == (1, 1)
