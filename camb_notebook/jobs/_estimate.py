@@ -1,6 +1,6 @@
 """Estimate: what a batch would cost and how long it would run, computed without sending anything.
 
-The batch's chunks are built exactly as a run builds them (same dedupe, chunking and wire request), so each
+The batch's chunks are built exactly as a run builds them (dedupe, chunking, masking, wire request), so each
 chunk's billable characters are those of the request a run sends, and its request hash says whether the
 result cache holds it or the journal holds its task for the engine to adopt (free: no create). The ETA
 comes from the journal's measured durations of earlier tasks of the same size and the session's
@@ -21,6 +21,7 @@ from camb_notebook.api import UsageError
 from camb_notebook.jobs._adopt import key_id
 from camb_notebook.jobs._batch_options import BatchHost, BatchOptions, Unit
 from camb_notebook.jobs._batch_plan import TextPlan
+from camb_notebook.jobs._batch_quality import UnitWork
 from camb_notebook.jobs._budget import BudgetGate
 from camb_notebook.jobs._journal import size_bucket
 from camb_notebook.jobs._request import describe
@@ -51,8 +52,12 @@ def price_batch(host: BatchHost, plan: TextPlan, options: BatchOptions, units: S
         key = key_id(host.api)
         costs = []
         for unit in units:
-            request = options.request([plan.unique[i] for i in unit.indices], unit.target)
-            info = describe("translation", request)
+            # The texts as a run sends them: masked by the batch's protection (what the server bills).
+            sent = UnitWork(options.quality, unit.target, [plan.unique[i] for i in unit.indices]).sent
+            if not sent:  # nothing to send (a run creates no task for it)
+                costs.append(UnitCost(unit, 0, True))
+                continue
+            info = describe("translation", options.request(sent, unit.target))
             costs.append(UnitCost(unit, info.size, options.cache and _free(host, info.hash, key)))
         history = host.journal.durations("translation")
         return Estimate(plan, options, costs, history, _concurrency(host, options))

@@ -14,15 +14,7 @@ from typing import TYPE_CHECKING, Any
 from IPython.core.magic_arguments import argument, magic_arguments
 
 from camb_notebook.magics._context import MagicsContext
-from camb_notebook.magics._launch import (
-    KEY_HINT,
-    apply_settings,
-    block,
-    existing_session,
-    plain,
-    session_for,
-    show,
-)
+from camb_notebook.magics._launch import KEY_HINT, block, existing_session, plain, session_for, settings, show
 from camb_notebook.magics._parsing import OUT
 
 if TYPE_CHECKING:
@@ -70,8 +62,8 @@ def start_sandbox(magics: MagicsContext) -> None:
     """Start the embedded sandbox (once); the shared session uses it, built with the magics' settings."""
     from camb_notebook.sessions import use_sandbox
 
-    session = use_sandbox()  # Camb() takes no budget (max_characters): the settings go in through the engine
-    apply_settings(magics, session)
+    session = use_sandbox(**settings(magics))
+    session.manager.max_characters = magics.max_characters  # the session's default budget
     print(f"Sandbox API running at {session.base_url}; the session now uses it.")
 
 

@@ -1,8 +1,7 @@
 """Camb: the user-facing session (connection, engine); every task method returns a Job (or stream) at once.
 
-Requests are built and checked before anything is submitted, so bad input fails before a job exists.
-Call from any thread; the work runs on the engine's loop thread.
-Usage: `camb = Camb(); job = camb.translate("Hello", to="fr-fr"); job.result()`.
+Requests are built and checked before anything is submitted (bad input fails before a job exists); any thread
+may call it. Usage: `camb = Camb(); job = camb.translate("Hello", to="fr-fr"); job.result()`.
 """
 
 from __future__ import annotations
@@ -43,10 +42,11 @@ class Camb(CatalogMethods, DatasetMethods, DictionariesMixin, ProtectionMixin):
         max_in_flight: int = DEFAULTS.max_in_flight,
         poll_cap: float = DEFAULTS.poll_cap,
         deadline: float | None = DEFAULTS.deadline,
+        max_characters: int | None = DEFAULTS.max_characters,
         allow_insecure: bool = False,
     ) -> None:
         """Configure the session; the key is looked up (argument → CAMB_API_KEY → .env) on first use."""
-        settings = Settings(max_in_flight=max_in_flight, poll_cap=poll_cap, deadline=deadline)
+        settings = Settings(max_in_flight, poll_cap, deadline, max_characters=max_characters)
         self._connection = Connection(api_key, base_url, allow_insecure=allow_insecure)
         self._manager = JobManager(self._connection, home=home)
         self._manager.apply(settings)
