@@ -19,6 +19,8 @@ from camb_notebook.sessions._datasets import DatasetMethods
 from camb_notebook.sessions._dictionaries import DictionariesMixin
 from camb_notebook.sessions._protect import ProtectionMixin, TranslateArgs, finish_job, take_quality
 from camb_notebook.sessions._streams import SpeechStream, TranslationStream, speech_stream
+from camb_notebook.sessions._subtitles import SubtitleMethods
+from camb_notebook.sessions._voices import VoiceMethods
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -30,7 +32,7 @@ if TYPE_CHECKING:
 __all__ = ["Camb"]
 
 
-class Camb(CatalogMethods, DatasetMethods, DictionariesMixin, ProtectionMixin):
+class Camb(SubtitleMethods, VoiceMethods, CatalogMethods, DatasetMethods, DictionariesMixin, ProtectionMixin):
     """A CAMB.AI session: submit tasks (each a Job), list and wait for jobs, resume after a kernel restart."""
 
     def __init__(
@@ -223,8 +225,7 @@ class Camb(CatalogMethods, DatasetMethods, DictionariesMixin, ProtectionMixin):
     ) -> Job | SpeechStream:
         """Speak `text` with a voice (id or Voice); returns the Job at once.
 
-        `stream=True` reads `tts-stream` instead (optionally with `speech_model` / `output_format`) and
-        returns a SpeechStream at once: iterate it for audio chunks, await it, or display it to play it.
+        `stream=True` reads `tts-stream` (maybe with `speech_model`/`output_format`): a SpeechStream at once.
         """
         request = requests.tts_request(text, voice, language, stream=stream)
         if stream:
@@ -233,9 +234,7 @@ class Camb(CatalogMethods, DatasetMethods, DictionariesMixin, ProtectionMixin):
                 self.api, self._manager, request, speech_model=speech_model, output_format=output_format
             )
         if speech_model or output_format:
-            raise UsageError(
-                "speech_model and output_format apply to streamed speech", hint="Pass stream=True"
-            )
+            raise UsageError("speech_model and output_format apply to streamed speech", hint="stream=True")
         return self._submit("tts", request, cache)
 
     def translated_tts(self, text: str, *, voice: int | Voice, to: Any, source: Any = "en-us") -> Job:

@@ -1,4 +1,4 @@
-"""Catalog routes (`source-languages`, `target-languages`, `list-voices`) and the sandbox's own
+"""Catalog routes (`source-languages`, `target-languages`; voices are in `voices.py`) and the sandbox's own
 `__sandbox__` routes: served files, stats, config patches and reset.
 
 Stats, config and reset need a valid key like every API route (a sandbox may listen where others reach it);
@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Request, Response
 
-from camb_notebook.sandbox._catalog import VOICES, language_rows
+from camb_notebook.sandbox._catalog import language_rows
 from camb_notebook.sandbox._config import ConfigError, apply_patch
 from camb_notebook.sandbox._http import ApiKey, SandboxError, get_state, invalid
 
@@ -29,12 +29,6 @@ async def source_languages(key: ApiKey) -> list[dict[str, Any]]:
 async def target_languages(key: ApiKey) -> list[dict[str, Any]]:
     """Return every language as `{id, language, short_name}`."""
     return language_rows()
-
-
-@router.get("/list-voices", tags=["voices"])
-async def list_voices(key: ApiKey) -> list[dict[str, Any]]:
-    """Return the sandbox's dozen voices."""
-    return VOICES
 
 
 @router.get("/__sandbox__/files/{run_id}/{name}", tags=["sandbox"])
