@@ -177,6 +177,24 @@ def test_resume_after_restart(
     assert "stopped" not in text_output(code_cell(nb, "import signal"))
 
 
+def test_localization_files(execute: Callable[[str], NotebookRunner]) -> None:
+    """localization_files: .pot -> fr/pl/ja (3/3/1 plural forms), .xcstrings update, counts table, chart."""
+    nb = execute("localization_files").nb
+    shown = html_of(code_cell(nb, "%camb catalog show"))
+    assert "translated" in shown and "One item in your cart" in shown
+    plurals = html_of(code_cell(nb, "import pandas as pd"))
+    assert plurals.count("[sandbox pl-pl: ") == 3 and plurals.count("[sandbox ja-jp: ") == 1
+    headers = text_output(code_cell(nb, "from pathlib import Path"))
+    assert 'pl "Plural-Forms: nplurals=3;' in headers and 'ja "Plural-Forms: nplurals=1;' in headers
+    table = text_output(code_cell(nb, "STATES = "))
+    rows = {line.split("  ")[0].strip(): line.split()[-4:] for line in table.splitlines()[1:]}
+    assert rows["pl.po"] == ["0", "13", "0", "0"] and rows["ja.po"] == ["0", "9", "0", "0"]
+    assert rows["xcstrings de after"] == rows["xcstrings de before"]  # a language not asked for is kept
+    assert rows["xcstrings fr after"][0] == "0"
+    chart = code_cell(nb, "%matplotlib inline")
+    assert any("image/png" in out.get("data", {}) for out in chart.outputs)
+
+
 def test_subtitles(execute: Callable[[str], NotebookRunner]) -> None:
     """subtitles: cues, a preset kept word for word, a lossless round trip, tracks with unchanged times, the
     magic's player with one track per language, and the server's sub route."""
