@@ -58,6 +58,7 @@ class _Spec:
     targets: tuple[str, ...]
     source: str
     options: tuple[tuple[str, Any], ...]
+    columns: tuple[Hashable, ...] = ()  # the meta's columns: every partition returns exactly these
 
 
 class _ClusterLease:
@@ -123,7 +124,10 @@ def _translate_partition(part: pd.DataFrame, column: Hashable, spec: _Spec) -> p
     options = dict(spec.options)
     batch = translate_frame(part, column, list(spec.targets), spec.source, session=session, **options)
     result: pd.DataFrame = batch.result()
-    return result
+    for name in spec.columns:  # QA columns exist only where QA produced a verdict; the meta always has them
+        if name not in result.columns:
+            result[name] = pd.Series(None, index=result.index, dtype=object)
+    return result[list(spec.columns)]
 
 
 def translate_dask(
@@ -141,11 +145,12 @@ def translate_dask(
 
     `max_in_flight` (default: the session's) bounds the tasks in flight across the whole cluster; `home`
     (default: the session's) is where the workers keep the journal and result cache. `options` are
-    `translate_frame`'s (chunk_size, max_chars, formality, gender, cache, errors).
+    `translate_frame`'s (chunk_size, max_chars, formality, gender, cache, errors, protect, dnt, qa).
     """
     if column not in frame.columns:
         raise UsageError(f"no column {column!r} in the frame (columns: {list(frame.columns)!r})")
-    unknown = set(options) - {"chunk_size", "max_chars", "formality", "gender", "cache", "errors"}
+    allowed = {"chunk_size", "max_chars", "formality", "gender", "cache", "errors", "protect", "dnt", "qa"}
+    unknown = set(options) - allowed
     if unknown:
         raise UsageError(f"unknown option(s) {sorted(unknown)} for a Dask DataFrame")
     if session is None:
@@ -158,6 +163,13 @@ def translate_dask(
     limit = max_in_flight or session.manager.max_in_flight
     if limit < 1:
         raise UsageError(f"max_in_flight must be at least 1, not {limit}")
+    meta = assemble_wide(frame._meta, column, BatchOutcome.empty(TextPlan((), ()), targets))
+    if options.get("qa", True):  # assemble_wide's order: translations, QA, then camb_status/camb_error
+        for target in targets:
+            meta[f"qa_{target}"] = pd.Series(dtype=object)
+            meta[f"qa_issues_{target}"] = pd.Series(dtype=object)
+        tail = ["camb_status", "camb_error"]
+        meta = meta[[c for c in meta.columns if c not in tail] + tail]
     endpoint, key = session._for_workers()
     digest = hashlib.sha256(endpoint.encode()).hexdigest()[:12]
     spec = _Spec(
@@ -170,6 +182,6 @@ def translate_dask(
         targets=targets,
         source=source,
         options=tuple(sorted(options.items())),
+        columns=tuple(meta.columns),
     )
-    meta = assemble_wide(frame._meta, column, BatchOutcome.empty(TextPlan((), ()), targets))
     return frame.map_partitions(_translate_partition, column, spec, meta=meta)
