@@ -30,7 +30,7 @@ def cluster() -> Iterator[Client]:
     """Four worker processes, two threads each (forkserver: one clean interpreter forks the workers)."""
     with (
         dask.config.set({"distributed.worker.multiprocessing-method": "forkserver"}),
-        LocalCluster(n_workers=4, threads_per_worker=2, processes=True, dashboard_address=None) as local,
+        LocalCluster(n_workers=4, threads_per_worker=2, processes=True, dashboard_address=":0") as local,
         Client(local) as client,
     ):
         yield client
