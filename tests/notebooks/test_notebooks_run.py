@@ -223,7 +223,7 @@ def test_large_datasets(execute: Callable[[str], NotebookRunner]) -> None:
     assert finished_green(state, run)
     assert "20000/20000" in state.texts(run)
     assert "rows=20000, failed_rows=0" in text_output(code_cell(nb, "result = job.result()"))
-    assert "20000 rows, 20000 ok" in text_output(code_cell(nb, "out = pd.read_parquet"))
+    assert "20000 rows, 20000 ok" in text_output(code_cell(nb, "import pandas as pd\n\nout = pd.read_parquet"))
     assert "rows: 20,000, tasks created: 0" in text_output(code_cell(nb, "print(f\"rows: {again.rows"))
     dask_cell = code_cell(nb, "ddf = dd.read_parquet")
     assert "20000 rows from 8 partitions" in text_output(dask_cell)
