@@ -157,7 +157,7 @@ LAYERS = {
         "transcript_frame",
         "translate_frame",
     ],
-    "camb_notebook.streams": ["StreamDisplay"],
+    "camb_notebook.streams": ["AUDIO_TYPES", "LivePlayer", "StreamDisplay", "audio_type", "safe_url"],
     "camb_notebook.magics": ["CambMagics", "load_ipython_extension", "unload_ipython_extension"],
     "camb_notebook.widgets": [
         "JobProgress",

@@ -246,8 +246,8 @@ class BatchJob(Job, Generic[T]):
     def _interrupt_message(self) -> str:
         """What an interrupted wait leaves running."""
         return (
-            f"stopped waiting for {self!r}: it keeps running in the background; batch.cancel() stops new"
-            " chunks (tasks already created keep running on the server)"
+            f"stopped waiting for {self!r}: it keeps running in the background; `%camb cancel {self.id}`"
+            " stops new chunks (tasks already created keep running on the server)"
         )
 
     def _summary(self) -> list[tuple[str, str]]:

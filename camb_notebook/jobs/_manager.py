@@ -275,7 +275,7 @@ class JobManager:
             running = sum(not j.done() for j in targets)
             raise KeyboardInterrupt(
                 f"stopped waiting: {running} job(s) keep polling in the background and their server tasks"
-                " keep running (the API has no cancel route); cancel('all') stops local polling"
+                " keep running (the API has no cancel route); `%camb cancel all` stops local polling"
             ) from None
         if on_main_thread():
             self.dispatcher.drain()

@@ -60,7 +60,9 @@ class Recovery:
         if len(matches) == 1:
             return matches[0]
         if not matches:
-            raise UsageError(f"no job matches {id_or_prefix!r}", hint="See jobs() for the ids")
+            raise UsageError(
+                f"no job matches {id_or_prefix!r}", hint="See `%camb jobs` (or camb.jobs()) for the ids"
+            )
         ids = ", ".join(j.id for j in matches[:5])
         raise UsageError(f"{id_or_prefix!r} matches several jobs ({ids})", hint="Type more of the id")
 

@@ -170,7 +170,25 @@ def result(magics: MagicsContext, args: argparse.Namespace, out: str | None) -> 
     if out:
         magics.shell.push({out: value})
         return None
-    return value
+    return _media_view(value, getattr(job, "request", None))
+
+
+def _media_view(value: Any, request: Any) -> Any:
+    """Speech, dub and story results as their player and links (widget frontends); anything else as is."""
+    from camb_notebook.widgets import frontend
+
+    media = getattr(value, "audio", None) or any(
+        getattr(value, name, None) for name in ("audio_url", "video_url", "dialogue_url")
+    )
+    if not media or frontend() != "widgets":
+        return value
+    import ipywidgets as w
+    from IPython.display import display
+
+    from camb_notebook.widgets._results import result_views
+
+    display(w.VBox(result_views(value, request)))
+    return None
 
 
 @magic_arguments("camb cancel")
