@@ -77,6 +77,7 @@ test-fast: lint gettext-deps
 
 bench: env
 	$(PY) bench/run.py
+	$(PY) bench/eta.py
 
 # The chaos batch alone, verbose (it also runs inside `make test`).
 chaos: env

@@ -18,8 +18,8 @@ import pandas as pd
 from common import describe, make_texts, session
 from sandbox_proc import API_KEY, SandboxProcess
 
-from camb_notebook import translate_frame
 from camb_notebook.api import resolve_language
+from camb_notebook.frames import translate_frame
 from camb_notebook.jobs import PollPolicy
 from camb_notebook.sandbox import pseudo_localize
 

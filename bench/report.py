@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+from journal_bench import markdown as journal_md
 
 __all__ = ["plot", "targets", "write_markdown"]
 
@@ -212,11 +214,21 @@ def write_markdown(path: Path, results: dict[str, Any], header: list[str], notes
         "lag": _lag_md,
         "scale": _scale_md,
         "load_ext": _load_md,
+        "journal": journal_md,
     }
     for name, render in sections.items():
         if name in results:
             lines += render(results[name])
-    path.write_text("\n".join([*lines, *notes, ""]), encoding="utf-8")
+    kept = _kept_sections(path)  # sections other scripts write (bench/eta.py), kept across a rerun
+    path.write_text("\n".join([*lines, *notes, *kept, ""]), encoding="utf-8")
+
+
+def _kept_sections(path: Path) -> list[str]:
+    """The `<!-- NAME:begin -->` … `<!-- NAME:end -->` blocks of the current file, as lines."""
+    if not path.exists():
+        return []
+    found = re.finditer(r"<!-- (\w+):begin -->.*?<!-- \1:end -->", path.read_text(encoding="utf-8"), re.S)
+    return [line for match in found for line in ["", *match.group(0).splitlines()]]
 
 
 Series = tuple[str, str, list[float]]  # (matplotlib format, label, y values)

@@ -26,6 +26,7 @@ sys.path.insert(0, str(HERE))
 
 import batch  # noqa: E402
 import delay  # noqa: E402
+import journal_bench  # noqa: E402
 import kernel  # noqa: E402
 import report  # noqa: E402
 import scale  # noqa: E402
@@ -39,6 +40,7 @@ SCENARIOS: dict[str, Runner] = {
     "lag": lambda sb, home, quick: kernel.lag_scenario(sb, quick=quick),
     "scale": lambda sb, home, quick: scale.scenario(sb, home, quick=quick),
     "load_ext": lambda sb, home, quick: kernel.load_ext_scenario(quick=quick),
+    "journal": lambda sb, home, quick: journal_bench.scenario(sb, quick=quick),
 }
 
 

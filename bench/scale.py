@@ -20,7 +20,8 @@ import psutil
 from common import make_texts
 from sandbox_proc import API_KEY, SandboxProcess
 
-from camb_notebook import Camb, translate_frame
+from camb_notebook import Camb
+from camb_notebook.frames import translate_frame
 
 __all__ = ["scenario"]
 

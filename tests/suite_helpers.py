@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-__all__ = ["HOLD_SECONDS", "hold_tasks", "release_tasks", "wait_until"]
+__all__ = ["HOLD_SECONDS", "hold_tasks", "protected_translation", "release_tasks", "wait_until"]
 
 HOLD_SECONDS = 3600.0  # "processing time" of held tasks: longer than any test, finite (JSON-safe)
 
@@ -48,3 +48,13 @@ def release_tasks(sandbox: Any, processing_time: float = 0.05) -> int:
             times[family] = processing_time
     released: int = sandbox.finish_pending()
     return released
+
+
+def protected_translation(text: str, locale: str) -> str:
+    """What a protected translate path returns from the sandbox: placeholders and tags masked (so the
+    sandbox keeps them), the rest pseudo-localized, then restored."""
+    from camb_notebook.quality import Protector
+    from camb_notebook.sandbox import pseudo_localize
+
+    masked = Protector().prepare(text)
+    return masked.restore([pseudo_localize(t, locale) for t in masked.texts])

@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 
+from camb_notebook.api._dictionaries import DictionaryCalls
 from camb_notebook.api._errors import DeprecatedEndpointWarning, InvalidResponseError
 from camb_notebook.api._languages import CATALOG, Language, LanguageCatalog, LanguageLike
 from camb_notebook.api._models import Voice
@@ -30,7 +31,7 @@ __all__ = ["ApiClient"]
 log = logging.getLogger("camb_notebook.api")
 
 
-class ApiClient(TaskFlow):
+class ApiClient(TaskFlow, DictionaryCalls):
     """Async client for the CAMB.AI REST API; `async with` it or call `aclose()` when done.
 
     A `transport` (tests) is shared by the httpx clients of every loop and closed with the first of them.

@@ -15,6 +15,7 @@ from camb_notebook.frames._results import dubbing_frame, transcript_frame
 
 if TYPE_CHECKING:
     from camb_notebook.frames._assemble import assemble_long, assemble_wide
+    from camb_notebook.frames._quality import qa_frame, qa_summary
     from camb_notebook.frames._translate import translate_frame
 
 __all__ = [
@@ -23,6 +24,8 @@ __all__ = [
     "assemble_long",
     "assemble_wide",
     "dubbing_frame",
+    "qa_frame",
+    "qa_summary",
     "transcript_frame",
     "translate_frame",
 ]
@@ -32,6 +35,8 @@ _LAZY = {
     "assemble_long": "camb_notebook.frames._assemble",
     "assemble_wide": "camb_notebook.frames._assemble",
     "translate_frame": "camb_notebook.frames._translate",
+    "qa_frame": "camb_notebook.frames._quality",
+    "qa_summary": "camb_notebook.frames._quality",
 }
 
 

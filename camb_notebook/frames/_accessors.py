@@ -30,6 +30,18 @@ class CambFrameAccessor:
 
         return translate_frame(self._frame, column, to, source, **options)
 
+    def qa(self, source: Hashable, target: Hashable, lang: str, **options: Any) -> pd.DataFrame:
+        """QA of `target` as a translation of `source` (from anywhere): adds `qa_status` and `qa_issues`."""
+        from camb_notebook.frames._quality import qa_frame
+
+        return qa_frame(self._frame, source, target, lang, **options)
+
+    def qa_summary(self) -> pd.DataFrame:
+        """Rows per target and QA check of a translated (or `qa`-checked) frame, errors first."""
+        from camb_notebook.frames._quality import qa_summary
+
+        return qa_summary(self._frame)
+
 
 class CambSeriesAccessor:
     """`series.camb`: CAMB.AI operations on a Series (named `text` when it has no name)."""

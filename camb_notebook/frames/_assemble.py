@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from camb_notebook.frames._quality import qa_long, qa_wide
 from camb_notebook.jobs import NOT_SENT, BatchOutcome, is_not_sent
 
 __all__ = [
@@ -90,6 +91,7 @@ def assemble_wide(df: pd.DataFrame, column: Hashable, outcome: BatchOutcome) -> 
         added[f"{column}_{target}"] = _text_column(
             _spread(outcome.translations[target], positions), df.index, dtype
         )
+    added.update(qa_wide(outcome, positions, df.index))
     errors = _row_errors(outcome, positions)
     statuses = np.where(
         positions < 0, STATUS_SKIPPED, np.where(pd.isna(errors), STATUS_OK, STATUS_FAILED)
@@ -121,5 +123,6 @@ def assemble_long(df: pd.DataFrame, column: Hashable, outcome: BatchOutcome) -> 
         [_status(s, e) for s, e in zip(sent, errors, strict=True)], out.index, dtype
     )
     out["camb_error"] = _text_column(errors, out.index, dtype)
+    qa_long(out, outcome)
     out.index = repeated.index
     return out

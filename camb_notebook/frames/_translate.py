@@ -14,9 +14,13 @@ import pandas as pd
 
 from camb_notebook.api import UsageError
 from camb_notebook.frames._assemble import assemble_long, assemble_wide
+from camb_notebook.frames._quality import batch_quality
 from camb_notebook.jobs import BatchJob, Errors, Estimate, translation_batch
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from camb_notebook.jobs import QualityArgs
     from camb_notebook.sessions import Camb
 
 __all__ = ["Shape", "translate_frame"]
@@ -58,6 +62,7 @@ def translate_frame(
     dry_run: Literal[False] = ...,
     max_characters: int | None = ...,
     max_tasks: int | None = ...,
+    **quality: Unpack[QualityArgs],
 ) -> BatchJob[pd.DataFrame]: ...
 
 
@@ -81,6 +86,7 @@ def translate_frame(
     dry_run: Literal[True],
     max_characters: int | None = ...,
     max_tasks: int | None = ...,
+    **quality: Unpack[QualityArgs],
 ) -> Estimate: ...
 
 
@@ -103,6 +109,7 @@ def translate_frame(
     dry_run: bool = False,
     max_characters: int | None = None,
     max_tasks: int | None = None,
+    **quality: Unpack[QualityArgs],
 ) -> BatchJob[pd.DataFrame] | Estimate:
     """Translate `df[column]` into each target; returns a BatchJob at once whose result is the new frame.
 
@@ -111,7 +118,8 @@ def translate_frame(
     characters (defaults 100 / 10,000); `concurrency` caps this batch's tasks in flight (the session's
     `max_in_flight` caps all jobs). `into="name"` stores the frame in the user namespace when done.
     `dry_run=True` returns an Estimate and sends nothing; `max_characters` / `max_tasks` cap what the batch
-    creates (the rows left out get `camb_status="not_sent"`).
+    creates (the rows left out get `camb_status="not_sent"`). Placeholders and markup are masked (`protect=`,
+    `dnt=`, `dictionaries=`) and each target gets QA columns (`max_length`: an int or a column name).
     """
     if dry_run and into is not None:
         raise UsageError("dry_run=True sends nothing, so into= would never be filled", hint="Drop into=")
@@ -143,6 +151,7 @@ def translate_frame(
         dry_run=dry_run,
         max_characters=max_characters,
         max_tasks=max_tasks,
+        **batch_quality(session, frame, column, source, quality),
     )
     if isinstance(batch, BatchJob) and assign is not None:
         batch.add_done_callback(assign)

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from camb_notebook.jobs._batch import BatchJob
     from camb_notebook.jobs._batch_entry import BatchArgs, translation_batch
     from camb_notebook.jobs._batch_plan import BatchOutcome, Errors
+    from camb_notebook.jobs._batch_quality import QualityArgs, QualityOptions, quality_options
     from camb_notebook.jobs._batch_summary import BatchSummary
     from camb_notebook.jobs._budget import NOT_SENT, is_not_sent
     from camb_notebook.jobs._dispatch import Dispatcher
@@ -47,12 +48,15 @@ __all__ = [
     "LoopThread",
     "PollGroup",
     "PollPolicy",
+    "QualityArgs",
+    "QualityOptions",
     "Settings",
     "TaskApi",
     "default_home",
     "fetch_result",
     "is_not_sent",
     "poll_until_terminal",
+    "quality_options",
     "set_display_hook",
     "translation_batch",
     "wait_future",
@@ -63,6 +67,7 @@ _MODULES = (
     "_batch",
     "_batch_entry",
     "_batch_plan",
+    "_batch_quality",
     "_batch_summary",
     "_budget",
     "_dispatch",

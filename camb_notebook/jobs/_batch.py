@@ -20,6 +20,7 @@ from camb_notebook.api import InvalidResponseError, JobCancelled, TranslationRes
 from camb_notebook.jobs._batch_fetch import BulkFetcher
 from camb_notebook.jobs._batch_options import STOPPING, BatchHost, BatchOptions, Unit, error_text, plan_units
 from camb_notebook.jobs._batch_plan import BatchOutcome, TextPlan
+from camb_notebook.jobs._batch_quality import UnitWork
 from camb_notebook.jobs._batch_retry import RetryPlan, plan_retry
 from camb_notebook.jobs._batch_summary import BatchSummary
 from camb_notebook.jobs._budget import BudgetGate
@@ -121,11 +122,12 @@ class BatchJob(Job, Generic[T]):
             if running:
                 _, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
 
-    async def _run_unit(self, unit: Unit) -> None:
-        """Run one chunk as an engine Job and record its translations or its error on its rows."""
-        texts = [self._plan.unique[i] for i in unit.indices]
+    async def _send_chunk(self, unit: Unit, texts: list[str], *, primary: bool = True) -> tuple[str, ...]:
+        """Translate `texts` as one engine Job of this batch: the chunk, or (not primary) its strict retry."""
+        if not texts:
+            return ()
         request = self._options.request(texts, unit.target)
-        known = {} if self._retry is None else {"task_id": self._retry.known.get(unit)}
+        known = {} if self._retry is None or not primary else {"task_id": self._retry.known.get(unit)}
         job = self._manager.submit(
             "translation",
             request,
@@ -135,20 +137,32 @@ class BatchJob(Job, Generic[T]):
             **known,
         )
         self.jobs.append(job)
-        self.chunks[job] = unit
+        if primary:
+            self.chunks[job] = unit
+        result = await job
+        if not isinstance(result, TranslationResult) or len(result.texts) != len(texts):
+            raise InvalidResponseError(f"{len(texts)} texts sent, a different number came back")
+        return result.texts
+
+    async def _run_unit(self, unit: Unit) -> None:
+        """Run one chunk as an engine Job and record its translations (restored, checked) or its error."""
+        work = UnitWork(self._options.quality, unit.target, [self._plan.unique[i] for i in unit.indices])
         try:
-            result = await job
+            translated = await self._send_chunk(unit, work.sent)
+            rows = await work.finish(translated, lambda texts: self._send_chunk(unit, texts, primary=False))
         except Exception as exc:  # the engine lands every failure on the job; any of them marks these rows
             if isinstance(exc, STOPPING) and self._stop is None:
                 self._stop = exc
             self._fail(unit, exc)
             return
-        if not isinstance(result, TranslationResult) or len(result.texts) != len(texts):
-            self._fail(unit, InvalidResponseError(f"{len(texts)} texts sent, a different number came back"))
-            return
-        translations = self._outcome_so_far.translations[unit.target]
-        for index, text in zip(unit.indices, result.texts, strict=True):
-            translations[index] = text
+        outcome = self._outcome_so_far
+        for index, row in zip(unit.indices, rows, strict=True):
+            outcome.qa[unit.target][index] = row.qa
+            if row.error is not None:
+                outcome.errors[unit.target][index] = row.error
+                self.failed_count += self._weights[index]
+                continue
+            outcome.translations[unit.target][index] = row.text
             self.done_count += self._weights[index]
         self._engine.update()
 

@@ -25,6 +25,7 @@ from camb_notebook.jobs._batch_plan import (
     clean_texts,
     plan_texts,
 )
+from camb_notebook.jobs._batch_quality import QualityOptions
 from camb_notebook.jobs._budget import BudgetGate, check_budget
 from camb_notebook.jobs._estimate import Estimate, price_batch
 
@@ -63,6 +64,8 @@ def translation_batch(
     dry_run: Literal[False] = ...,
     max_characters: int | None = ...,
     max_tasks: int | None = ...,
+    quality: QualityOptions | None = ...,
+    dictionaries: Sequence[int] = ...,
 ) -> BatchJob[Any]: ...
 
 
@@ -85,6 +88,8 @@ def translation_batch(
     dry_run: Literal[True],
     max_characters: int | None = ...,
     max_tasks: int | None = ...,
+    quality: QualityOptions | None = ...,
+    dictionaries: Sequence[int] = ...,
 ) -> Estimate: ...
 
 
@@ -107,6 +112,8 @@ def translation_batch(
     dry_run: bool,
     max_characters: int | None = ...,
     max_tasks: int | None = ...,
+    quality: QualityOptions | None = ...,
+    dictionaries: Sequence[int] = ...,
 ) -> BatchJob[Any] | Estimate: ...
 
 
@@ -128,12 +135,16 @@ def translation_batch(
     dry_run: bool = False,
     max_characters: int | None = None,
     max_tasks: int | None = None,
+    quality: QualityOptions | None = None,
+    dictionaries: Sequence[int] = (),
 ) -> BatchJob[Any] | Estimate:
     """Start translating `texts` into every target and return the BatchJob at once.
 
     Without `finalize` the result is `{target: [translation or None per input]}`. `dry_run=True` returns an
     Estimate instead and sends nothing (`.run()` starts the batch). `max_characters` / `max_tasks` stop
     creating before the first chunk that would pass them; its rows and the rest are `not_sent`.
+    `quality` says what to mask and check (default: every syntax, QA on; see `quality_options`);
+    `dictionaries` are sent as `chosen_dictionaries`.
     """
     if concurrency is not None and concurrency < 1:
         raise UsageError(f"concurrency must be at least 1, not {concurrency}")
@@ -151,6 +162,8 @@ def translation_batch(
         cache=cache,
         max_characters=max_characters,
         max_tasks=max_tasks,
+        quality=quality or QualityOptions(),
+        dictionaries=tuple(dictionaries),
     )
     chunk_texts([], chunk_size=options.chunk_size, max_chars=options.max_chars)  # validates the bounds
     plan = plan_texts(clean_texts(texts, labels=labels, errors=errors))

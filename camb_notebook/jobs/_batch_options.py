@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from camb_notebook.api import (
@@ -31,6 +31,7 @@ from camb_notebook.jobs._batch_plan import (
     TextPlan,
     chunk_texts,
 )
+from camb_notebook.jobs._batch_quality import QualityOptions
 from camb_notebook.jobs._dispatch import Dispatcher
 from camb_notebook.jobs._job import Job
 from camb_notebook.jobs._journal import Journal
@@ -63,6 +64,8 @@ class BatchOptions:
     cache: bool = True
     max_characters: int | None = None
     max_tasks: int | None = None
+    quality: QualityOptions = field(default_factory=QualityOptions)  # masking and QA (see _batch_quality)
+    dictionaries: tuple[int, ...] = ()  # the API's `chosen_dictionaries`
 
     def request(self, texts: Sequence[str], target: str) -> dict[str, Any]:
         """The wire request of one chunk (optional fields omitted, as the SDK does)."""
@@ -75,6 +78,8 @@ class BatchOptions:
             request["formality"] = self.formality
         if self.gender is not None:
             request["gender"] = self.gender
+        if self.dictionaries:
+            request["chosen_dictionaries"] = list(self.dictionaries)
         return request
 
 

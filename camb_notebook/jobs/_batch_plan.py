@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from camb_notebook.api import UsageError
+from camb_notebook.quality import QaResult
 
 __all__ = ["DEFAULT_CHUNK_SIZE", "DEFAULT_MAX_CHARS", "TextPlan", "chunk_texts", "clean_texts", "plan_texts"]
 
@@ -122,6 +123,7 @@ class BatchOutcome:
     targets: tuple[str, ...]
     translations: dict[str, list[str | None]]
     errors: dict[str, list[str | None]]
+    qa: dict[str, list[QaResult | None]] = field(default_factory=dict)  # per target and text (None: no QA)
 
     @classmethod
     def empty(cls, plan: TextPlan, targets: Sequence[str]) -> BatchOutcome:
@@ -132,6 +134,7 @@ class BatchOutcome:
             targets=tuple(targets),
             translations={target: [None] * size for target in targets},
             errors={target: [None] * size for target in targets},
+            qa={target: [None] * size for target in targets},
         )
 
     def rows(self, target: str) -> tuple[list[str | None], list[str | None]]:

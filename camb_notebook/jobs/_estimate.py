@@ -1,10 +1,11 @@
 """Estimate: what a batch would cost and how long it would run, computed without sending anything.
 
-The batch's chunks are built exactly as a run builds them (same dedupe, chunking and wire request), so each
+The batch's chunks are built exactly as a run builds them (dedupe, chunking, masking, wire request), so each
 chunk's billable characters are those of the request a run sends, and its request hash says whether the
-result cache already holds it (free: no create). The ETA comes from the journal's measured durations of
-earlier tasks of the same size and the session's concurrency. Reading the cache and the journal happens on
-the engine's loop thread (`price_batch`); the Estimate itself is plain data, usable from any thread.
+result cache holds it or the journal holds its task for the engine to adopt (free: no create). The ETA
+comes from the journal's measured durations of earlier tasks of the same size and the session's
+concurrency. Reading the cache and the journal happens on the engine's loop thread (`price_batch`); the
+Estimate itself is plain data, usable from any thread.
 Usage: `est = translation_batch(manager, texts, to=["fr-fr"], dry_run=True)`; `est.to_frame()`; `est.run()`.
 """
 
@@ -17,8 +18,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from camb_notebook.api import UsageError
+from camb_notebook.jobs._adopt import key_id
 from camb_notebook.jobs._batch_options import BatchHost, BatchOptions, Unit
 from camb_notebook.jobs._batch_plan import TextPlan
+from camb_notebook.jobs._batch_quality import UnitWork
 from camb_notebook.jobs._budget import BudgetGate
 from camb_notebook.jobs._journal import size_bucket
 from camb_notebook.jobs._request import describe
@@ -46,12 +49,16 @@ def price_batch(host: BatchHost, plan: TextPlan, options: BatchOptions, units: S
     """Price every chunk and read the journal's history, on the engine's loop thread (sends nothing)."""
 
     def price() -> Estimate:
+        key = key_id(host.api)
         costs = []
         for unit in units:
-            request = options.request([plan.unique[i] for i in unit.indices], unit.target)
-            info = describe("translation", request)
-            free = options.cache and host.journal.cached_result("translation", info.hash) is not None
-            costs.append(UnitCost(unit, info.size, free))
+            # The texts as a run sends them: masked by the batch's protection (what the server bills).
+            sent = UnitWork(options.quality, unit.target, [plan.unique[i] for i in unit.indices]).sent
+            if not sent:  # nothing to send (a run creates no task for it)
+                costs.append(UnitCost(unit, 0, True))
+                continue
+            info = describe("translation", options.request(sent, unit.target))
+            costs.append(UnitCost(unit, info.size, options.cache and _free(host, info.hash, key)))
         history = host.journal.durations("translation")
         return Estimate(plan, options, costs, history, _concurrency(host, options))
 
@@ -62,6 +69,15 @@ def price_batch(host: BatchHost, plan: TextPlan, options: BatchOptions, units: S
         return price()
 
     return host.loop.run_sync(on_loop)
+
+
+def _free(host: BatchHost, request_hash: str, key: str) -> bool:
+    """Whether a run would get this chunk without a create: a readable cached result, or a task of the same
+    request that the journal holds (another kernel's, or an earlier run's) for the engine to adopt."""
+    hit = host.journal.cached_result("translation", request_hash)
+    if hit is not None and hit[1] is not None:
+        return True
+    return any(row.task_id for row in host.journal.fingerprint_rows("translation", request_hash, key))
 
 
 def _concurrency(host: BatchHost, options: BatchOptions) -> int:

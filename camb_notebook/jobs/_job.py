@@ -68,6 +68,7 @@ class Job:
         self.expected_duration: float | None = None  # median from the journal's history, set by the engine
         self._result: Any = None
         self._error_tb: TracebackType | None = None  # the error's own traceback, restored on each re-raise
+        self.finish_result: Callable[[Any], Any] | None = None  # the session's view of the result (restored)
         self._future: concurrent.futures.Future[None] = concurrent.futures.Future()
         self._final = False  # set once, under the lock, when the job reaches a final state
         self._dispatcher = dispatcher
@@ -153,7 +154,7 @@ class Job:
             # Each raise appends this frame to the error's traceback: restore the original first, so
             # calling result() again and again does not grow it.
             raise self.error.with_traceback(self._error_tb)
-        return self._result
+        return self._result if self.finish_result is None else self.finish_result(self._result)
 
     def cancel(self, reason: str | None = None) -> bool:
         """Stop local work on this job (a created server task keeps running); False when already final."""

@@ -63,6 +63,7 @@ def start_sandbox(magics: MagicsContext) -> None:
     from camb_notebook.sessions import use_sandbox
 
     session = use_sandbox(**settings(magics))
+    session.manager.max_characters = magics.max_characters  # the session's default budget
     print(f"Sandbox API running at {session.base_url}; the session now uses it.")
 
 
@@ -127,6 +128,11 @@ def jobs(magics: MagicsContext, args: argparse.Namespace, out: str | None) -> An
 
     session = session_for(magics)
     if args.prune or args.repair:
+        for flag, value in (("--older-than", args.older_than), ("--max-mb", args.max_mb)):
+            if value is not None and value < 0:
+                from camb_notebook.api import UsageError
+
+                raise UsageError(f"{flag} must be at least 0, not {value:g}")
         manager = session.manager
         if args.repair:
             moved = manager.repair_journal()

@@ -89,11 +89,12 @@ def existing_session() -> Camb | None:
 
 
 ENGINE_SETTINGS = ("poll_cap", "max_in_flight", "deadline", "max_characters")
+_SESSION_ARGS = ENGINE_SETTINGS[:3]  # what `Camb(...)` takes; the budget is set on its engine after
 
 
 def settings(magics: MagicsContext) -> dict[str, Any]:
-    """The engine settings a new session is built with."""
-    return {name: getattr(magics, name) for name in ENGINE_SETTINGS}
+    """The engine settings a new session is built with (`Camb(**settings(magics))`)."""
+    return {name: getattr(magics, name) for name in _SESSION_ARGS}
 
 
 def apply_setting(current: Camb, name: str, value: Any) -> None:
@@ -115,7 +116,7 @@ def apply_settings(magics: MagicsContext, current: Camb) -> None:
     """Push all the engine settings of `magics` into a session (one the magics just made)."""
     from camb_notebook.jobs import Settings
 
-    current.manager.apply(Settings(**settings(magics)))
+    current.manager.apply(Settings(**settings(magics), max_characters=magics.max_characters))
 
 
 def show(magics: MagicsContext, job: Job) -> bool:

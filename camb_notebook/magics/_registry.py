@@ -18,6 +18,7 @@ from camb_notebook.magics import _commands as commands
 from camb_notebook.magics import _tasks as tasks
 from camb_notebook.magics._context import MagicsContext
 from camb_notebook.magics._dataset import dataset
+from camb_notebook.magics._dictionaries import dictionaries
 from camb_notebook.magics._parsing import literal, literal_args, parse_args, split_out, tokenize, with_out
 from camb_notebook.magics._translate import DATA_FIELDS, camb_translate, translate
 
@@ -71,6 +72,7 @@ COMMANDS: dict[str, Command] = {
         Command("sandbox", commands.sandbox),
         Command("languages", commands.languages),
         Command("voices", commands.voices),
+        Command("dictionaries", dictionaries),
         Command("translate", translate, DATA_FIELDS),
         Command("tts", tasks.tts),
         Command("transcribe", tasks.transcribe),

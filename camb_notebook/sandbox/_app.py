@@ -13,7 +13,15 @@ from camb_notebook.sandbox._hostile import HostileMiddleware
 from camb_notebook.sandbox._http import SandboxError, sandbox_error_handler
 from camb_notebook.sandbox._middleware import FaultMiddleware
 from camb_notebook.sandbox._state import SandboxState
-from camb_notebook.sandbox.routers import dubbing, meta, speech, story, transcription, translation
+from camb_notebook.sandbox.routers import (
+    dictionaries,
+    dubbing,
+    meta,
+    speech,
+    story,
+    transcription,
+    translation,
+)
 
 __all__ = ["create_app"]
 
@@ -29,7 +37,7 @@ def create_app(config: SandboxConfig | None = None, *, state: SandboxState | Non
         redoc_url=None,
     )
     app.state.sandbox = state
-    for module in (translation, speech, transcription, dubbing, story, meta):
+    for module in (translation, speech, transcription, dubbing, story, meta, dictionaries):
         app.include_router(module.router, prefix="/apis")
     app.add_exception_handler(SandboxError, sandbox_error_handler)
     app.add_middleware(FaultMiddleware, state=state)

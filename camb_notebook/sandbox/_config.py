@@ -65,6 +65,8 @@ class SandboxConfig:
     random_faults: tuple[str, ...] = ("503", "429", "reset")
     # Script payloads in every string and header the API serves (see `camb_notebook.sandbox._hostile`).
     hostile_content: bool = False
+    # Translation tasks drop the numbered `<x id="N"/>` tags they otherwise keep (an engine losing tags).
+    lose_tags: bool = False
 
     @classmethod
     def fast(cls, **overrides: Any) -> SandboxConfig:

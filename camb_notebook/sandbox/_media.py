@@ -14,9 +14,11 @@ import math
 import re
 import struct
 import sys
+from collections.abc import Mapping
 
 __all__ = [
     "CONTENT_TYPES",
+    "KEPT_TAG",
     "SECONDS_PER_CHAR",
     "encode_audio",
     "make_segments",
@@ -43,11 +45,32 @@ CONTENT_TYPES: dict[str, str] = {
 }
 
 
-def pseudo_localize(text: str, target_locale: str) -> str:
-    """Return `[sandbox <locale>: <accented text> ~~~]`, about 30 % longer than `text`; deterministic."""
+# The numbered placeholder tags of XML tag handling (`<x id="1"/>`): a real MT engine keeps them intact, so
+# the sandbox does too, while it still accents every other placeholder and tag (the worst engine for those).
+KEPT_TAG = re.compile(r'<x id="\d+"/>')
+
+
+def pseudo_localize(text: str, target_locale: str, terms: Mapping[str, str] | None = None) -> str:
+    """Return `[sandbox <locale>: <accented text> ~~~]`, about 30 % longer than `text`; deterministic.
+
+    `<x id="N"/>` tags pass through unchanged; `terms` (a dictionary: source term → target term) are
+    replaced, longest first and case-insensitively, by their target term, which is not accented.
+    """
     pad = math.ceil(len(text) * 0.3)
     tail = " " + "~" * pad if pad else ""
-    return f"[sandbox {target_locale}: {text.translate(_ACCENTS)}{tail}]"
+    keep = KEPT_TAG.pattern
+    if terms:
+        ordered = sorted((t for t in terms if t.strip()), key=len, reverse=True)
+        lookup = {t.casefold(): terms[t] for t in ordered}
+        keep = "|".join([keep, *(re.escape(t) for t in ordered)])
+    else:
+        lookup = {}
+    pieces = re.split(f"({keep})", text, flags=re.IGNORECASE) if "<x" in text or lookup else [text]
+    out = [
+        piece.translate(_ACCENTS) if i % 2 == 0 else lookup.get(piece.casefold(), piece)
+        for i, piece in enumerate(pieces)
+    ]
+    return f"[sandbox {target_locale}: {''.join(out)}{tail}]"
 
 
 def _tone(sample_rate: int, seconds: float) -> array.array[int]:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from camb_notebook.sandbox._config import FaultRule, SandboxConfig
+from camb_notebook.sandbox._dictionaries import DictionaryStore
 from camb_notebook.sandbox._faults import Fault, parse_faults, split_faults
 
 __all__ = ["LimitExceeded", "SandboxState", "SandboxStats", "Task", "key_id"]
@@ -133,6 +134,7 @@ class SandboxState:
             self._peak_open = 0
             self.errors: list[str] = []
             self._rng: random.Random | None = None
+            self.dictionaries = DictionaryStore()
 
     def stats(self) -> SandboxStats:
         """Return a snapshot of the counters."""

@@ -17,19 +17,21 @@ from camb_notebook.sessions import _requests as requests
 from camb_notebook.sessions._catalogs import CatalogMethods
 from camb_notebook.sessions._connection import Connection
 from camb_notebook.sessions._datasets import DatasetMethods
-from camb_notebook.sessions._streams import SpeechStream, TranslationStream, speech_stream, translation_stream
+from camb_notebook.sessions._dictionaries import DictionariesMixin
+from camb_notebook.sessions._protect import ProtectionMixin, TranslateArgs, finish_job, take_quality
+from camb_notebook.sessions._streams import SpeechStream, TranslationStream, speech_stream
 
 if TYPE_CHECKING:
     import pandas as pd
     from typing_extensions import Unpack
 
-    from camb_notebook.jobs import BatchArgs, Estimate
+    from camb_notebook.jobs import Estimate, QualityArgs
 
 
 __all__ = ["Camb"]
 
 
-class Camb(CatalogMethods, DatasetMethods):
+class Camb(CatalogMethods, DatasetMethods, DictionariesMixin, ProtectionMixin):
     """A CAMB.AI session: submit tasks (each a Job), list and wait for jobs, resume after a kernel restart."""
 
     def __init__(
@@ -87,6 +89,7 @@ class Camb(CatalogMethods, DatasetMethods):
         gender: str | int | None = ...,
         cache: bool = ...,
         stream: Literal[False] = ...,
+        **quality: Unpack[QualityArgs],
     ) -> Job: ...
 
     @overload
@@ -100,6 +103,7 @@ class Camb(CatalogMethods, DatasetMethods):
         gender: str | int | None = ...,
         cache: bool = ...,
         stream: Literal[True],
+        **quality: Unpack[QualityArgs],
     ) -> TranslationStream: ...
 
     @overload
@@ -113,7 +117,7 @@ class Camb(CatalogMethods, DatasetMethods):
         gender: str | int | None = ...,
         cache: bool = ...,
         dry_run: Literal[False] = ...,
-        **batch: Unpack[BatchArgs],
+        **batch: Unpack[TranslateArgs],
     ) -> BatchJob[dict[str, list[str | None]]]: ...
 
     @overload
@@ -127,7 +131,7 @@ class Camb(CatalogMethods, DatasetMethods):
         gender: str | int | None = ...,
         cache: bool = ...,
         dry_run: Literal[True],
-        **batch: Unpack[BatchArgs],
+        **batch: Unpack[TranslateArgs],
     ) -> Estimate: ...
 
     def translate(
@@ -141,7 +145,7 @@ class Camb(CatalogMethods, DatasetMethods):
         cache: bool = True,
         stream: bool = False,
         dry_run: bool = False,
-        **batch: Unpack[BatchArgs],
+        **batch: Unpack[TranslateArgs],
     ) -> Job | TranslationStream | BatchJob[Any] | Estimate:
         """Translate text(s); returns at once a Job for one target, a BatchJob for a list of targets.
 
@@ -149,8 +153,9 @@ class Camb(CatalogMethods, DatasetMethods):
         (even of one): identical texts are sent once, in chunks of at most `chunk_size` texts / `max_chars`
         characters, at most `concurrency` tasks of this batch in flight (options: `jobs.BatchArgs`); the
         result is `{target: [translation or None per text]}`; `dry_run=True`: an Estimate, nothing sent.
-        `stream=True` (one text, one target) reads `translation/stream` instead; if it is gone, a Job.
+        `stream=True` (one text, one target) reads `translation/stream`. Masking and QA: `jobs.QualityArgs`.
         """
+        quality, rest = take_quality(batch)
         if not isinstance(to, (str, int)):
             if stream:
                 raise UsageError("stream=True takes one target language", hint='Pass to="fr-fr"')
@@ -164,7 +169,8 @@ class Camb(CatalogMethods, DatasetMethods):
                 gender=gender,
                 cache=cache,
                 dry_run=dry_run,
-                **batch,
+                **rest,
+                **self.quality_arguments(texts, source, quality),
             )
         if batch or dry_run:
             raise UsageError(
@@ -176,10 +182,10 @@ class Camb(CatalogMethods, DatasetMethods):
             if len(request["texts"]) != 1:
                 raise UsageError("translate(stream=True) takes one text", hint="Drop stream=True for a list")
             self.require_key()
-            return translation_stream(
-                self.api, self._manager, request, lambda: self._submit("translation", request, cache)
-            )
-        return self._submit("translation", request, cache)
+        request, finish = self._protect_request(request, stream=stream, **quality)
+        if stream:
+            return self._protected_stream(request, finish, cache)
+        return finish_job(self._submit("translation", request, cache), finish)
 
     @overload
     def tts(

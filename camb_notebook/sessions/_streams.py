@@ -239,6 +239,7 @@ class TranslationStream(LiveStream[str, str]):
     """A translation from `translation/stream`: chunks are text; the value is the whole translation."""
 
     stream: TextStream
+    restore: Callable[[str], str] | None = None  # puts masked placeholders back (sessions/_protect.py)
 
     def _complete(self) -> str:
         """All text."""
@@ -248,7 +249,8 @@ class TranslationStream(LiveStream[str, str]):
         """The whole translation: the streamed text, or the fallback job's (raises what ended either)."""
         if self.job is not None:
             return str(self.job.result().texts[0])
-        return super().value()
+        text = super().value()
+        return text if self.restore is None else self.restore(text)
 
     def _tail(self) -> list[str]:
         """After a failed stream: the fallback job's text as one chunk, else raise the stream's error."""

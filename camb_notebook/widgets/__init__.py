@@ -12,12 +12,26 @@ from camb_notebook.jobs import set_display_hook
 from camb_notebook.widgets._progress import JobProgress, TextProgress, frontend, progress
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from camb_notebook.jobs import Job
     from camb_notebook.sessions import Camb
     from camb_notebook.widgets._board import JobsBoard
     from camb_notebook.widgets._panel import Panel
+    from camb_notebook.widgets._qa import QaView
 
-__all__ = ["JobProgress", "JobsBoard", "Panel", "TextProgress", "frontend", "jobs_board", "panel", "progress"]
+__all__ = [
+    "JobProgress",
+    "JobsBoard",
+    "Panel",
+    "QaView",
+    "TextProgress",
+    "frontend",
+    "jobs_board",
+    "panel",
+    "progress",
+    "qa_view",
+]
 
 
 def _display_job(job: Job) -> None:
@@ -39,12 +53,23 @@ def jobs_board(session: Camb | None = None) -> JobsBoard:
     return JobsBoard(session)
 
 
+def qa_view(frame: pd.DataFrame) -> QaView:
+    """The QA summary (counts per target and check: a table and a bar chart) of a translated frame."""
+    from camb_notebook.widgets._qa import QaView
+
+    return QaView(frame)
+
+
 def __getattr__(name: str) -> Any:
     """Import the board and panel classes on first use (they import pandas and ipywidgets)."""
     if name == "JobsBoard":
         from camb_notebook.widgets._board import JobsBoard
 
         return JobsBoard
+    if name == "QaView":
+        from camb_notebook.widgets._qa import QaView
+
+        return QaView
     if name == "Panel":
         from camb_notebook.widgets._panel import Panel
 

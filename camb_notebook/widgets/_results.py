@@ -52,9 +52,14 @@ def result_frame(result: Any, request: Mapping[str, Any] | None = None) -> pd.Da
     texts = getattr(result, "texts", None)
     if isinstance(texts, Sequence) and not isinstance(texts, str):
         sources = (request or {}).get("texts")
+        frame = pd.DataFrame({"translation": list(texts)})
         if isinstance(sources, Sequence) and len(sources) == len(texts) and not isinstance(sources, str):
-            return pd.DataFrame({"text": list(sources), "translation": list(texts)})
-        return pd.DataFrame({"translation": list(texts)})
+            frame.insert(0, "text", list(sources))
+        qa = getattr(result, "qa", None)  # a CheckedTranslation: QA per text, shown beside it
+        if isinstance(qa, tuple) and len(qa) == len(texts):
+            frame["qa_status"] = [None if r is None else r.status for r in qa]
+            frame["qa_issues"] = [None if r is None else r.issues for r in qa]
+        return frame
     return None
 
 

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import polib
 import pytest
+from suite_helpers import protected_translation
 from test_po import GOLDEN
 
 from camb_notebook.api import UsageError
 from camb_notebook.catalogs import read
-from camb_notebook.sandbox import Sandbox, pseudo_localize
+from camb_notebook.sandbox import Sandbox
 from camb_notebook.sessions import Camb
 
 
@@ -34,9 +35,9 @@ def test_pot_to_three_languages_with_their_plural_forms(camb: Camb, tmp_path: Pa
     apples = pl[pl.key == "%d apple"]
     assert apples.plural.tolist() == ["one", "few", "many"]
     assert apples.target.tolist() == [
-        pseudo_localize("%d apple", "pl-pl"),
-        pseudo_localize("%d apples", "pl-pl"),
-        pseudo_localize("%d apples", "pl-pl"),
+        protected_translation("%d apple", "pl-pl"),  # %d is protected
+        protected_translation("%d apples", "pl-pl"),
+        protected_translation("%d apples", "pl-pl"),
     ]
     assert (pl.state == "translated").all()
 
@@ -79,4 +80,4 @@ def _expected(source: str, target: str) -> str:
     """The sandbox's translation of the source's text, its leading/trailing whitespace kept around it."""
     core = source.strip()
     start = source.index(core[0]) if core else 0
-    return source[:start] + pseudo_localize(core, target) + source[start + len(core) :]
+    return source[:start] + protected_translation(core, target) + source[start + len(core) :]

@@ -139,7 +139,7 @@ def test_estimate_without_history_says_so_and_escapes_its_html(
     assert estimate.eta is None and "no history" in estimate.eta_text()
     page = estimate._repr_html_()
     assert "<script>" not in page and "unknown" in page and "no history" in page
-    assert estimate.tasks == 1 and estimate.billable_characters == len("<script>x</script>") + 1
+    assert estimate.tasks == 1 and estimate.billable_characters > 0  # the tags are sent masked
 
 
 @pytest.mark.parametrize(
@@ -175,3 +175,39 @@ def test_sandbox_stats_route_bills_characters_per_masked_key_and_target(
     body = httpx.get(f"{camb_sandbox.base_url}/__sandbox__/stats", timeout=10).json()
     assert body["billed_characters"] == {"…dbox": {"fr-fr": 10, "pl-pl": 10}}
     assert body["credits_used"] == {"…dbox": 20} and camb_sandbox.api_key not in str(body)
+
+
+def test_a_task_another_session_holds_in_the_journal_is_free(
+    make_manager: Callable[..., JobManager], camb_sandbox: Sandbox
+) -> None:
+    """Chunks a live session created (still pending) are free in a second session's estimate and run."""
+    from suite_helpers import hold_tasks, release_tasks, wait_until
+
+    first, second = make_manager(), make_manager()  # one journal: the test's CAMB_NOTEBOOK_HOME
+    hold_tasks(camb_sandbox, "translation")
+    texts = [f"text {i}" for i in range(30)]
+    running = translation_batch(first, texts, to="fr-fr", chunk_size=10)
+    wait_until(lambda: camb_sandbox.stats.tasks_created.get("translation") == 3, what="3 tasks created")
+    estimate = translation_batch(second, [*texts, "one more"], to="fr-fr", chunk_size=10, dry_run=True)
+    assert (estimate.tasks, estimate.free_texts) == (1, 30)
+    batch = estimate.run()
+    release_tasks(camb_sandbox)
+    assert running.result(timeout=30)["fr-fr"] == batch.result(timeout=30)["fr-fr"][:30]
+    assert camb_sandbox.stats.tasks_created["translation"] == 4 and batch.summary().tasks == (1, 1)
+
+
+def test_protected_texts_are_priced_as_sent_masked(
+    make_manager: Callable[..., JobManager], camb_sandbox: Sandbox
+) -> None:
+    """Placeholders and tags are masked before sending: the estimate counts the masked texts, as billed."""
+    manager = make_manager()
+    texts = [f"Hello {{name}}, you have %d new <b>messages</b> ({i})" for i in range(60)]
+    texts += [f"{{count, plural, one {{# file}} other {{# files}}}} in folder {i}" for i in range(30)]
+    estimate = translation_batch(manager, texts, to=["fr-fr", "pl-pl"], chunk_size=25, dry_run=True)
+    raw = 2 * sum(len(t) for t in texts)
+    assert estimate.billable_characters != raw  # what is sent is not the source text
+    batch = estimate.run()
+    batch.result(timeout=30)
+    billed = _billed(camb_sandbox)
+    assert billed == {t: int(estimate.to_frame().loc[t, "billable_characters"]) for t in ["fr-fr", "pl-pl"]}
+    assert batch.summary().characters == (estimate.billable_characters, sum(billed.values()))

@@ -10,6 +10,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from suite_helpers import protected_translation
+
 from camb_notebook.sandbox import make_wav, pseudo_localize
 from camb_notebook.sandbox._catalog import VOICES
 
@@ -81,7 +83,7 @@ def test_every_subcommand_in_a_kernel(
     cell = kernel.run("%%camb_translate --to de-de,it-it -o df\nGood morning\n\nGood night")
     assert any(WIDGET in o["data"] for o in cell.outputs)
     names = kernel.run(AWAIT_NAMES.format(names=["fr", "df"]))
-    assert _last_json(names.stdout)["fr"] == pseudo_localize("Hello {name}", "fr-fr")
+    assert _last_json(names.stdout)["fr"] == protected_translation("Hello {name}", "fr-fr")
     frame = kernel.run("print(json.dumps(df[['text', 'target', 'translation', 'status']].values.tolist()))")
     assert _last_json(frame.stdout) == [
         [text, target, pseudo_localize(text, target), "ok"]
@@ -106,7 +108,7 @@ def test_every_subcommand_in_a_kernel(
     assert table.count("succeeded") >= 6
     kernel.run("%camb jobs -o jobs_df")
     first = _last_json(kernel.run("print(json.dumps(str(jobs_df['id'].iloc[0])))").stdout)
-    assert pseudo_localize("Hello {name}", "fr-fr") in kernel.run(f"%camb result {first}").data()[0]
+    assert protected_translation("Hello {name}", "fr-fr") in kernel.run(f"%camb result {first}").data()[0]
     assert "No running jobs" in kernel.run("%camb wait all").stdout
     config = kernel.run("%config CambMagics.poll_cap = 2.5\n%camb config").stdout
     assert "CambMagics.poll_cap = 2.5" in config and camb_sandbox.base_url in config

@@ -43,3 +43,16 @@ def test_budget_flag_and_session_default_leave_rows_not_sent(ip: Any, sandboxed:
         result = ip.run_cell("%%camb_translate --to it-it --wait\nabc\ndefgh\n")  # one chunk of 8 characters
     assert "max_characters=5 is smaller than the first chunk (2 texts) to send" in str(result.error_in_exec)
     assert captured.stdout.count("\n") == 1 and sandboxed.stats.tasks_created["translation"] == 1
+
+
+def test_sandbox_start_gives_the_new_session_the_default_budget(ip: Any) -> None:
+    """`%camb sandbox start` after `%config CambMagics.max_characters` builds a session with that budget."""
+    from camb_notebook.sessions import current, stop_sandbox
+
+    assert _run(ip, "%config CambMagics.max_characters = 1234").success
+    try:
+        assert _run(ip, "%camb sandbox start").success
+        made = current()
+        assert made is not None and made.manager.max_characters == 1234
+    finally:
+        stop_sandbox()

@@ -89,6 +89,14 @@ def test_batch_translation(execute: Callable[[str], NotebookRunner]) -> None:
     head = html_of(code_cell(nb, 'translated[["review"'))
     assert "[sandbox fr-fr: " in head and "[sandbox ja-jp: " in head
 
+    safe = html_of(code_cell(nb, "ui = pd.DataFrame("))  # protected: placeholders kept, no QA error
+    assert "{name}" in safe and "%d" in safe and "&lt;b&gt;%(order_id)s&lt;/b&gt;" in safe and ">error<" not in safe
+    raw = code_cell(nb, "from camb_notebook.widgets import qa_view")  # unprotected: the QA summary flags them
+    assert "Translation QA" in state.texts(raw) and "placeholder_missing" in state.texts(raw)
+    assert "placeholder_missing" in str(state.outputs(raw))  # the counts table
+    assert "placeholder_missing" not in state.texts(code_cell(nb, "qa_view(safe)"))
+    assert "rows checked" in str(state.outputs(code_cell(nb, "qa_view(translated)")))
+
     chart = code_cell(nb, "%matplotlib inline")
     assert any("image/png" in out.get("data", {}) for out in chart.outputs)
     assert "succeeded" in text_output(code_cell(nb, "jobs = camb.jobs()"))

@@ -158,6 +158,8 @@ CASES = [
         UsageError,
         "max_characters=5 is smaller than the first text to send (12 characters)",
     ),
+    Case("prune-bad-age", "%camb jobs --prune --older-than soon", UsageError, "invalid float value: 'soon'"),
+    Case("prune-negative-cap", "%camb jobs --prune --max-mb -5", UsageError, "--max-mb must be at least 0"),
     Case(
         "unsupported-story-type",
         "%camb story story.pdf --lang en-us --wait",

@@ -49,7 +49,8 @@ def test_a_batch_with_a_failed_chunk_shows_its_rows_a_summary_and_the_retry_hint
     table, summary = drawer.result_box.children
     assert isinstance(table, w.Output) and isinstance(summary, w.HTML)
     shown = table.outputs[0]["data"]["text/html"]
-    assert shown.count(">ok<") == 2 and shown.count(">failed<") == 1 and "JobFailed" in shown
+    # ok: two rows' camb_status and their QA status (qa_fr-fr); the failed row has no QA
+    assert shown.count(">ok<") == 4 and shown.count(">failed<") == 1 and "JobFailed" in shown
     note = comm_log.latest(summary, "value")
     assert note.startswith("<code>1 of 3 row-translations failed (JobFailed: ") and "PROCESSING_ERROR" in note
     assert note.endswith("); .retry_failed() re-sends only those rows</code>") and "submit again" not in note

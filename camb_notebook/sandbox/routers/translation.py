@@ -17,7 +17,7 @@ from camb_notebook.sandbox._http import (
     lookup_run,
     new_task,
 )
-from camb_notebook.sandbox._media import make_wav, pseudo_localize
+from camb_notebook.sandbox._media import KEPT_TAG, make_wav, pseudo_localize
 from camb_notebook.sandbox._schemas import (
     TranslateBody,
     TranslatedTtsBody,
@@ -39,8 +39,19 @@ async def create_translation(body: TranslateBody, request: Request, key: ApiKey)
     """Create a translation task; the result is `pseudo_localize` of every text, same order and length."""
     chars = sum(len(t) for t in body.texts)
     task = new_task(request, "translation", key, cost=chars, size=chars, billed_as=body.target_language)
-    task.data["texts"] = [pseudo_localize(t, body.target_language) for t in body.texts]
+    terms = _terms(request, key, body.chosen_dictionaries, body.source_language, body.target_language)
+    texts = [KEPT_TAG.sub("", t) for t in body.texts] if get_state(request).config.lose_tags else body.texts
+    task.data["texts"] = [pseudo_localize(t, body.target_language, terms) for t in texts]
     return create_response(task)
+
+
+def _terms(request: Request, key: str, ids: list[int] | None, source: str, target: str) -> dict[str, str]:
+    """The source → target terms of the chosen dictionaries (none chosen: none)."""
+    if not ids:
+        return {}
+    state = get_state(request)
+    with state.lock:
+        return state.dictionaries.terms_for(key, ids, source, target)
 
 
 @router.get("/translation-result/{run_id}")

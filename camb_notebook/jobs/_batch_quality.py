@@ -1,0 +1,213 @@
+"""Protection and QA inside a batch chunk: mask each distinct text before sending, restore and check after.
+
+`QualityOptions` rides on `BatchOptions` (what to mask, the do-not-translate terms, the glossary and max
+lengths for QA). `UnitWork` is one chunk's texts: `sent` lists the segments to send; `finish()` restores
+each text, retries once with strict masking (only the runs between masks are sent) the texts whose masks
+the engine lost, and checks each result. A text that still fails gets no translation and
+`qa_status="error"` with the reason. Loop thread only (the retry submits an engine job).
+Usage: `work = UnitWork(options, "fr-fr", texts)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TypedDict
+
+from camb_notebook.api import UsageError
+from camb_notebook.quality import (
+    CheckedTranslation,
+    Masked,
+    Protector,
+    QaResult,
+    RestoreError,
+    check,
+    resolve_syntaxes,
+)
+
+__all__ = ["QualityArgs", "QualityOptions", "RowResult", "UnitWork", "quality_options"]
+
+Translate = Callable[[list[str]], Awaitable[Sequence[str]]]
+
+
+class QualityArgs(TypedDict, total=False):
+    """What a user passes to any translate entry about protection and QA (`**quality`)."""
+
+    protect: bool | str | Sequence[str]  # True: every syntax; False: none; or syntax names
+    dnt: Sequence[str]  # do-not-translate terms
+    dictionaries: Sequence[int | str] | int | str  # dictionary ids or names (`chosen_dictionaries`)
+    max_length: object  # an int, one value per text, or (frames) a column name
+    qa: bool  # run the QA checks (default True)
+
+
+@dataclass(frozen=True)
+class QualityOptions:
+    """Per batch: the protector (None: nothing masked), whether to run QA, and what QA checks against."""
+
+    protector: Protector | None = field(default_factory=Protector)
+    qa: bool = True
+    dnt: tuple[str, ...] = ()  # do-not-translate terms QA expects verbatim (masked too, unless protect=False)
+    glossary: tuple[tuple[str, str], ...] = ()  # (source term, target term), checked per target (see `terms`)
+    glossary_by_target: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    max_length: int | None = None  # for every text
+    max_length_by_text: Mapping[str, int] = field(default_factory=dict)  # a text -> its tightest max length
+
+    def terms(self, target: str) -> tuple[tuple[str, str], ...]:
+        """The glossary pairs that apply to `target`."""
+        return self.glossary + tuple(self.glossary_by_target.get(target, ()))
+
+    def verdict(self, source: str, translation: str | None, target: str) -> QaResult | None:
+        """The QA result of one translation (None when QA is off)."""
+        if not self.qa:
+            return None
+        return check(
+            source,
+            translation,
+            lang=target,
+            max_length=self.max_length_by_text.get(source, self.max_length),
+            glossary=self.terms(target),
+            dnt=self.dnt,
+        )
+
+
+def quality_options(
+    protect: bool | str | Sequence[str] = True,
+    *,
+    dnt: Sequence[str] = (),
+    glossary: Sequence[tuple[str, str]] = (),
+    glossary_by_target: Mapping[str, Sequence[tuple[str, str]]] | None = None,
+    max_length: int | Sequence[object] | None = None,
+    texts: Sequence[object] = (),
+    qa: bool = True,
+) -> QualityOptions:
+    """Build the batch's QualityOptions from user arguments (checked: one UsageError line when wrong).
+
+    `protect`: True (every syntax), False, or syntax names; `dnt`: do-not-translate terms (masked, and QA
+    flags them when missing); `max_length`: one int, or one value per text (aligned with `texts`).
+    """
+    syntaxes = resolve_syntaxes(protect)
+    terms = tuple(str(t) for t in dnt if str(t).strip())
+    if terms and protect is not False:
+        syntaxes = syntaxes | {"dnt"}
+    protector = Protector(syntaxes, terms) if syntaxes else None
+    by_text: dict[str, int] = {}
+    limit: int | None = None
+    if isinstance(max_length, bool):
+        raise UsageError("max_length takes an int or one value per text")
+    if isinstance(max_length, int):
+        limit = max_length
+    elif max_length is not None:
+        if isinstance(max_length, str) or len(max_length) != len(texts):
+            raise UsageError("max_length takes an int or one value per text")
+        for text, value in zip(texts, max_length, strict=True):
+            if isinstance(text, str) and _is_int(value):
+                by_text[text] = min(int(value), by_text.get(text, int(value)))  # type: ignore[call-overload]
+    return QualityOptions(
+        protector=protector if protector is not None else None,
+        qa=qa,
+        dnt=terms,
+        glossary=tuple(glossary),
+        glossary_by_target={k: tuple(v) for k, v in (glossary_by_target or {}).items()},
+        max_length=limit,
+        max_length_by_text=by_text,
+    )
+
+
+def _is_int(value: object) -> bool:
+    """A usable length: an int (or a whole float, as pandas stores ints with NaN), not NaN or None."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return True
+    return isinstance(value, float) and value == value and value.is_integer()
+
+
+@dataclass(frozen=True)
+class RowResult:
+    """One distinct text's outcome for a target: its translation (None if unusable), QA, error message."""
+
+    text: str | None
+    qa: QaResult | None
+    error: str | None = None
+
+
+class UnitWork:
+    """The texts of one chunk, prepared for sending; `finish` turns the engine's answer into RowResults."""
+
+    def __init__(
+        self, options: QualityOptions, target: str, texts: Sequence[str], *, whole_icu: bool = False
+    ) -> None:
+        """Mask every text (a no-op for texts with nothing to protect, or without a protector)."""
+        self.options = options
+        self.target = target
+        self.texts = list(texts)
+        protector = options.protector
+        self.masked: list[Masked] = [
+            protector.prepare(t, whole_icu=whole_icu) if protector is not None else Masked(t, (t,))
+            for t in self.texts
+        ]
+        self.sent: list[str] = [s for m in self.masked for s in m.texts]
+
+    def restore_now(self, translated: Sequence[str]) -> CheckedTranslation:
+        """A single Job's result, restored and checked, no retry (a failed text is "" with its reason)."""
+        texts: list[str] = []
+        verdicts: list[QaResult | None] = []
+        position = 0
+        for source, masked in zip(self.texts, self.masked, strict=True):
+            count = len(masked.texts)
+            try:
+                text = masked.restore(translated[position : position + count])
+            except RestoreError as exc:
+                texts.append("")
+                verdicts.append(QaResult("error", (exc.reason,)))
+            else:
+                texts.append(text)
+                verdicts.append(self.options.verdict(source, text, self.target))
+            position += count
+        return CheckedTranslation(tuple(texts), qa=tuple(verdicts))
+
+    async def finish(self, translated: Sequence[str], translate: Translate) -> list[RowResult]:
+        """Restore and check each text; one strict retry (through `translate`) for texts that failed."""
+        results: list[RowResult | None] = []
+        failed: list[tuple[int, str]] = []
+        position = 0
+        for index, masked in enumerate(self.masked):
+            count = len(masked.texts)
+            try:
+                text = masked.restore(translated[position : position + count])
+            except RestoreError as exc:
+                failed.append((index, exc.reason))
+                results.append(None)
+            else:
+                results.append(RowResult(text, self.options.verdict(self.texts[index], text, self.target)))
+            position += count
+        if failed:
+            await self._retry(failed, results, translate)
+        return [r for r in results if r is not None]
+
+    async def _retry(
+        self, failed: list[tuple[int, str]], results: list[RowResult | None], translate: Translate
+    ) -> None:
+        """Send the failed texts again with strict masking; a second failure is a QA error with the reason."""
+        assert self.options.protector is not None
+        strict = [self.options.protector.prepare(self.texts[i], strict=True) for i, _ in failed]
+        sent = [s for m in strict for s in m.texts]
+        try:
+            answer = list(await translate(sent)) if sent else []
+        except Exception as exc:  # the retry itself failed: the first reason stands, with this error
+            answer, note = [], f" (strict retry failed: {type(exc).__name__})"
+        else:
+            note = ""
+        position = 0
+        for (index, reason), masked in zip(failed, strict, strict=True):
+            count = len(masked.texts)
+            try:
+                if len(answer) != len(sent):
+                    raise RestoreError(reason)
+                text = masked.restore(answer[position : position + count])
+            except RestoreError:
+                code = f"{reason}{note}"
+                results[index] = RowResult(None, QaResult("error", (code,)), f"RestoreError: {code}")
+            else:
+                results[index] = RowResult(text, self.options.verdict(self.texts[index], text, self.target))
+            position += count

@@ -1,0 +1,226 @@
+"""QA checks of one translation against its source, in order of severity, as codes with the offending token.
+
+Order: placeholder/format parity, markup parity and well-formedness, ICU (parses, same blocks, the target's
+CLDR plural categories), newline/escape parity, URL/e-mail/number parity, max length, empty/unchanged,
+glossary and do-not-translate terms, then cosmetics. `qa_status` is `error` if any issue is an error,
+`warning` if only warnings, else `ok`. Pure, any thread; plain sentences take a fast path.
+Usage: `check("Hi {name}", "Salut {nom}", lang="fr-fr")` → `QaResult("error", ("placeholder_missing:{name}",
+"placeholder_extra:{nom}"))`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from camb_notebook.quality._icu import icu_issues, text_runs
+from camb_notebook.quality._syntax import _TRIGGER, Token, find_tokens
+
+__all__ = ["CHECKS", "QaResult", "check", "severity"]
+
+# Check name (the code's prefix before `_`/`:`) and whether its issues are errors; in the order they run.
+CHECKS: tuple[tuple[str, bool], ...] = (
+    ("mask", True),  # a restore that failed: the engine lost or duplicated a mask
+    ("placeholder", True),
+    ("tag", True),
+    ("entity", True),
+    ("icu", True),
+    ("escape", True),
+    ("newline", False),
+    ("url", True),
+    ("email", True),
+    ("number", False),
+    ("too_long", True),
+    ("empty", True),
+    ("unchanged", False),
+    ("glossary", False),
+    ("dnt", True),
+    ("whitespace", False),
+    ("end_punctuation", False),
+    ("double_space", False),
+)
+_WARNING_CODES = ("icu_plural_forms", "icu_plural_unused")
+_ERRORS = {name for name, error in CHECKS if error}
+_VOID = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+        "x",
+    ]
+)
+_TAG_NAME = re.compile(r"<\s*(/?)\s*([A-Za-z][\w:.\-]*)")
+_EMPTY_PAIR = re.compile(r"(<([A-Za-z][\w:.\-]*)(?:\s[^<>]*)?>)\s*</\2\s*>")  # deepl-node#30: a tag emptied
+_NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f' ]\d+)*")
+_END = {".": ".。．", "!": "!！", "?": "?？؟", ":": ":：", ";": ";；؛", "…": "…"}
+
+
+@dataclass(frozen=True)
+class QaResult:
+    """The verdict on one translation: `status` (ok/warning/error) and the issue codes in check order."""
+
+    status: str
+    issues: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, issues: Sequence[str]) -> QaResult:
+        """The result for these issues (status from their severities)."""
+        if not issues:
+            return OK
+        return cls("error" if any(severity(i) == "error" for i in issues) else "warning", tuple(issues))
+
+
+OK = QaResult("ok")
+
+
+def severity(code: str) -> str:
+    """`error` or `warning` for an issue code."""
+    if code.startswith(_WARNING_CODES):
+        return "warning"
+    name = code.split(":", 1)[0]
+    for check in (name, name.rsplit("_", 1)[0]):
+        if check in _ERRORS:
+            return "error"
+    return "warning"
+
+
+def _tokens(text: str) -> list[Token]:
+    """Protected spans of a message outside its ICU structure (branches included)."""
+    if "{" in text and ("plural" in text or "select" in text):
+        return [t for run in text_runs(text) for t in find_tokens(run)]
+    return find_tokens(text)
+
+
+def _parity(check: str, want: Counter[str], have: Counter[str]) -> list[str]:
+    """`<check>_missing:<tok>` / `<check>_extra:<tok>` for the multiset difference."""
+    missing = [f"{check}_missing:{tok}" for tok in (want - have).elements()]
+    return missing + [f"{check}_extra:{tok}" for tok in (have - want).elements()]
+
+
+def _unbalanced(tags: Sequence[str]) -> str | None:
+    """The first tag that breaks nesting (void and self-closing tags aside), or None if well-formed."""
+    stack: list[str] = []
+    for tag in tags:
+        found = _TAG_NAME.match(tag)
+        if found is None or tag.startswith("<!--") or tag.rstrip().endswith("/>"):
+            continue
+        closing, name = found.group(1) == "/", found.group(2).lower()
+        if name in _VOID:
+            continue
+        if not closing:
+            stack.append(name)
+        elif not stack or stack.pop() != name:
+            return tag
+    return f"<{stack[-1]}>" if stack else None
+
+
+def _token_issues(source: str, target: str) -> tuple[list[str], list[Token], list[Token]]:
+    """Placeholder, markup, ICU, escape and URL/e-mail parity (the syntax checks)."""
+    want = _tokens(source)
+    have = _tokens(target)
+    issues: list[str] = []
+    for kind in ("placeholder", "tag", "entity"):
+        issues += _parity(kind, _multiset(want, kind), _multiset(have, kind))
+    source_tags = [t.text for t in want if t.kind == "tag"]
+    target_tags = [t.text for t in have if t.kind == "tag"]
+    if target_tags and _unbalanced(source_tags) is None and (bad := _unbalanced(target_tags)) is not None:
+        issues.append(f"tag_unbalanced:{bad}")
+    if target_tags:
+        emptied = Counter(m.group(1) for m in _EMPTY_PAIR.finditer(target))
+        emptied -= Counter(m.group(1) for m in _EMPTY_PAIR.finditer(source))
+        issues += [f"tag_emptied:{tag}" for tag in emptied.elements()]
+    return issues, want, have
+
+
+def _multiset(tokens: Sequence[Token], kind: str) -> Counter[str]:
+    """The texts of `tokens` of one kind."""
+    return Counter(t.text for t in tokens if t.kind == kind)
+
+
+def _numbers(text: str, tokens: Sequence[Token]) -> Counter[str]:
+    """Numbers outside tokens, digits normalised (Arabic-Indic, full-width) and separators dropped."""
+    for token in tokens:
+        text = text.replace(token.text, " ")
+    found: Counter[str] = Counter()
+    for match in _NUMBER.finditer(text):
+        digits = "".join(str(unicodedata.digit(c)) for c in match.group() if c.isdigit())
+        found[digits] += 1
+    return found
+
+
+def _cosmetic(source: str, target: str) -> list[str]:
+    """Leading/trailing whitespace, end punctuation, doubled spaces."""
+    issues: list[str] = []
+    if source[:1].isspace() != target[:1].isspace():
+        issues.append("whitespace_leading")
+    if source[-1:].isspace() != target[-1:].isspace():
+        issues.append("whitespace_trailing")
+    end = source.rstrip()[-1:]
+    if end in _END and target.rstrip()[-1:] not in _END[end]:
+        issues.append(f"end_punctuation:{end}")
+    if "  " in target and "  " not in source:
+        issues.append("double_space")
+    return issues
+
+
+def check(
+    source: str,
+    target: str | None,
+    *,
+    lang: str | None = None,
+    max_length: int | None = None,
+    glossary: Sequence[tuple[str, str]] = (),
+    dnt: Sequence[str] = (),
+) -> QaResult:
+    """Check `target` (a translation of `source` into `lang`); None/empty target is the `empty` error."""
+    if target is None or not target.strip():
+        return QaResult("error", ("empty",)) if source.strip() else OK
+    issues: list[str] = []
+    plain = _TRIGGER.search(source) is None and _TRIGGER.search(target) is None
+    want: list[Token] = []
+    have: list[Token] = []
+    if not plain:
+        found, want, have = _token_issues(source, target)
+        issues += found
+        issues += icu_issues(source, target, lang)
+        issues += _parity("escape", _multiset(want, "escape"), _multiset(have, "escape"))
+    if source.count("\n") != target.count("\n"):
+        issues.append(f"newline_count:{source.count(chr(10))}>{target.count(chr(10))}")
+    if not plain:
+        issues += _parity("url", _multiset(want, "url"), _multiset(have, "url"))
+        issues += _parity("email", _multiset(want, "email"), _multiset(have, "email"))
+    if any(c.isdigit() for c in source) or any(c.isdigit() for c in target):
+        issues += _parity("number", _numbers(source, want), _numbers(target, have))
+    if max_length is not None and len(target) > max_length:
+        issues.append(f"too_long:{len(target)}>{max_length}")
+    if target == source and re.search(r"[^\W\d_]{2}", _strip(source, want)):
+        issues.append("unchanged")
+    folded = target.casefold()
+    source_folded = source.casefold()
+    for term, translation in glossary:
+        if term.casefold() in source_folded and translation.casefold() not in folded:
+            issues.append(f"glossary:{term}→{translation}")
+    issues += [f"dnt_missing:{term}" for term in dnt if term in source and term not in target]
+    issues += _cosmetic(source, target)
+    return QaResult.of(issues)
+
+
+def _strip(text: str, tokens: Sequence[Token]) -> str:
+    """`text` without its tokens (what is left to translate)."""
+    for token in tokens:
+        text = text.replace(token.text, " ")
+    return text
