@@ -54,7 +54,8 @@ class Recovery:
 
     def get(self, id_or_prefix: str) -> Job:
         """A job by id or unique id prefix (this session first, then the journal)."""
-        matches = [j for i, j in self.registry.jobs.items() if i.startswith(id_or_prefix)]
+        known = [*self.registry.batches.items(), *self.registry.jobs.items()]  # a batch's own id first
+        matches = [j for i, j in known if i.startswith(id_or_prefix)]
         if not matches:
             matches = self.loop.run_sync(self._load, id_or_prefix)
         if len(matches) == 1:

@@ -148,7 +148,7 @@ def jobs(magics: MagicsContext, args: argparse.Namespace, out: str | None) -> An
 def _pick(session: Camb, ref: str) -> list[Job]:
     """`all` → every unfinished job; otherwise the job with this id (or unique prefix)."""
     if ref == "all":
-        return [job for job in session.manager.jobs() if not job.done()]
+        return [job for job in session.manager.registry.user_jobs() if not job.done()]  # a batch once
     return [session.get_job(ref)]
 
 
