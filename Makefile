@@ -43,7 +43,7 @@ env-oldest: $(UV)
 
 demo: env
 	@echo "JupyterLab on notebooks/quickstart.ipynb against the embedded sandbox; stop it with Ctrl-C."
-	CAMB_SANDBOX=1 $(VENV)/bin/jupyter lab $(ROOT_FLAG) notebooks/quickstart.ipynb
+	CAMB_SANDBOX=shared $(VENV)/bin/jupyter lab $(ROOT_FLAG) notebooks/quickstart.ipynb
 
 lint: env
 	$(VENV)/bin/ruff check .

@@ -17,6 +17,7 @@ import psutil
 __all__ = ["API_KEY", "SandboxProcess"]
 
 API_KEY = "sandbox"
+_KEY = {"x-api-key": API_KEY}
 _BANNER = "CAMB.AI sandbox listening at "
 
 
@@ -62,15 +63,17 @@ class SandboxProcess:
 
     def configure(self, **patch: Any) -> None:
         """Patch the live config (`processing_time`, `max_pending_per_key`, ...)."""
-        httpx.post(f"{self.base_url}/__sandbox__/config", json=patch, timeout=30).raise_for_status()
+        httpx.post(
+            f"{self.base_url}/__sandbox__/config", json=patch, headers=_KEY, timeout=30
+        ).raise_for_status()
 
     def reset(self) -> None:
         """Forget every task and counter (the config stays)."""
-        httpx.post(f"{self.base_url}/__sandbox__/reset", timeout=30).raise_for_status()
+        httpx.post(f"{self.base_url}/__sandbox__/reset", headers=_KEY, timeout=30).raise_for_status()
 
     def stats(self) -> dict[str, Any]:
         """The counters: tasks created per family, requests per route, connections."""
-        response = httpx.get(f"{self.base_url}/__sandbox__/stats", timeout=30)
+        response = httpx.get(f"{self.base_url}/__sandbox__/stats", headers=_KEY, timeout=30)
         response.raise_for_status()
         stats: dict[str, Any] = response.json()
         return stats

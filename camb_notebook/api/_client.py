@@ -24,14 +24,15 @@ from camb_notebook.api._parse import opt_int, parse_voices
 from camb_notebook.api._requests import clean_body, lang, tts_stream_body
 from camb_notebook.api._send import json_body
 from camb_notebook.api._stream import AudioStream, TextStream
-from camb_notebook.api._tasks import TaskFlow
+from camb_notebook.api._subtitles import SubtitleRoutes
+from camb_notebook.api._voices import VoiceCloning
 
 __all__ = ["ApiClient"]
 
 log = logging.getLogger("camb_notebook.api")
 
 
-class ApiClient(TaskFlow, DictionaryCalls):
+class ApiClient(VoiceCloning, SubtitleRoutes, DictionaryCalls):
     """Async client for the CAMB.AI REST API; `async with` it or call `aclose()` when done.
 
     A `transport` (tests) is shared by the httpx clients of every loop and closed with the first of them.

@@ -52,6 +52,8 @@ class WireCore:
         self._key = resolve_api_key(api_key)
         self.retry = retry or RetryPolicy()
         self._timeout = DEFAULT_TIMEOUT if timeout is None else httpx.Timeout(timeout)
+        # The longest one request may take in all (the read timeout bounds each read only).
+        self.request_timeout = max(60.0, 2 * (self._timeout.read or 30.0))
         if max_connections < 1:
             raise UsageError("max_connections must be at least 1")
         self.max_connections = max_connections

@@ -157,14 +157,27 @@ class LanguageCatalog:
         raise LanguageError(f"Ambiguous language {text!r}", matches=[str(lang) for lang in candidates[:8]])
 
     def search(self, query: str, *, limit: int = 10) -> list[Language]:
-        """Languages whose tag or name contains `query`, then the closest fuzzy matches."""
+        """Languages matching `query`: exact names/tags first, then word prefixes (else substrings).
+
+        Only when nothing matches that way come the closest spellings (so "german" never lists Georgian).
+        """
         needle = _words(query)
         tag = _tag(query)
-        hits = [
-            lang
-            for lang in self.languages
-            if needle and (needle in _words(lang.name) or lang.locale.startswith(tag))
-        ]
+        ranked: list[tuple[int, int, Language]] = []
+        for order, lang in enumerate(self.languages):
+            name = _words(lang.name)
+            words = name.split()
+            if needle and (needle == name or needle in words or lang.locale == tag):
+                ranked.append((0, order, lang))
+            elif needle and (any(w.startswith(needle) for w in words) or lang.locale.startswith(tag)):
+                ranked.append((1, order, lang))
+            elif needle and needle in name:
+                ranked.append((2, order, lang))
+        best = min((rank for rank, _, _ in ranked), default=2)
+        # Substrings only when nothing starts with the query ("fr" is French, not South Africa).
+        hits = [lang for rank, _, lang in sorted(ranked, key=lambda item: item[:2]) if rank < 2 or best == 2]
+        if hits:
+            return hits[:limit]
         keys: dict[str, Language] = {_words(lang.name): lang for lang in self.languages}
         for base, langs in self._by_base_name.items():
             keys.setdefault(base, self._default_for_code(langs[0].code) or langs[0])

@@ -24,6 +24,7 @@ __all__ = [
     "Segment",
     "Status",
     "StoryResult",
+    "SubtitleResult",
     "TaskStatus",
     "TranscriptionResult",
     "TranslatedTtsResult",
@@ -33,7 +34,7 @@ __all__ = [
     "result_from_dict",
 ]
 
-Family = Literal["translation", "tts", "translated_tts", "transcription", "dubbing", "story"]
+Family = Literal["translation", "tts", "translated_tts", "transcription", "dubbing", "story", "subtitles"]
 FAMILIES: tuple[Family, ...] = get_args(Family)
 
 Status = Literal["PENDING", "SUCCESS", "ERROR", "TIMEOUT", "PAYMENT_REQUIRED"]
@@ -240,6 +241,22 @@ class StoryResult:
 
 
 @dataclass(frozen=True)
+class SubtitleResult:
+    """Timed cues per language (locale or id as the server keys them) of a `sub` run."""
+
+    by_language: Mapping[str, tuple[Segment, ...]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe form."""
+        return {"by_language": {k: [s.to_dict() for s in v] for k, v in self.by_language.items()}}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> SubtitleResult:
+        """Rebuild from `to_dict()` output."""
+        return cls({k: _segments(v) for k, v in d["by_language"].items()})
+
+
+@dataclass(frozen=True)
 class Voice:
     """One voice from `list-voices` (ids are integers)."""
 
@@ -267,7 +284,13 @@ class Voice:
 
 
 Result: TypeAlias = (
-    TranslationResult | TtsResult | TranslatedTtsResult | TranscriptionResult | DubbingResult | StoryResult
+    TranslationResult
+    | TtsResult
+    | TranslatedTtsResult
+    | TranscriptionResult
+    | DubbingResult
+    | StoryResult
+    | SubtitleResult
 )
 
 _RESULT_TYPES: dict[str, Any] = {
@@ -277,6 +300,7 @@ _RESULT_TYPES: dict[str, Any] = {
     "transcription": TranscriptionResult,
     "dubbing": DubbingResult,
     "story": StoryResult,
+    "subtitles": SubtitleResult,
 }
 
 

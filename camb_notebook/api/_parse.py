@@ -22,6 +22,7 @@ from camb_notebook.api._models import (
     DubbingResult,
     Segment,
     StoryResult,
+    SubtitleResult,
     TaskStatus,
     TranscriptionResult,
     TranslationResult,
@@ -38,6 +39,7 @@ __all__ = [
     "parse_segments",
     "parse_status",
     "parse_story",
+    "parse_subtitles",
     "parse_task_id",
     "parse_transcription",
     "parse_translation",
@@ -133,6 +135,22 @@ def parse_segments(items: Any, what: str) -> tuple[Segment, ...]:
     if None in segments:
         log.debug("%s: skipped %d malformed transcript item(s)", what, segments.count(None))
     return tuple(s for s in segments if s is not None)
+
+
+def _track(items: Any, what: str) -> tuple[Segment, ...]:
+    """One subtitle track: a list of cues, or `{"transcript": [cues]}`."""
+    if isinstance(items, dict) and "transcript" in items:
+        items = items["transcript"]
+    return parse_segments(items, what)
+
+
+def parse_subtitles(data: Any, what: str) -> SubtitleResult:
+    """A `sub-result` body: `{language: [cues]}`, `{language: {"transcript": [cues]}}`, or one track."""
+    if not isinstance(data, dict) or not data:
+        raise _bad(what, data)
+    if set(data) == {"transcript"}:
+        return SubtitleResult({"source": _track(data["transcript"], what)})
+    return SubtitleResult({str(k): _track(v, what) for k, v in data.items()})
 
 
 def parse_transcription(data: Any, what: str) -> TranscriptionResult:

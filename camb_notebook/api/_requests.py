@@ -64,6 +64,7 @@ ROUTES: dict[str, Route] = {
         upload_field="file",
         upload_keys=("file_path", "file_bytes", ""),
     ),
+    "subtitles": Route("sub", "sub/{}", "sub-result/{}", "sub-results"),
 }
 
 

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar
 
+import anyio
 import httpx
 
 from camb_notebook.api._core import WireCore
@@ -51,6 +52,17 @@ def json_body(payload: Mapping[str, Any]) -> BodyBuilder:
     return body
 
 
+async def _exchange(client: httpx.AsyncClient, request: httpx.Request, stream: bool) -> httpx.Response:
+    """Send `request` and read its body (only the headers of a successful stream)."""
+    response = await client.send(request, stream=True)
+    if not (stream and response.is_success):
+        try:
+            await response.aread()
+        finally:
+            await response.aclose()
+    return response
+
+
 class Sender(WireCore):
     """Sends one request with retries, decodes JSON answers (the base of every `ApiClient` call)."""
 
@@ -85,14 +97,15 @@ class Sender(WireCore):
                 with body() as kwargs:
                     request = client.build_request(method, path, params=params, **kwargs)
                     async with gate:  # held until the body is read, so the pool always has a free slot
-                        response = await client.send(request, stream=True)
-                        if not (stream and response.is_success):
-                            try:
-                                await response.aread()
-                            finally:
-                                await response.aclose()
+                        # The read timeout bounds each read; this bounds the whole answer, so a server
+                        # dripping a byte at a time cannot stretch one request (a stream: its headers).
+                        # (anyio, not asyncio.wait_for: on 3.11 wait_for can swallow a cancel() at its end.)
+                        with anyio.fail_after(self.request_timeout):
+                            response = await _exchange(client, request, stream)
             except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as exc:
                 failure = exc  # handled below, outside the handler, so no implicit __context__ is attached
+            except TimeoutError:
+                failure = httpx.ReadTimeout(f"the whole answer took over {self.request_timeout:g} s")
             if failure is not None:
                 error = map_transport_error(failure, what=what, submit=kind == "submit", **ids)
                 retryable = isinstance(failure, SAFE_RETRY_ERRORS if kind == "safe" else NOT_SENT_ERRORS)

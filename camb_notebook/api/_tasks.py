@@ -21,6 +21,7 @@ from camb_notebook.api._parse import (
     parse_output_url,
     parse_status,
     parse_story,
+    parse_subtitles,
     parse_task_id,
     parse_transcription,
     parse_translation,
@@ -37,6 +38,7 @@ _PARSERS: dict[str, Any] = {
     "transcription": parse_transcription,
     "dubbing": parse_dubbing,
     "story": parse_story,
+    "subtitles": parse_subtitles,
 }
 
 

@@ -16,6 +16,8 @@ from camb_notebook.frames._results import dubbing_frame, transcript_frame
 if TYPE_CHECKING:
     from camb_notebook.frames._assemble import assemble_long, assemble_wide
     from camb_notebook.frames._quality import qa_frame, qa_summary
+    from camb_notebook.frames._speech import dub_frame, transcribe_frame, tts_frame
+    from camb_notebook.frames._speech_grid import audio_grid
     from camb_notebook.frames._translate import translate_frame
 
 __all__ = [
@@ -23,11 +25,15 @@ __all__ = [
     "CambSeriesAccessor",
     "assemble_long",
     "assemble_wide",
+    "audio_grid",
+    "dub_frame",
     "dubbing_frame",
     "qa_frame",
     "qa_summary",
+    "transcribe_frame",
     "transcript_frame",
     "translate_frame",
+    "tts_frame",
 ]
 
 # name -> module, imported on first access (they pull in the engine, which registering df.camb must not)
@@ -35,6 +41,10 @@ _LAZY = {
     "assemble_long": "camb_notebook.frames._assemble",
     "assemble_wide": "camb_notebook.frames._assemble",
     "translate_frame": "camb_notebook.frames._translate",
+    "audio_grid": "camb_notebook.frames._speech_grid",
+    "dub_frame": "camb_notebook.frames._speech",
+    "transcribe_frame": "camb_notebook.frames._speech",
+    "tts_frame": "camb_notebook.frames._speech",
     "qa_frame": "camb_notebook.frames._quality",
     "qa_summary": "camb_notebook.frames._quality",
 }

@@ -2,7 +2,8 @@
 
 Kept apart from `frames` so registering them is cheap: the engine (jobs, httpx) loads only when an accessor
 method is called. Importing `camb_notebook.frames` (or `%load_ext camb_notebook`) imports this module.
-Usage: `df.camb.translate("text", to=["fr-fr", "de-de"])` returns a BatchJob at once.
+Usage: `df.camb.translate("text", to=["fr-fr", "de-de"])` returns a BatchJob at once; `df.camb.tts("text",
+voice=20298)` a SpeechBatch.
 """
 
 from __future__ import annotations
@@ -23,12 +24,52 @@ class CambFrameAccessor:
         self._frame = frame
 
     def translate(
-        self, column: Hashable, to: str | Sequence[str], source: str = "en-us", **options: Any
+        self,
+        column: Hashable | None = None,
+        to: str | Sequence[str] | None = None,
+        source: str = "en-us",
+        **options: Any,
     ) -> Any:
-        """Translate one column; same arguments as `camb_notebook.translate_frame`, returns a BatchJob."""
+        """Translate one column (as `translate_frame`); without a column, a cue frame keeping its timing.
+
+        `cues.camb.translate(to=["es-es"])` on a frame with start/end/text columns returns a BatchJob whose
+        result is `{target: cue frame}` (see `frames._cues.translate_cue_frame`).
+        """
+        if to is None:
+            from camb_notebook.api import UsageError
+
+            raise UsageError("translate() needs to=", hint='Pass to=["fr-fr"]')
+        if column is None:
+            from camb_notebook.frames._cues import translate_cue_frame
+
+            return translate_cue_frame(self._frame, to, source, **options)
         from camb_notebook.frames._translate import translate_frame
 
         return translate_frame(self._frame, column, to, source, **options)
+
+    def tts(self, column: Hashable, **options: Any) -> Any:
+        """Speak one column to audio files; see `frames._speech.tts_frame`, returns a SpeechBatch."""
+        from camb_notebook.frames._speech import tts_frame
+
+        return tts_frame(self._frame, column, **options)
+
+    def transcribe(self, column: Hashable, **options: Any) -> Any:
+        """Transcribe a column of media paths/URLs; see `frames._speech.transcribe_frame`."""
+        from camb_notebook.frames._speech import transcribe_frame
+
+        return transcribe_frame(self._frame, column, **options)
+
+    def dub(self, column: Hashable, **options: Any) -> Any:
+        """Dub a column of media URLs; see `frames._speech.dub_frame`, returns a SpeechBatch."""
+        from camb_notebook.frames._speech import dub_frame
+
+        return dub_frame(self._frame, column, **options)
+
+    def players(self, n: int = 12, **options: Any) -> Any:
+        """Audio players for the first `n` rows of a `tts` result frame."""
+        from camb_notebook.frames._speech_grid import audio_grid
+
+        return audio_grid(self._frame, n, **options)
 
     def qa(self, source: Hashable, target: Hashable, lang: str, **options: Any) -> pd.DataFrame:
         """QA of `target` as a translation of `source` (from anywhere): adds `qa_status` and `qa_issues`."""

@@ -13,10 +13,11 @@ import numpy as np
 import pandas as pd
 
 from camb_notebook.frames._quality import qa_long, qa_wide
-from camb_notebook.jobs import NOT_SENT, BatchOutcome, is_not_sent
+from camb_notebook.jobs import NOT_SENT, BatchOutcome, invalid_reason, is_not_sent
 
 __all__ = [
     "STATUS_FAILED",
+    "STATUS_INVALID",
     "STATUS_NOT_SENT",
     "STATUS_OK",
     "STATUS_SKIPPED",
@@ -25,8 +26,21 @@ __all__ = [
 ]
 
 # camb_status: translated for every target / at least one target failed / never sent (missing or blank) /
-# not sent because the batch's budget stopped creating first (no target failed; camb_error says why).
+# not sent because the batch's budget stopped creating first (no target failed; camb_error says why) /
+# a text that cannot be sent at all (a lone surrogate; camb_error says where).
 STATUS_OK, STATUS_FAILED, STATUS_SKIPPED, STATUS_NOT_SENT = "ok", "failed", "skipped", NOT_SENT
+STATUS_INVALID = "invalid"
+
+
+def _invalid_rows(source: pd.Series, positions: np.ndarray) -> list[tuple[int, str]]:
+    """(row, reason) for each unsent row whose text cannot be sent (checked on unsent rows only: cheap)."""
+    found = []
+    for row in np.flatnonzero(positions < 0):
+        value = source.iat[row]
+        reason = invalid_reason(value) if isinstance(value, str) else None
+        if reason is not None:
+            found.append((int(row), reason))
+    return found
 
 
 def _text_dtype(source: pd.Series) -> Any:
@@ -99,6 +113,8 @@ def assemble_wide(df: pd.DataFrame, column: Hashable, outcome: BatchOutcome) -> 
     unsent = _budget_statuses(outcome, positions)
     if unsent is not None:
         statuses = np.where(pd.isna(unsent), statuses, unsent).astype(object)
+    for row, reason in _invalid_rows(df[column], positions):
+        statuses[row], errors[row] = STATUS_INVALID, reason
     added["camb_status"] = _text_column(statuses, df.index, dtype)
     added["camb_error"] = _text_column(errors, df.index, dtype)
     out = df.copy()
@@ -119,9 +135,11 @@ def assemble_long(df: pd.DataFrame, column: Hashable, outcome: BatchOutcome) -> 
     sent = [index >= 0 for index in outcome.plan.positions for _ in range(count)]
     out["camb_target"] = _text_column(list(outcome.targets) * len(df), out.index, dtype)
     out["camb_translation"] = _text_column(texts, out.index, dtype)
-    out["camb_status"] = _text_column(
-        [_status(s, e) for s, e in zip(sent, errors, strict=True)], out.index, dtype
-    )
+    statuses = [_status(s, e) for s, e in zip(sent, errors, strict=True)]
+    for row, reason in _invalid_rows(df[column], np.asarray(outcome.plan.positions, dtype=np.intp)):
+        for j in range(count):
+            statuses[row * count + j], errors[row * count + j] = STATUS_INVALID, reason
+    out["camb_status"] = _text_column(statuses, out.index, dtype)
     out["camb_error"] = _text_column(errors, out.index, dtype)
     qa_long(out, outcome)
     out.index = repeated.index

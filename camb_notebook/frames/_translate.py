@@ -125,6 +125,8 @@ def translate_frame(
         raise UsageError("dry_run=True sends nothing, so into= would never be filled", hint="Drop into=")
     if column not in df.columns:
         raise UsageError(f"no column {column!r} in the frame (columns: {list(df.columns)!r})")
+    if (same := int((df.columns == column).sum())) > 1:
+        raise UsageError(f"the frame has {same} columns named {column!r}; give them distinct names first")
     if shape not in ("wide", "long"):
         raise UsageError(f"shape must be 'wide' or 'long', not {shape!r}")
     assign = _assign_into(into) if into is not None else None

@@ -16,7 +16,7 @@ from camb_notebook.jobs._settings import DEFAULTS, Settings
 if TYPE_CHECKING:
     from camb_notebook.jobs._batch import BatchJob
     from camb_notebook.jobs._batch_entry import BatchArgs, translation_batch
-    from camb_notebook.jobs._batch_plan import BatchOutcome, Errors
+    from camb_notebook.jobs._batch_plan import BatchOutcome, Errors, invalid_reason
     from camb_notebook.jobs._batch_quality import QualityArgs, QualityOptions, quality_options
     from camb_notebook.jobs._batch_summary import BatchSummary
     from camb_notebook.jobs._budget import NOT_SENT, is_not_sent
@@ -28,6 +28,14 @@ if TYPE_CHECKING:
     from camb_notebook.jobs._loop import LoopThread, wait_future
     from camb_notebook.jobs._manager import JobManager
     from camb_notebook.jobs._poll import PollGroup, PollPolicy, TaskApi, fetch_result, poll_until_terminal
+    from camb_notebook.jobs._speech_batch import (
+        SpeechAudio,
+        SpeechBatch,
+        SpeechOutcome,
+        dubbing_batch,
+        transcription_batch,
+        tts_batch,
+    )
 
 __all__ = [
     "DEFAULTS",
@@ -51,14 +59,21 @@ __all__ = [
     "QualityArgs",
     "QualityOptions",
     "Settings",
+    "SpeechAudio",
+    "SpeechBatch",
+    "SpeechOutcome",
     "TaskApi",
     "default_home",
+    "dubbing_batch",
     "fetch_result",
+    "invalid_reason",
     "is_not_sent",
     "poll_until_terminal",
     "quality_options",
     "set_display_hook",
+    "transcription_batch",
     "translation_batch",
+    "tts_batch",
     "wait_future",
 ]
 
@@ -78,6 +93,7 @@ _MODULES = (
     "_loop",
     "_manager",
     "_poll",
+    "_speech_batch",
 )
 
 

@@ -249,7 +249,7 @@ class BatchJob(Job, Generic[T]):
         if not self.done():
             raise UsageError("the batch is still running; wait for it (or cancel it) before retry_failed()")
         plan = plan_retry(self, resend_ambiguous=resend_ambiguous)
-        retry = BatchJob(self._manager, self._plan, self._options, self._finalize, outcome=plan.outcome)
+        retry = type(self)(self._manager, self._plan, self._options, self._finalize, outcome=plan.outcome)
         retry._retry = plan
         for unit, job in plan.held:  # still failed: counted, and kept for a later retry_failed()
             retry.chunks[job] = unit

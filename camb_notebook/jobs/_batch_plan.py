@@ -15,7 +15,15 @@ from typing import Literal
 from camb_notebook.api import UsageError
 from camb_notebook.quality import QaResult
 
-__all__ = ["DEFAULT_CHUNK_SIZE", "DEFAULT_MAX_CHARS", "TextPlan", "chunk_texts", "clean_texts", "plan_texts"]
+__all__ = [
+    "DEFAULT_CHUNK_SIZE",
+    "DEFAULT_MAX_CHARS",
+    "TextPlan",
+    "chunk_texts",
+    "clean_texts",
+    "invalid_reason",
+    "plan_texts",
+]
 
 # At most this many texts / characters per translation task (the API takes a list; no limit is published).
 DEFAULT_CHUNK_SIZE = 100
@@ -35,10 +43,24 @@ def _is_missing(value: object) -> bool:
     return type(value).__name__ in {"NAType", "NaTType"}
 
 
+def invalid_reason(text: str) -> str | None:
+    """Why `text` cannot be sent at all (a lone surrogate cannot be encoded as UTF-8), or None when it can."""
+    if text.isascii():
+        return None
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return f"invalid text: a lone surrogate at character {exc.start + 1}; fix the text's encoding"
+    return None
+
+
 def clean_texts(
     values: Sequence[object], *, labels: Sequence[Hashable] | None = None, errors: Errors = "raise"
 ) -> list[str | None]:
     """Map values to texts to send, with None for missing/blank ones; non-strings raise naming the rows.
+
+    A string that cannot be sent (`invalid_reason`) is None too: that row is left out, the rest of its chunk
+    goes through, and the frame layer marks the row `invalid` with the reason.
 
     `errors="coerce"` turns non-strings into None (not sent), the way pandas' `errors="coerce"` turns bad
     values into NaN. `labels` name the rows in the error (a DataFrame index); positions are used without them.
@@ -49,7 +71,7 @@ def clean_texts(
     bad: list[int] = []
     for position, value in enumerate(values):
         if isinstance(value, str):
-            cleaned.append(value if value.strip() else None)
+            cleaned.append(value if value.strip() and invalid_reason(value) is None else None)
         elif _is_missing(value):
             cleaned.append(None)
         else:

@@ -10,6 +10,7 @@ Usage: `work = UnitWork(options, "fr-fr", texts)`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypedDict
@@ -54,7 +55,8 @@ class QualityOptions:
 
     def terms(self, target: str) -> tuple[tuple[str, str], ...]:
         """The glossary pairs that apply to `target`."""
-        return self.glossary + tuple(self.glossary_by_target.get(target, ()))
+        extra = self.glossary_by_target.get(target)
+        return self.glossary + tuple(extra) if extra else self.glossary
 
     def verdict(self, source: str, translation: str | None, target: str) -> QaResult | None:
         """The QA result of one translation (None when QA is off)."""
@@ -131,6 +133,12 @@ class RowResult:
     error: str | None = None
 
 
+@functools.lru_cache(maxsize=16_384)
+def _prepare(protector: Protector, text: str, whole_icu: bool) -> Masked:
+    """A text masked once for every target of a batch (a Masked is never changed after it is made)."""
+    return protector.prepare(text, whole_icu=whole_icu)
+
+
 class UnitWork:
     """The texts of one chunk, prepared for sending; `finish` turns the engine's answer into RowResults."""
 
@@ -143,8 +151,7 @@ class UnitWork:
         self.texts = list(texts)
         protector = options.protector
         self.masked: list[Masked] = [
-            protector.prepare(t, whole_icu=whole_icu) if protector is not None else Masked(t, (t,))
-            for t in self.texts
+            Masked(t, (t,)) if protector is None else _prepare(protector, t, whole_icu) for t in self.texts
         ]
         self.sent: list[str] = [s for m in self.masked for s in m.texts]
 

@@ -51,14 +51,15 @@ def price_batch(host: BatchHost, plan: TextPlan, options: BatchOptions, units: S
     def price() -> Estimate:
         key = key_id(host.api)
         costs = []
+        family = getattr(options, "family", "translation")  # speech batches (SpeechOptions) name theirs
         for unit in units:
             # The texts as a run sends them: masked by the batch's protection (what the server bills).
             sent = UnitWork(options.quality, unit.target, [plan.unique[i] for i in unit.indices]).sent
             if not sent:  # nothing to send (a run creates no task for it)
                 costs.append(UnitCost(unit, 0, True))
                 continue
-            info = describe("translation", options.request(sent, unit.target))
-            costs.append(UnitCost(unit, info.size, options.cache and _free(host, info.hash, key)))
+            info = describe(family, options.request(sent, unit.target))
+            costs.append(UnitCost(unit, info.size, options.cache and _free(host, info.hash, key, family)))
         history = host.journal.durations("translation")
         return Estimate(plan, options, costs, history, _concurrency(host, options))
 
@@ -71,13 +72,13 @@ def price_batch(host: BatchHost, plan: TextPlan, options: BatchOptions, units: S
     return host.loop.run_sync(on_loop)
 
 
-def _free(host: BatchHost, request_hash: str, key: str) -> bool:
+def _free(host: BatchHost, request_hash: str, key: str, family: str = "translation") -> bool:
     """Whether a run would get this chunk without a create: a readable cached result, or a task of the same
     request that the journal holds (another kernel's, or an earlier run's) for the engine to adopt."""
-    hit = host.journal.cached_result("translation", request_hash)
+    hit = host.journal.cached_result(family, request_hash)
     if hit is not None and hit[1] is not None:
         return True
-    return any(row.task_id for row in host.journal.fingerprint_rows("translation", request_hash, key))
+    return any(row.task_id for row in host.journal.fingerprint_rows(family, request_hash, key))
 
 
 def _concurrency(host: BatchHost, options: BatchOptions) -> int:

@@ -204,6 +204,14 @@ async def poll_until_terminal(
                 raise _late(policy, task_id, job) from None
             except ApiError as exc:
                 failures += 1
+                if isinstance(exc, NotFoundError):  # not a network problem: this server has no such task
+                    raise PollFailedError(
+                        "the server does not know this task (404): it was created on another server, or by a"
+                        " sandbox that has restarted since, so it cannot be polled",
+                        task_id=task_id,
+                        job=job,
+                        hint="Submit the request again (it is not a network problem; resuming cannot help)",
+                    ) from exc
                 if not _transient(exc) or failures >= policy.max_poll_failures:
                     raise PollFailedError(
                         f"status polls failed {failures} time(s) in a row: {exc}", task_id=task_id, job=job

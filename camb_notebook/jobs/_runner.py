@@ -9,6 +9,7 @@ Usage: `runner = Runner(api, registry, policy, limit)`; `await runner.drive(job,
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import random
 import sqlite3
 import time
@@ -16,6 +17,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from camb_notebook.api import (
+    AmbiguousSubmitError,
+    JobDeadlineExceeded,
     PaymentRequiredError,
     QuotaExceeded,
     RateLimitedError,
@@ -23,6 +26,7 @@ from camb_notebook.api import (
 )
 from camb_notebook.jobs._adopt import keep_leases, key_id, settle_by_journal
 from camb_notebook.jobs._cached import cached
+from camb_notebook.jobs._deadline import JobClock, within
 from camb_notebook.jobs._job import Job
 from camb_notebook.jobs._limit import InFlightLimit
 from camb_notebook.jobs._poll import PollGroup, PollPolicy, TaskApi, fetch_result, poll_until_terminal
@@ -45,6 +49,7 @@ class Runner:
         self.limit = limit
         self.breaker: QuotaExceeded | None = None
         self._leases: asyncio.Future[None] | None = None
+        self.clock = JobClock()  # the whole-job deadline of each running job (create, polls, fetch)
 
     def check_breaker(self, job: Job | None = None) -> None:
         """Raise QuotaExceeded when an earlier task hit PAYMENT_REQUIRED (no new creates after that)."""
@@ -96,6 +101,7 @@ class Runner:
                 self.trip_breaker(exc)
             registry.finish(job, "failed", error=exc)
         finally:
+            self.clock.forget(job.id)
             if key is not None:
                 registry.release(key, job)
 
@@ -110,6 +116,7 @@ class Runner:
         except Exception as exc:
             registry.finish(job, "failed", error=exc)
         finally:
+            self.clock.forget(job.id)
             registry.release((job.family, registry.infos[job.id].hash), job)
 
     async def _describe(self, job: Job) -> RequestInfo:
@@ -169,8 +176,15 @@ class Runner:
         job._engine.update(state="creating")
         self.registry.record(job)
         hits = self._rate_limit_hits()
+        deadline = self.policy.deadline
         try:
-            task_id = await self.api.create(job.family, job.request)
+            task_id = await within(
+                self.api.create(job.family, job.request),
+                self.clock.left(job.id, deadline),
+                lambda: AmbiguousSubmitError(
+                    f"the create did not finish within the job's {deadline:g} s deadline; the task may exist"
+                ),
+            )
         except PaymentRequiredError as exc:
             raise QuotaExceeded(f"not created: {exc}", job=job) from exc
         finally:
@@ -190,12 +204,13 @@ class Runner:
         """Poll until terminal (timed by the expected duration, if known), then fetch and store the result."""
         assert job.task_id is not None
         run_id = job.run_id
+        deadline = self.policy.deadline
         if run_id is None:
             status = await poll_until_terminal(
                 self.api,
                 job.family,
                 job.task_id,
-                self.policy,
+                dataclasses.replace(self.policy, deadline=self.clock.left(job.id, deadline)),
                 job=job,
                 on_status=lambda s: _seen(job, s),
                 expected=_remaining(job),
@@ -205,10 +220,22 @@ class Runner:
             assert run_id is not None
             job._engine.update(state="fetching", run_id=run_id)
             self.registry.record(job)
-        if fetch is None:
-            result = await fetch_result(self.api, job.family, job.task_id, run_id, self.policy, job)
-        else:
-            result = await fetch(job, run_id)
+        step = (
+            fetch_result(self.api, job.family, job.task_id, run_id, self.policy, job)
+            if fetch is None
+            else fetch(job, run_id)
+        )
+        result = await within(
+            step,
+            self.clock.left(job.id, deadline),
+            lambda: JobDeadlineExceeded(
+                f"the result did not arrive within the job's {deadline:g} s deadline",
+                task_id=job.task_id,
+                run_id=run_id,
+                job=job,
+                hint="Fetch it later: get(id) or resume() in a new session polls it again",
+            ),
+        )
         info = self.registry.infos.get(job.id)
         if info is not None:
             self.registry.writes.store_result(job.id, job.family, info.hash, result.to_dict())

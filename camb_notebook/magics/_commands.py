@@ -109,9 +109,9 @@ def languages(magics: MagicsContext, args: argparse.Namespace, out: str | None) 
 
 @magic_arguments("camb voices")
 @OUT
-@argument("query", nargs="*", help="filter by name")
+@argument("query", nargs="*", help="words to search: name, gender, age, language (e.g. german female)")
 def voices(magics: MagicsContext, args: argparse.Namespace, out: str | None) -> pd.DataFrame | None:
-    """List the available voices as a DataFrame."""
+    """List the voices (gender, age, language as words), searchable by words."""
     return _frame_result(session_for(magics).voices(" ".join(args.query) or None), magics.shell, out)
 
 

@@ -20,6 +20,7 @@ from camb_notebook.magics._context import MagicsContext
 from camb_notebook.magics._dataset import dataset
 from camb_notebook.magics._dictionaries import dictionaries
 from camb_notebook.magics._parsing import literal, literal_args, parse_args, split_out, tokenize, with_out
+from camb_notebook.magics._subtitles import subtitles
 from camb_notebook.magics._translate import DATA_FIELDS, camb_translate, translate
 
 __all__ = ["COMMANDS", "Command", "Handler", "ParsedLine", "help_text", "parse_line", "run_line"]
@@ -78,6 +79,7 @@ COMMANDS: dict[str, Command] = {
         Command("transcribe", tasks.transcribe),
         Command("dub", tasks.dub),
         Command("story", tasks.story),
+        Command("subtitles", subtitles),
         Command("dataset", dataset),
         Command("jobs", commands.jobs),
         Command("wait", commands.wait),

@@ -10,6 +10,7 @@ Usage: `check("Hi {name}", "Salut {nom}", lang="fr-fr")` → `QaResult("error", 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -17,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from camb_notebook.quality._icu import icu_issues, text_runs
-from camb_notebook.quality._syntax import _TRIGGER, Token, find_tokens
+from camb_notebook.quality._syntax import Token, find_tokens, has_markers
 
 __all__ = ["CHECKS", "QaResult", "check", "severity"]
 
@@ -65,6 +66,7 @@ _VOID = frozenset(
 )
 _TAG_NAME = re.compile(r"<\s*(/?)\s*([A-Za-z][\w:.\-]*)")
 _EMPTY_PAIR = re.compile(r"(<([A-Za-z][\w:.\-]*)(?:\s[^<>]*)?>)\s*</\2\s*>")  # deepl-node#30: a tag emptied
+_DIGIT = re.compile(r"\d")
 _NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f' ]\d+)*")
 _END = {".": ".。．", "!": "!！", "?": "?？؟", ":": ":：", ";": ";；؛", "…": "…"}
 
@@ -78,10 +80,14 @@ class QaResult:
 
     @classmethod
     def of(cls, issues: Sequence[str]) -> QaResult:
-        """The result for these issues (status from their severities)."""
-        if not issues:
-            return OK
-        return cls("error" if any(severity(i) == "error" for i in issues) else "warning", tuple(issues))
+        """The result for these issues (status from their severities); equal verdicts share one object."""
+        return _verdict(tuple(issues)) if issues else OK
+
+
+@functools.lru_cache(maxsize=4096)
+def _verdict(issues: tuple[str, ...]) -> QaResult:
+    """One shared QaResult per distinct issue list (10k rows with the same warning hold one object)."""
+    return QaResult("error" if any(severity(i) == "error" for i in issues) else "warning", issues)
 
 
 OK = QaResult("ok")
@@ -128,13 +134,17 @@ def _unbalanced(tags: Sequence[str]) -> str | None:
     return f"<{stack[-1]}>" if stack else None
 
 
-def _token_issues(source: str, target: str) -> tuple[list[str], list[Token], list[Token]]:
-    """Placeholder, markup, ICU, escape and URL/e-mail parity (the syntax checks)."""
+def _token_issues(source: str, target: str) -> tuple[list[str], list[str], list[Token], list[Token]]:
+    """Placeholder and markup parity and well-formedness; then (second list) escape, URL, e-mail parity."""
     want = _tokens(source)
     have = _tokens(target)
     issues: list[str] = []
-    for kind in ("placeholder", "tag", "entity"):
-        issues += _parity(kind, _multiset(want, kind), _multiset(have, kind))
+    later: list[str] = []
+    if sorted((t.kind, t.text) for t in want) != sorted((t.kind, t.text) for t in have):
+        for kind in ("placeholder", "tag", "entity"):
+            issues += _parity(kind, _multiset(want, kind), _multiset(have, kind))
+        for kind in ("escape", "url", "email"):
+            later += _parity(kind, _multiset(want, kind), _multiset(have, kind))
     source_tags = [t.text for t in want if t.kind == "tag"]
     target_tags = [t.text for t in have if t.kind == "tag"]
     if target_tags and _unbalanced(source_tags) is None and (bad := _unbalanced(target_tags)) is not None:
@@ -143,7 +153,7 @@ def _token_issues(source: str, target: str) -> tuple[list[str], list[Token], lis
         emptied = Counter(m.group(1) for m in _EMPTY_PAIR.finditer(target))
         emptied -= Counter(m.group(1) for m in _EMPTY_PAIR.finditer(source))
         issues += [f"tag_emptied:{tag}" for tag in emptied.elements()]
-    return issues, want, have
+    return issues, later, want, have
 
 
 def _multiset(tokens: Sequence[Token], kind: str) -> Counter[str]:
@@ -151,26 +161,46 @@ def _multiset(tokens: Sequence[Token], kind: str) -> Counter[str]:
     return Counter(t.text for t in tokens if t.kind == kind)
 
 
-def _numbers(text: str, tokens: Sequence[Token]) -> Counter[str]:
-    """Numbers outside tokens, digits normalised (Arabic-Indic, full-width) and separators dropped."""
+def _numbers(text: str, tokens: Sequence[Token]) -> list[str]:
+    """Numbers outside tokens, as written (the fast comparison; `_normal` when they differ)."""
     for token in tokens:
         text = text.replace(token.text, " ")
-    found: Counter[str] = Counter()
-    for match in _NUMBER.finditer(text):
-        digits = "".join(str(unicodedata.digit(c)) for c in match.group() if c.isdigit())
-        found[digits] += 1
-    return found
+    return _NUMBER.findall(text)
 
 
-def _cosmetic(source: str, target: str) -> list[str]:
+def _normal(numbers: list[str]) -> Counter[str]:
+    """Numbers with digits normalised (Arabic-Indic, full-width) and separators dropped."""
+    return Counter("".join(str(unicodedata.digit(c)) for c in n if c.isdigit()) for n in numbers)
+
+
+Facts = tuple[bool, list[str], int, bool, bool, str]
+
+
+@functools.lru_cache(maxsize=8192)
+def _source_facts(source: str) -> Facts:
+    """Per source text (checked once per target): has markers; numbers (if none); newlines; leading and
+    trailing whitespace; final punctuation."""
+    markers = has_markers(source)
+    end = source.rstrip()[-1:]
+    return (
+        markers,
+        [] if markers else _NUMBER.findall(source),
+        source.count("\n"),
+        source[:1].isspace(),
+        source[-1:].isspace(),
+        end if end in _END else "",
+    )
+
+
+def _cosmetic(source: str, target: str, facts: Facts) -> list[str]:
     """Leading/trailing whitespace, end punctuation, doubled spaces."""
     issues: list[str] = []
-    if source[:1].isspace() != target[:1].isspace():
+    if facts[3] != target[:1].isspace():
         issues.append("whitespace_leading")
-    if source[-1:].isspace() != target[-1:].isspace():
+    if facts[4] != target[-1:].isspace():
         issues.append("whitespace_trailing")
-    end = source.rstrip()[-1:]
-    if end in _END and target.rstrip()[-1:] not in _END[end]:
+    end = facts[5]
+    if end and target.rstrip()[-1:] not in _END[end]:
         issues.append(f"end_punctuation:{end}")
     if "  " in target and "  " not in source:
         issues.append("double_space")
@@ -190,33 +220,37 @@ def check(
     if target is None or not target.strip():
         return QaResult("error", ("empty",)) if source.strip() else OK
     issues: list[str] = []
-    plain = _TRIGGER.search(source) is None and _TRIGGER.search(target) is None
+    facts = _source_facts(source)
+    source_markers, source_numbers, newlines = facts[0], facts[1], facts[2]
+    plain = not source_markers and not has_markers(target)
     want: list[Token] = []
     have: list[Token] = []
     if not plain:
-        found, want, have = _token_issues(source, target)
+        found, later, want, have = _token_issues(source, target)
         issues += found
         issues += icu_issues(source, target, lang)
-        issues += _parity("escape", _multiset(want, "escape"), _multiset(have, "escape"))
-    if source.count("\n") != target.count("\n"):
-        issues.append(f"newline_count:{source.count(chr(10))}>{target.count(chr(10))}")
+        issues += [code for code in later if code.startswith("escape")]
+    if newlines != target.count("\n"):
+        issues.append(f"newline_count:{newlines}>{target.count(chr(10))}")
     if not plain:
-        issues += _parity("url", _multiset(want, "url"), _multiset(have, "url"))
-        issues += _parity("email", _multiset(want, "email"), _multiset(have, "email"))
-    if any(c.isdigit() for c in source) or any(c.isdigit() for c in target):
-        issues += _parity("number", _numbers(source, want), _numbers(target, have))
+        issues += [code for code in later if not code.startswith("escape")]
+    numbers = source_numbers if plain else _numbers(source, want)
+    translated = _numbers(target, have) if numbers or _DIGIT.search(target) else numbers
+    if numbers != translated:
+        issues += _parity("number", _normal(numbers), _normal(translated))
     if max_length is not None and len(target) > max_length:
         issues.append(f"too_long:{len(target)}>{max_length}")
     if target == source and re.search(r"[^\W\d_]{2}", _strip(source, want)):
         issues.append("unchanged")
-    folded = target.casefold()
-    source_folded = source.casefold()
-    for term, translation in glossary:
-        if term.casefold() in source_folded and translation.casefold() not in folded:
-            issues.append(f"glossary:{term}→{translation}")
-    issues += [f"dnt_missing:{term}" for term in dnt if term in source and term not in target]
-    issues += _cosmetic(source, target)
-    return QaResult.of(issues)
+    if glossary:
+        folded, source_folded = target.casefold(), source.casefold()
+        for term, translation in glossary:
+            if term.casefold() in source_folded and translation.casefold() not in folded:
+                issues.append(f"glossary:{term}→{translation}")
+    if dnt:
+        issues += [f"dnt_missing:{term}" for term in dnt if term in source and term not in target]
+    issues += _cosmetic(source, target, facts)
+    return QaResult.of(issues) if issues else OK
 
 
 def _strip(text: str, tokens: Sequence[Token]) -> str:

@@ -13,6 +13,7 @@ from camb_notebook.sandbox._hostile import HostileMiddleware
 from camb_notebook.sandbox._http import SandboxError, sandbox_error_handler
 from camb_notebook.sandbox._middleware import FaultMiddleware
 from camb_notebook.sandbox._state import SandboxState
+from camb_notebook.sandbox._subtitles import router as subtitles_router
 from camb_notebook.sandbox.routers import (
     dictionaries,
     dubbing,
@@ -21,6 +22,7 @@ from camb_notebook.sandbox.routers import (
     story,
     transcription,
     translation,
+    voices,
 )
 
 __all__ = ["create_app"]
@@ -37,8 +39,9 @@ def create_app(config: SandboxConfig | None = None, *, state: SandboxState | Non
         redoc_url=None,
     )
     app.state.sandbox = state
-    for module in (translation, speech, transcription, dubbing, story, meta, dictionaries):
+    for module in (translation, speech, transcription, dubbing, story, meta, voices, dictionaries):
         app.include_router(module.router, prefix="/apis")
+    app.include_router(subtitles_router, prefix="/apis")
     app.add_exception_handler(SandboxError, sandbox_error_handler)
     app.add_middleware(FaultMiddleware, state=state)
     app.add_middleware(HostileMiddleware, state=state)  # outermost: fault answers turn hostile too

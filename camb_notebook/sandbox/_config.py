@@ -15,7 +15,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["FAMILIES", "FaultRule", "SandboxConfig", "apply_patch"]
+from camb_notebook.sandbox._bounds import ConfigError, check_field
+from camb_notebook.sandbox._faults import parse_faults
+
+__all__ = ["FAMILIES", "ConfigError", "FaultRule", "SandboxConfig", "apply_patch"]
 
 FAMILIES: tuple[str, ...] = ("translation", "tts", "translated_tts", "transcription", "dubbing", "story")
 
@@ -82,17 +85,29 @@ class SandboxConfig:
 
 
 def _coerce(name: str, value: Any, current: Any) -> Any:
-    """Convert a JSON value for field `name` to the field's Python type."""
-    if name == "faults":
-        return [rule if isinstance(rule, FaultRule) else FaultRule(**rule) for rule in value]
-    if name == "processing_time":
-        unknown = set(value) - set(FAMILIES)
-        if unknown:
-            raise ValueError(f"unknown families {sorted(unknown)}; expected some of {list(FAMILIES)}")
-        return {**current, **{k: float(v) for k, v in value.items()}}
-    if isinstance(current, tuple):
-        return tuple(value)
-    return value
+    """Check and convert a JSON value for field `name` (ConfigError names a value out of bounds)."""
+    if name != "faults":
+        return check_field(name, value, current)
+    if not isinstance(value, list):
+        raise ConfigError(name, "must be a list of fault rules")
+    rules = []
+    for rule in value:
+        if not isinstance(rule, FaultRule):
+            if not isinstance(rule, Mapping) or not isinstance(rule.get("fault"), str):
+                raise ConfigError(name, 'each rule must be an object with a "fault" string')
+            rule = FaultRule(
+                rule["fault"],
+                rule.get("route"),
+                check_field("faults.times", rule.get("times", 1), 1)
+                if rule.get("times", 1) is not None
+                else None,
+            )
+        try:
+            parse_faults(rule.fault)
+        except ValueError as exc:
+            raise ConfigError(name, str(exc)) from None
+        rules.append(rule)
+    return rules
 
 
 def apply_patch(config: SandboxConfig, patch: Mapping[str, Any]) -> SandboxConfig:
@@ -101,6 +116,7 @@ def apply_patch(config: SandboxConfig, patch: Mapping[str, Any]) -> SandboxConfi
     unknown = set(patch) - names
     if unknown:
         raise ValueError(f"unknown config fields {sorted(unknown)}")
-    for name, value in patch.items():
-        setattr(config, name, _coerce(name, value, getattr(config, name)))
+    checked = {name: _coerce(name, value, getattr(config, name)) for name, value in patch.items()}
+    for name, value in checked.items():  # all or nothing: one bad field changes no field
+        setattr(config, name, value)
     return config

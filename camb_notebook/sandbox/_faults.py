@@ -36,6 +36,11 @@ _ITEM = re.compile(
 )
 _TASK_FAULTS = ("result404", "pending_forever", "error", "timeout", "payment_required")
 _GONE = ("404", "410")
+# Bounds, so one request header cannot tie the server up: a fault repeats at most this often, a stall lasts
+# at most this long (seconds), and a header holds at most this many items.
+MAX_TIMES = 1000
+MAX_STALL = 60.0
+MAX_ITEMS = 32
 # Route templates that may answer a `404`/`410` fault (what a retired streaming endpoint looks like).
 GONE_ROUTES = frozenset({"tts-stream", "translation/stream"})
 
@@ -63,7 +68,10 @@ class Fault:
 def parse_faults(spec: str) -> list[Fault]:
     """Parse a comma-separated fault spec, raising ValueError naming the first bad item."""
     faults: list[Fault] = []
-    for raw in (part.strip() for part in spec.split(",")):
+    parts = spec.split(",")
+    if len(parts) > MAX_ITEMS:
+        raise ValueError(f"too many sandbox faults ({len(parts)}; at most {MAX_ITEMS})")
+    for raw in (part.strip() for part in parts):
         match = _ITEM.match(raw)
         if not match:
             raise ValueError(f"bad sandbox fault {raw!r}")
@@ -71,14 +79,12 @@ def parse_faults(spec: str) -> list[Fault]:
         kind = name.split("=", 1)[0]
         if kind.isdigit() and not (kind == "429" or kind in _GONE or 500 <= int(kind) <= 599):
             raise ValueError(f"bad sandbox fault status {kind!r}: use 429, 404/410 (streams) or 500-599")
-        faults.append(
-            Fault(
-                kind=kind,
-                times=int(match["times"] or 1),
-                seconds=float(match["secs"] or 0),
-                reason=match["reason"] or "",
+        times, seconds = int(match["times"] or 1), float(match["secs"] or 0)
+        if not 1 <= times <= MAX_TIMES or seconds > MAX_STALL:
+            raise ValueError(
+                f"bad sandbox fault {raw!r}: x1-x{MAX_TIMES} times, stalls up to {MAX_STALL:g} s"
             )
-        )
+        faults.append(Fault(kind=kind, times=times, seconds=seconds, reason=match["reason"] or ""))
     return faults
 
 

@@ -69,9 +69,10 @@ class FaultMiddleware:
                 raise ValueError(
                     f"sandbox fault {fault.kind} applies to {' and '.join(sorted(GONE_ROUTES))} only"
                 )
-        except ValueError as exc:
+        except ValueError as exc:  # a bad fault header: refused like a bad field, before anything runs
             await _drain(receive)
-            await _send_json(send, 400, {"detail": str(exc)})
+            where = ["header", "x-sandbox-fault"]
+            await _send_json(send, 422, {"detail": [{"type": "value_error", "loc": where, "msg": str(exc)}]})
             return
         if fault is None:
             await self.app(scope, receive, send)

@@ -133,6 +133,7 @@ class SandboxState:
             self._open: set[str] = set()  # created, final status/result not yet read by a client
             self._peak_open = 0
             self.errors: list[str] = []
+            self.custom_voices: list[dict[str, Any]] = []  # cloned voices (sandbox/_voices.py)
             self._rng: random.Random | None = None
             self.dictionaries = DictionaryStore()
 

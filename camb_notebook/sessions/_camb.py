@@ -1,8 +1,7 @@
 """Camb: the user-facing session (connection, engine); every task method returns a Job (or stream) at once.
 
-Requests are built and checked before anything is submitted, so bad input fails before a job exists.
-Call from any thread; the work runs on the engine's loop thread.
-Usage: `camb = Camb(); job = camb.translate("Hello", to="fr-fr"); job.result()`.
+Requests are built and checked before anything is submitted (bad input fails before a job exists); any thread
+may call it. Usage: `camb = Camb(); job = camb.translate("Hello", to="fr-fr"); job.result()`.
 """
 
 from __future__ import annotations
@@ -20,6 +19,8 @@ from camb_notebook.sessions._datasets import DatasetMethods
 from camb_notebook.sessions._dictionaries import DictionariesMixin
 from camb_notebook.sessions._protect import ProtectionMixin, TranslateArgs, finish_job, take_quality
 from camb_notebook.sessions._streams import SpeechStream, TranslationStream, speech_stream
+from camb_notebook.sessions._subtitles import SubtitleMethods
+from camb_notebook.sessions._voices import VoiceMethods
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 __all__ = ["Camb"]
 
 
-class Camb(CatalogMethods, DatasetMethods, DictionariesMixin, ProtectionMixin):
+class Camb(SubtitleMethods, VoiceMethods, CatalogMethods, DatasetMethods, DictionariesMixin, ProtectionMixin):
     """A CAMB.AI session: submit tasks (each a Job), list and wait for jobs, resume after a kernel restart."""
 
     def __init__(
@@ -43,10 +44,11 @@ class Camb(CatalogMethods, DatasetMethods, DictionariesMixin, ProtectionMixin):
         max_in_flight: int = DEFAULTS.max_in_flight,
         poll_cap: float = DEFAULTS.poll_cap,
         deadline: float | None = DEFAULTS.deadline,
+        max_characters: int | None = DEFAULTS.max_characters,
         allow_insecure: bool = False,
     ) -> None:
         """Configure the session; the key is looked up (argument → CAMB_API_KEY → .env) on first use."""
-        settings = Settings(max_in_flight=max_in_flight, poll_cap=poll_cap, deadline=deadline)
+        settings = Settings(max_in_flight, poll_cap, deadline, max_characters=max_characters)
         self._connection = Connection(api_key, base_url, allow_insecure=allow_insecure)
         self._manager = JobManager(self._connection, home=home)
         self._manager.apply(settings)
@@ -223,8 +225,7 @@ class Camb(CatalogMethods, DatasetMethods, DictionariesMixin, ProtectionMixin):
     ) -> Job | SpeechStream:
         """Speak `text` with a voice (id or Voice); returns the Job at once.
 
-        `stream=True` reads `tts-stream` instead (optionally with `speech_model` / `output_format`) and
-        returns a SpeechStream at once: iterate it for audio chunks, await it, or display it to play it.
+        `stream=True` reads `tts-stream` (maybe with `speech_model`/`output_format`): a SpeechStream at once.
         """
         request = requests.tts_request(text, voice, language, stream=stream)
         if stream:
@@ -233,9 +234,7 @@ class Camb(CatalogMethods, DatasetMethods, DictionariesMixin, ProtectionMixin):
                 self.api, self._manager, request, speech_model=speech_model, output_format=output_format
             )
         if speech_model or output_format:
-            raise UsageError(
-                "speech_model and output_format apply to streamed speech", hint="Pass stream=True"
-            )
+            raise UsageError("speech_model and output_format apply to streamed speech", hint="stream=True")
         return self._submit("tts", request, cache)
 
     def translated_tts(self, text: str, *, voice: int | Voice, to: Any, source: Any = "en-us") -> Job:

@@ -84,7 +84,14 @@ def session() -> Camb:
     global _default
     with _lock:
         if _default is None or _default.manager.closed:
-            if os.environ.get("CAMB_SANDBOX", "").strip() in ("1", "true", "yes"):
+            mode = os.environ.get("CAMB_SANDBOX", "").strip()
+            if mode in ("1", "true", "yes"):
                 return use_sandbox()
+            if mode == "shared":  # one sandbox process per user, outliving kernel restarts
+                from camb_notebook.sessions._shared_sandbox import shared_sandbox
+
+                base_url, key = shared_sandbox()
+                _default = Camb(api_key=key, base_url=base_url)
+                return _default
             _default = Camb()
         return _default

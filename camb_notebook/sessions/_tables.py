@@ -1,4 +1,4 @@
-"""The session's tables as DataFrames: jobs, the language catalog, the account's voices.
+"""The session's tables as DataFrames: jobs, the language catalog, the account's voices (`_voice_table`).
 
 Imported on first use, so a session works without loading pandas. Usage: `jobs_frame(manager.jobs())`.
 """
@@ -10,29 +10,19 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from camb_notebook.api import CATALOG, Voice, search_languages
+from camb_notebook.api import CATALOG, search_languages
+from camb_notebook.sessions._voice_table import voices_frame
 
 if TYPE_CHECKING:
     from camb_notebook.jobs import Job
 
 __all__ = ["jobs_frame", "languages_frame", "voices_frame"]
 
-_VOICE_COLUMNS = ["id", "name", "gender", "age", "language", "description", "is_published", "sample_url"]
-
 
 def languages_frame(query: str | None = None) -> pd.DataFrame:
     """The bundled language catalog (id, locale, name), optionally searched by name or tag."""
     found = CATALOG.languages if query is None else search_languages(query, limit=len(CATALOG))
     return pd.DataFrame([(x.id, x.locale, x.name) for x in found], columns=["id", "locale", "name"])
-
-
-def voices_frame(voices: Iterable[Voice], query: str | None = None) -> pd.DataFrame:
-    """Voices as rows, optionally filtered by a name/description substring (case-insensitive)."""
-    rows = [v.to_dict() for v in voices]
-    if query:
-        needle = query.casefold()
-        rows = [r for r in rows if needle in f"{r['name']} {r['description'] or ''}".casefold()]
-    return pd.DataFrame(rows, columns=_VOICE_COLUMNS)
 
 
 def _utc(seconds: float | None) -> pd.Timestamp | None:

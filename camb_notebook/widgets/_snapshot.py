@@ -152,6 +152,11 @@ def _batch_fraction(batch: AnyJob, finished: int, total: int) -> float:
     return (finished + partial) / total
 
 
+def _counted(job: AnyJob) -> str:
+    """What a batch counts: row-translations, or rows for a speech batch (`counts` on the batch)."""
+    return str(getattr(job, "counts", "row-translations"))
+
+
 def _note(job: AnyJob, state: str, detail: str) -> str:
     """A failed batch's summary (rows failed, first error without its hint, retry hint); else `detail`."""
     failed, total, error = getattr(job, "failed_count", 0), getattr(job, "total", None), job.error
@@ -159,7 +164,7 @@ def _note(job: AnyJob, state: str, detail: str) -> str:
         return detail
     first = f"{type(error).__name__}: {getattr(error, 'text', error)}"
     retry = ".retry_failed() re-sends only those rows"
-    return f"{failed:,} of {total:,} row-translations failed ({first}); {retry}"
+    return f"{failed:,} of {total:,} {_counted(job)} failed ({first}); {retry}"
 
 
 def take_snapshot(job: AnyJob, now: float | None = None) -> Snapshot:
@@ -223,6 +228,4 @@ def _unsent_note(job: AnyJob) -> str:
     unsent = getattr(job, "not_sent_count", 0)
     if not unsent or not job.done():
         return ""
-    return (
-        f"{unsent:,} row-translations not_sent (budget {_budget(job)}); a larger budget sends only the rest"
-    )
+    return f"{unsent:,} {_counted(job)} not_sent (budget {_budget(job)}); a larger budget sends only the rest"

@@ -17,6 +17,7 @@ import ipywidgets as w
 
 from camb_notebook.api import GENDER, GENDER_CHOICES, UsageError, Voice
 from camb_notebook.widgets._forms import LanguagePicker, SubmitRow, TargetsPicker, field
+from camb_notebook.widgets._voice_preview import VoicePreview
 
 if TYPE_CHECKING:
     from camb_notebook.jobs import Job
@@ -50,7 +51,7 @@ def _url(text: str) -> str:
 
 
 class SpeechTab:
-    """Text to speech: text, a voice from list-voices (filtered by gender and name), a language."""
+    """Text to speech: text, a voice from list-voices (filtered by gender and name, previewed), a language."""
 
     def __init__(self, session: Camb) -> None:
         """Build the form (the voice list loads when the tab is first opened)."""
@@ -60,6 +61,7 @@ class SpeechTab:
         self.search = w.Text(placeholder="filter voices by name", layout=w.Layout(width="200px"))
         self.gender = w.Dropdown(options=_GENDERS, value=None, layout=w.Layout(width="110px"))
         self.voice = w.Dropdown(options=(), layout=w.Layout(width="260px"))
+        self.preview = VoicePreview(session, self.voice, lambda: self.voices)
         self.voice_status = w.HTML("<span style='opacity:.7'>voices load when this tab opens</span>")
         self.language = LanguagePicker("en-us")
         self.submit = SubmitRow("Speak", self._submit)
@@ -69,7 +71,7 @@ class SpeechTab:
         self.box = w.VBox(
             [
                 field("Text", self.text),
-                field("Voice", w.VBox([filters, self.voice])),
+                field("Voice", w.VBox([filters, w.HBox([self.voice, self.preview.box])])),
                 field("Language", self.language.input),
                 self.submit.box,
             ]

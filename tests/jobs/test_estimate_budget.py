@@ -172,7 +172,8 @@ def test_sandbox_stats_route_bills_characters_per_masked_key_and_target(
 
     manager = make_manager()
     translation_batch(manager, ["abcd", "efghij"], to=["fr-fr", "pl-pl"]).result(timeout=30)
-    body = httpx.get(f"{camb_sandbox.base_url}/__sandbox__/stats", timeout=10).json()
+    key = {"x-api-key": camb_sandbox.api_key}
+    body = httpx.get(f"{camb_sandbox.base_url}/__sandbox__/stats", headers=key, timeout=10).json()
     assert body["billed_characters"] == {"…dbox": {"fr-fr": 10, "pl-pl": 10}}
     assert body["credits_used"] == {"…dbox": 20} and camb_sandbox.api_key not in str(body)
 

@@ -90,7 +90,12 @@ def test_batch_translation(execute: Callable[[str], NotebookRunner]) -> None:
     assert "[sandbox fr-fr: " in head and "[sandbox ja-jp: " in head
 
     safe = html_of(code_cell(nb, "ui = pd.DataFrame("))  # protected: placeholders kept, no QA error
-    assert "{name}" in safe and "%d" in safe and "&lt;b&gt;%(order_id)s&lt;/b&gt;" in safe and ">error<" not in safe
+    assert (
+        "{name}" in safe
+        and "%d" in safe
+        and "&lt;b&gt;%(order_id)s&lt;/b&gt;" in safe
+        and ">error<" not in safe
+    )
     raw = code_cell(nb, "from camb_notebook.widgets import qa_view")  # unprotected: the QA summary flags them
     assert "Translation QA" in state.texts(raw) and "placeholder_missing" in state.texts(raw)
     assert "placeholder_missing" in str(state.outputs(raw))  # the counts table
@@ -170,3 +175,22 @@ def test_resume_after_restart(
     assert camb_sandbox.stats.tasks_created["translation"] == 6
     # the sandbox is the test's, so the clean-up cell leaves it running
     assert "stopped" not in text_output(code_cell(nb, "import signal"))
+
+
+def test_subtitles(execute: Callable[[str], NotebookRunner]) -> None:
+    """subtitles: cues, a preset kept word for word, a lossless round trip, tracks with unchanged times, the
+    magic's player with one track per language, and the server's sub route."""
+    nb = execute("subtitles").nb
+    assert "too_wide" in html_of(code_cell(nb, "heard = camb.transcribe"))  # 80-character lines
+    assert text_output(code_cell(nb, "fitted = subtitles.conform")).startswith("True")
+    srt_cell = text_output(code_cell(nb, "print(subtitles.to_srt(fitted))"))
+    assert "00:00:00,000 --> " in srt_cell and srt_cell.rstrip().endswith("True")
+    assert text_output(code_cell(nb, "tracks = await fitted.camb.translate")).startswith("True True True")
+    assert pseudo_localize("First,", "es-es")[:20] in html_of(
+        code_cell(nb, "tracks = await fitted.camb.translate")
+    )
+    player = html_of(code_cell(nb, "%camb subtitles workshop.wav"))
+    assert '<audio controls preload="metadata" src="workshop.wav">' in player
+    assert player.count('src="data:text/vtt;base64,') == 3 and "workshop.fr-fr.vtt" in player
+    assert "['en-us', 'es-es', 'fr-fr']" in text_output(code_cell(nb, "print(sorted(subs))"))
+    assert "['en-us', 'es-es']" in text_output(code_cell(nb, "job = camb.subtitles("))

@@ -164,3 +164,19 @@ def test_bad_protect_is_one_clear_line(camb: Camb, protect: object) -> None:
     """An unknown syntax name is a UsageError naming it."""
     with pytest.raises(UsageError, match="unknown protect syntax"):
         _frame().camb.translate("text", to=["fr-fr"], protect=protect, session=camb)
+
+
+def test_a_dry_run_prices_the_masked_texts_the_run_sends(camb: Camb, camb_sandbox: Sandbox) -> None:
+    """The estimate counts the masked segments (ICU branches apart), exactly what the run bills."""
+    texts = ["Hello {name}, <b>%d</b> items.", "{n, plural, one {# day} other {# days}}"]
+    estimate = camb.translate(texts, to=["fr-fr"], dry_run=True)
+    before = camb_sandbox.stats.characters_billed(camb_sandbox.api_key).get("fr-fr", 0)
+    estimate.run().result(timeout=30)
+    billed = camb_sandbox.stats.characters_billed(camb_sandbox.api_key)["fr-fr"] - before
+    assert (
+        billed
+        == estimate.billable_characters
+        == len('Hello <x id="1"/>, <x id="2"/><x id="3"/><x id="4"/> items.')
+        + len('<x id="1"/> day')
+        + len('<x id="1"/> days')
+    )

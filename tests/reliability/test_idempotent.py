@@ -14,6 +14,7 @@ import sys
 import warnings
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from batch_victim import CHUNKS, TARGETS, TEXTS
@@ -21,7 +22,7 @@ from journal_victim import REQUEST
 from reliability_helpers import FAST_POLL, wait_until
 
 from camb_notebook.api import AmbiguousSubmitError, JobCancelled
-from camb_notebook.jobs import JobManager, default_home, translation_batch
+from camb_notebook.jobs import JobManager, Journal, default_home, translation_batch
 from camb_notebook.sandbox import Sandbox, pseudo_localize
 from camb_notebook.sessions import Camb
 
@@ -139,3 +140,50 @@ def test_cancel_during_create_says_the_task_may_exist_and_resume_reports_it(
     manager.close()
     [resumed] = make_manager().resume()
     assert isinstance(resumed.error, AmbiguousSubmitError) and "may exist" in str(resumed.error)
+
+
+class _CountingApi:
+    """The wire client, counting the status polls this process sends."""
+
+    def __init__(self, api: Any) -> None:
+        self.api, self.polls = api, 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.api, name)
+
+    async def status(self, family: Any, task_id: str) -> Any:
+        self.polls += 1
+        return await self.api.status(family, task_id)
+
+
+def test_a_job_another_live_process_polls_is_followed_here_not_polled(
+    make_manager: Callable[..., JobManager], make_api: Callable[..., Any], camb_sandbox: Sandbox
+) -> None:
+    """Item 4: get(id) of a live process's job follows its row: finished here when it finishes there,
+    resume() returns the same handle, and this process sends no poll for it."""
+    camb_sandbox.config.processing_time["translation"] = 1.5
+    owner = subprocess.Popen(
+        [
+            sys.executable,
+            str(HERE / "journal_victim.py"),
+            "never",
+            camb_sandbox.base_url,
+            camb_sandbox.api_key,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        journal = Journal(default_home())
+        wait_until(lambda: any(r.task_id for r in journal.recent()), timeout=30, what="the owner's task")
+        [row] = journal.recent()
+        journal.close()
+        api = _CountingApi(make_api())
+        manager = make_manager(home=default_home(), api=api)
+        job = manager.get(row.id)
+        assert not job.done() and manager.resume() == [job]  # the same handle, not a second one
+        assert job.result(timeout=30).texts == (pseudo_localize(REQUEST["texts"][0], "fr-fr"),)
+        assert api.polls == 0 and camb_sandbox.stats.tasks_created["translation"] == 1
+    finally:
+        owner.kill()
+        owner.wait()

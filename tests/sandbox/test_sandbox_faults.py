@@ -77,13 +77,13 @@ def test_cut_mid_stream(api: httpx.Client) -> None:
 
 @pytest.mark.parametrize("status", [404, 410])
 def test_gone_status_on_streaming_routes_only(api: httpx.Client, status: int) -> None:
-    """`404`/`410` answer the streaming routes like a retired endpoint; other routes refuse them with 400."""
+    """`404`/`410` answer the streaming routes like a retired endpoint; other routes refuse them with 422."""
     body = {"text": "Gone soon.", "source_language": "en-us", "target_language": "fr-fr"}
     gone = api.post("translation/stream", json=body, headers=_fault(str(status)))
     assert gone.status_code == status and gone.json()["detail"].startswith(f"sandbox fault: {status}")
     assert api.post("translation/stream", json=body, headers=_fault(str(status))).status_code == 200
     refused = api.post("translate", json=TRANSLATE, headers=_fault(str(status)))
-    assert refused.status_code == 400 and "translation/stream" in refused.json()["detail"]
+    assert refused.status_code == 422 and "translation/stream" in refused.json()["detail"][0]["msg"]
 
 
 def test_cut_mid_json_body(api: httpx.Client) -> None:
@@ -170,11 +170,13 @@ def test_random_faults_are_seeded(camb_sandbox: Sandbox, api: httpx.Client) -> N
     assert {200, 503, 429} <= set(first)
 
 
-def test_bad_fault_header_is_400(api: httpx.Client) -> None:
-    """An unparsable `x-sandbox-fault` header is refused with 400 naming the bad item."""
-    response = api.get("list-voices", headers=_fault("418"))
-    assert response.status_code == 400
-    assert "418" in response.json()["detail"]
+@pytest.mark.parametrize("spec", ["418", "503x300000000", "stall=3600", ",".join(["503"] * 40)])
+def test_bad_or_unbounded_fault_header_is_422(api: httpx.Client, spec: str) -> None:
+    """An unparsable or unbounded `x-sandbox-fault` header is refused at once with 422 naming the header."""
+    response = api.get("list-voices", headers=_fault(spec))
+    assert response.status_code == 422
+    (detail,) = response.json()["detail"]
+    assert detail["loc"] == ["header", "x-sandbox-fault"] and "sandbox fault" in detail["msg"]
 
 
 async def test_asgi_transport_mode() -> None:

@@ -49,6 +49,12 @@ def test_transcription_options_and_errors(api: httpx.Client) -> None:
     assert all(len(s["text"]) <= 10 for s in api.get(f"transcription-result/{run_id}").json()["transcript"])
     bad = api.post("transcribe", data={"language": "en-us", "media_url": "u", "formatting_options": "{"})
     assert bad.json()["detail"][0]["loc"] == ["body", "formatting_options"]
+    for limit in ("abc", 0, 10**9, True):
+        options = json.dumps({"max_characters_in_segment": limit})
+        bad = api.post(
+            "transcribe", data={"language": "en-us", "media_url": "u", "formatting_options": options}
+        )
+        assert bad.status_code == 422 and bad.json()["detail"][0]["loc"][-1] == "max_characters_in_segment"
     assert api.post("transcribe", data={"language": "xx", "media_url": "u"}).status_code == 422
     assert api.post("transcribe", data={"language": "auto"}, files={"x": ("a", b"")}).status_code == 400
     task_id = create(
@@ -126,16 +132,50 @@ def test_catalog_routes(api: httpx.Client) -> None:
 
 
 def test_control_routes(camb_sandbox: Sandbox, api: httpx.Client) -> None:
-    """`__sandbox__` stats, config and reset steer a sandbox from another process without a key."""
+    """`__sandbox__` stats, config and reset steer a sandbox from another process, with a valid key only."""
     create(api, "translate", json={"texts": ["a"], "source_language": 1, "target_language": 54})
-    control = httpx.Client(base_url=camb_sandbox.base_url + "/__sandbox__/")
+    anonymous = httpx.Client(base_url=camb_sandbox.base_url + "/__sandbox__/")
+    for method, route in (("GET", "stats"), ("POST", "config"), ("POST", "reset")):
+        assert anonymous.request(method, route, json={}).status_code == 401
+    anonymous.close()
+    control = httpx.Client(
+        base_url=camb_sandbox.base_url + "/__sandbox__/", headers={"x-api-key": camb_sandbox.api_key}
+    )
     stats = control.get("stats").json()
     assert stats["tasks_created"] == {"translation": 1}
     assert stats["requests"] == {"POST translate": 1}
     assert control.post("config", json={"processing_time": {"tts": 0.2}}).json() == {"status": "ok"}
     assert camb_sandbox.config.processing_time["tts"] == 0.2
-    assert control.post("config", json={"nope": 1}).status_code == 400
-    assert control.post("config", json={"faults": [{"fault": "bogus"}]}).status_code == 400
+    assert control.post("config", json={"nope": 1}).status_code == 422
+    assert control.post("config", json={"faults": [{"fault": "bogus"}]}).status_code == 422
     control.post("reset")
     assert camb_sandbox.stats.total_tasks == 0
     control.close()
+
+
+@pytest.mark.parametrize(
+    ("patch", "field"),
+    [
+        ({"api_keys": "sandbox"}, "api_keys"),
+        ({"api_keys": []}, "api_keys"),
+        ({"fault_rate": "0.5"}, "fault_rate"),
+        ({"fault_rate": 2}, "fault_rate"),
+        ({"stream_chunks": 10**9}, "stream_chunks"),
+        ({"processing_time": {"tts": "slow"}}, "processing_time"),
+        ({"max_pending_per_key": True}, "max_pending_per_key"),
+        ({"faults": [{"fault": "503", "times": -1}]}, "faults"),
+        ({"faults": "503"}, "faults"),
+        ({"fault_rate": 0.1, "stream_chunks": "many"}, "stream_chunks"),
+    ],
+)
+def test_config_knobs_are_bounded_and_a_bad_patch_changes_nothing(
+    camb_sandbox: Sandbox, patch: dict[str, object], field: str
+) -> None:
+    """Each out-of-bounds knob is a 422 naming its field; the other fields of that patch are not applied."""
+    before = camb_sandbox.config.copy()
+    response = httpx.post(
+        f"{camb_sandbox.base_url}/__sandbox__/config", json=patch, headers={"x-api-key": camb_sandbox.api_key}
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"][:2] == ["body", field]
+    assert camb_sandbox.config == before

@@ -31,3 +31,15 @@ def test_estimate_button_says_what_is_missing(comm_log: CommLog, camb: Camb) -> 
     ui.translate.text.value = "Hello"
     ui.translate.estimate_button.click()
     assert "add at least one target language" in comm_log.latest(ui.translate.estimate_view, "value")
+
+
+def test_a_budgeted_batch_bar_shows_characters_sent_of_the_budget(camb: Camb) -> None:
+    """The bar's status carries `sent/budget chars`; the final note counts the not_sent rows."""
+    from camb_notebook.widgets._snapshot import take_snapshot
+
+    texts = [f"sentence {i:02d}" for i in range(20)]  # 11 characters each
+    batch = camb.translate(texts, to=["fr-fr"], chunk_size=5, max_characters=120)
+    batch.result(timeout=30)
+    snap = take_snapshot(batch)
+    assert snap.status == "done · 110/120 chars" and snap.state == "succeeded"
+    assert snap.note.startswith("10 row-translations not_sent (budget 110/120 chars)")

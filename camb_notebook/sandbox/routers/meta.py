@@ -1,5 +1,8 @@
-"""Catalog routes (`source-languages`, `target-languages`, `list-voices`) and the sandbox's own
-`__sandbox__` routes: served files, stats, config patches and reset (no key needed on those)."""
+"""Catalog routes (`source-languages`, `target-languages`; voices are in `voices.py`) and the sandbox's own
+`__sandbox__` routes: served files, stats, config patches and reset.
+
+Stats, config and reset need a valid key like every API route (a sandbox may listen where others reach it);
+served files do not: they stand for the presigned media URLs of the real API, which a browser loads as is."""
 
 from __future__ import annotations
 
@@ -7,10 +10,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Request, Response
 
-from camb_notebook.sandbox._catalog import VOICES, language_rows
-from camb_notebook.sandbox._config import apply_patch
-from camb_notebook.sandbox._faults import parse_faults
-from camb_notebook.sandbox._http import ApiKey, SandboxError, get_state
+from camb_notebook.sandbox._catalog import language_rows
+from camb_notebook.sandbox._config import ConfigError, apply_patch
+from camb_notebook.sandbox._http import ApiKey, SandboxError, get_state, invalid
 
 __all__ = ["router"]
 
@@ -29,12 +31,6 @@ async def target_languages(key: ApiKey) -> list[dict[str, Any]]:
     return language_rows()
 
 
-@router.get("/list-voices", tags=["voices"])
-async def list_voices(key: ApiKey) -> list[dict[str, Any]]:
-    """Return the sandbox's dozen voices."""
-    return VOICES
-
-
 @router.get("/__sandbox__/files/{run_id}/{name}", tags=["sandbox"])
 async def sandbox_file(run_id: int, name: str, request: Request) -> Response:
     """Serve a file a run produced (audio, video, transcripts, dialogue) like a presigned URL."""
@@ -47,25 +43,27 @@ async def sandbox_file(run_id: int, name: str, request: Request) -> Response:
 
 
 @router.get("/__sandbox__/stats", tags=["sandbox"])
-async def sandbox_stats(request: Request) -> dict[str, Any]:
+async def sandbox_stats(request: Request, key: ApiKey) -> dict[str, Any]:
     """Return the counters as JSON."""
     return get_state(request).stats().to_dict()
 
 
 @router.post("/__sandbox__/config", tags=["sandbox"])
-async def sandbox_config(request: Request, patch: Annotated[dict[str, Any], Body()]) -> dict[str, str]:
-    """Patch the live config (e.g. `{"processing_time": {"tts": 0.1}, "faults": [{"fault": "503"}]}`)."""
+async def sandbox_config(
+    request: Request, key: ApiKey, patch: Annotated[dict[str, Any], Body()]
+) -> dict[str, str]:
+    """Patch the live config (e.g. `{"processing_time": {"tts": 0.1}}`); a bad field changes nothing (422)."""
     try:
-        for rule in patch.get("faults", []):
-            parse_faults(rule["fault"])
         apply_patch(get_state(request).config, patch)
-    except (ValueError, TypeError, KeyError) as exc:
-        raise SandboxError(400, f"bad config patch: {exc}") from exc
+    except ConfigError as exc:
+        raise invalid(("body", *exc.field.split(".")), str(exc), None) from None
+    except ValueError as exc:  # unknown field names
+        raise invalid(("body",), str(exc), sorted(patch)) from None
     return {"status": "ok"}
 
 
 @router.post("/__sandbox__/reset", tags=["sandbox"])
-async def sandbox_reset(request: Request) -> dict[str, str]:
+async def sandbox_reset(request: Request, key: ApiKey) -> dict[str, str]:
     """Forget all tasks, counters and scripted faults."""
     get_state(request).reset()
     return {"status": "ok"}

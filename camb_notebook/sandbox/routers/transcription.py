@@ -122,6 +122,12 @@ def _formatting(raw: str | None) -> dict[str, Any]:
         ) from exc
     if not isinstance(options, dict):
         raise invalid(("body", "formatting_options"), "formatting_options must be a JSON object", raw)
+    limit = options.get("max_characters_in_segment")
+    if limit is not None and (
+        isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 10_000
+    ):
+        where = ("body", "formatting_options", "max_characters_in_segment")
+        raise invalid(where, "max_characters_in_segment must be an integer from 1 to 10000", limit)
     return options
 
 

@@ -77,6 +77,22 @@ def test_invalid_inputs(value: object) -> None:
         resolve_language(value)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("german", ["de-at", "de-ch", "de-de"]),  # not Georgian, Serbian or Persian (close spellings)
+        ("japanese", ["ja-jp"]),  # not Javanese
+        ("fr", ["fr-be", "fr-ca", "fr-ch", "fr-fr"]),  # not (South) Africa
+        ("French (France)", ["fr-fr"]),
+        ("frica", ["af-za", "en-za", "zu-za"]),  # a substring counts when nothing starts with it
+    ],
+)
+def test_search_ranks_exact_and_prefix_matches_and_drops_lookalikes(query: str, expected: list[str]) -> None:
+    """Exact names/tags, then word prefixes; fuzzy lookalikes only when nothing matches the text itself."""
+    assert [lang.locale for lang in search_languages(query, limit=10)][: len(expected)] == expected
+    assert len(search_languages(query, limit=10)) == len(expected)
+
+
 def test_search_and_merge() -> None:
     """search finds by name part; merged() adds ids the API lists."""
     assert [lang.locale for lang in search_languages("portug")] == ["pt-br", "pt-pt"]

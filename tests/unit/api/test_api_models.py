@@ -12,6 +12,7 @@ from camb_notebook.api import (
     Result,
     Segment,
     StoryResult,
+    SubtitleResult,
     TaskStatus,
     TranscriptionResult,
     TranslatedTtsResult,
@@ -35,6 +36,7 @@ EXAMPLES: dict[str, Result] = {
         }
     ),
     "story": StoryResult("https://s/a.mp3", "https://s/d.json", (SEG,)),
+    "subtitles": SubtitleResult({"en-us": (SEG,), "es-es": (Segment(0.0, 1.25, "Hola", None),)}),
 }
 
 
@@ -56,7 +58,7 @@ def test_audio_is_base64_and_repr_is_short() -> None:
 def test_unknown_family_is_usage_error() -> None:
     """result_from_dict rejects an unknown family with the valid list."""
     with pytest.raises(UsageError, match="translation"):
-        result_from_dict("subtitles", {})  # type: ignore[arg-type]
+        result_from_dict("karaoke", {})  # type: ignore[arg-type]
 
 
 def test_status_flags() -> None:
