@@ -113,6 +113,7 @@ def test_hostile_server_content_stays_text_everywhere(lab: Lab, page: Page) -> N
         )
         page.wait_for_function(f"() => !({RUNNING})()", timeout=120_000)
         expect(page.get_by_text(re.compile(r"tts-stream: done"))).to_be_visible(timeout=30_000)
+        assert (page.evaluate(PLANTED), dialogs) == (0, [])  # first: nothing planted, nothing ran
         board = page.locator(".camb-board").first
         board.locator("button:not([disabled])", has_text="Result").first.click()  # the board's result view
         assert board.evaluate(CLIPPED) is False  # filter labels ("succeeded") are not cut
