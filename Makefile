@@ -54,8 +54,15 @@ typecheck: env
 
 # The browser tests run in their own pytest process: Playwright's sync API keeps an event loop running on the
 # main thread while its fixtures live, which would break every asyncio test collected after them.
+# The non-browser tests run in two pytest processes, one per core (as in test-fast; the first group's report
+# is printed after the second's), then the browser tests.
+SLOW_A := tests/reliability tests/jobs tests/datasets tests/notebooks
 pytest: env browser-deps gettext-deps
-	$(PY) -m pytest -q -p no:cacheprovider -m "not browser" $(PYTEST_ARGS)
+	@log=$$(mktemp); \
+	$(PY) -m pytest -q -p no:cacheprovider -m "not browser" $(SLOW_A) $(PYTEST_ARGS) >$$log 2>&1 & first=$$!; \
+	$(PY) -m pytest -q -p no:cacheprovider -m "not browser" tests $(addprefix --ignore=,$(SLOW_A)) $(PYTEST_ARGS); \
+	second=$$?; wait $$first; first=$$?; echo "--- $(SLOW_A)"; cat $$log; rm -f $$log; \
+	[ $$first = 0 ] && [ $$second = 0 ]
 	$(PY) -m pytest -q -p no:cacheprovider -m browser $(PYTEST_ARGS)
 
 pytest-oldest: env-oldest

@@ -3,7 +3,8 @@
 Hand-written over `_xliff_xml`'s offset-keeping scanner (no library edits resource files without
 re-serialising them). Rows: `<string name>` (key = name), each `<item quantity>` of `<plurals name>`
 (plural = quantity), each `<item>` of `<string-array name>` (key = `name[i]`). `translatable="false"`
-elements are not rows and keep their bytes; other resource types (`integer`, `color`, …) likewise. The XML
+elements are not rows and keep their bytes; other resource types (`integer`, `color`, …) likewise; a
+`product=` variant of a string has the product as its context. The XML
 comments since the previous resource are the note of the next one. Values are the runtime strings
 (`_android_text` undoes and redoes the escaping); markup such as `<b>` or `<xliff:g>` stays raw tags.
 
@@ -21,8 +22,8 @@ from typing import Any
 from ._android_text import decode_android, encode_android
 from ._model import PLURAL_CATEGORIES, Parsed, Unit, is_pristine
 from ._plurals import categories
-from ._xliff import append_point
-from ._xliff_write import apply_edits, escape_attr, line_ending, line_indent
+from ._xliff_common import append_point
+from ._xliff_write import apply_edits, escape_attr, line_ending, line_indent, on_own_line
 from ._xliff_xml import Element, XmlDoc, decode_document, encode_document, inner_pieces, markup_pieces, scan
 
 __all__ = ["ANDROID", "AndroidFormat"]
@@ -69,6 +70,7 @@ class AndroidFormat:
                 raise doc.error(child.start, f'expected a name="…" attribute on <{child.name}>')
             if child.name == "string":
                 units.append(_row(doc, child, slots, key=name, note=note))
+                units[-1].context = child.get("product")  # product variants share a name
             elif child.name == "string-array":
                 for i, item in enumerate(_items(doc, child)):
                     units.append(_row(doc, item, slots, key=f"{name}[{i}]", note=note, array=name))
@@ -77,8 +79,8 @@ class AndroidFormat:
                 group: dict[str, Any] = {"name": name, "items": {}, "span": None, "indent": "", "joint": None}
                 if items:
                     group["span"] = (items[0].start, items[-1].end)
-                    group["indent"] = indent = line_indent(text, items[0].start)
-                    own = text[: items[0].start - len(indent)].endswith("\n")
+                    group["indent"] = line_indent(text, items[0].start)
+                    own = on_own_line(text, items[0].start)
                     between = text[items[0].end : items[1].start] if len(items) > 1 else ""
                     group["joint"] = None if own else between
                 for item in items:
@@ -105,8 +107,9 @@ class AndroidFormat:
 
     def render(self, units: list[Unit], meta: dict[str, Any], target_lang: str | None) -> bytes:
         """The file with changed values spliced in, changed plurals rebuilt, new units appended."""
-        if not meta:
+        if meta.get("format") != self.name:  # a fresh file: other formats\' extras mean nothing here
             meta = self.parse(SKELETON.encode(), "strings.xml").meta
+            units = [unit.replace(extra={}) for unit in units]
         text: str = meta["text"]
         newline = line_ending(text)
         slots, groups = meta["slots"], meta["groups"]
@@ -244,7 +247,8 @@ def _new_rows(added: list[Unit], indent: str, newline: str) -> list[str]:
             arrays[match.group(1)].append(unit)
         else:
             value = encode_android(_value(unit), (), TAGS)
-            element = f'<string name="{escape_attr(unit.key)}">{value}</string>'
+            product = f' product="{escape_attr(unit.context)}"' if unit.context else ""
+            element = f'<string name="{escape_attr(unit.key)}"{product}>{value}</string>'
             out.append(f"{_note(unit, indent, newline)}{indent}{element}{newline}")
     for i, piece in enumerate(out):
         members = arrays.get(piece)

@@ -20,10 +20,14 @@ __all__ = ["decode_android", "encode_android"]
 _UNICODE = re.compile(r"[0-9a-fA-F]{4}")
 _SIMPLE = {"n": "\n", "t": "\t"}
 _WHITESPACE = " \t\n\r"
+_SPECIAL = re.compile(r'[\\"\t\n\r]|  |^ | $')
 
 
 def decode_android(pieces: Iterable[tuple[bool, str]]) -> str:
     """The runtime string of a resource's content pieces (markup pieces kept raw)."""
+    pieces = list(pieces)
+    if len(pieces) == 1 and not pieces[0][0] and not _SPECIAL.search(pieces[0][1]):
+        return pieces[0][1]  # nothing to undo (most strings)
     out: list[str] = []
     quoted = pending_space = False
     for markup, piece in pieces:

@@ -71,8 +71,10 @@ def members(text: str, start: int, path: str) -> tuple[list[Member], int]:
 
 
 def insert_position(keys: list[str], key: str) -> int:
-    """Where `key` goes among `keys` kept in Xcode's sorted order (before the first greater key)."""
-    return next((i for i, existing in enumerate(keys) if existing > key), len(keys))
+    """Where `key` goes among `keys` in Xcode's order: case-insensitive ("CaptureIntent" < "CBNote" <
+    "Close", "iCloud" between "Folder" and "Label", as Xcode writes them), before the first greater key."""
+    order = (key.casefold(), key)
+    return next((i for i, k in enumerate(keys) if (k.casefold(), k) > order), len(keys))
 
 
 def _string(value: str, slashes: bool) -> str:

@@ -11,16 +11,20 @@ the value's token; units without a place in the file are appended.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
+
+from babel.core import get_global
 
 from ._model import CatalogError, Parsed, Unit, is_pristine
 from ._xliff_write import apply_edits
 
-__all__ = ["STRINGS", "StringsFormat", "apple_lang", "decode_apple", "encode_apple"]
+__all__ = ["STRINGS", "StringsFormat", "apple_lang", "apple_locale", "decode_apple", "encode_apple"]
 
 _WORD = re.compile(r"[A-Za-z0-9_$+/:.\-]+")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v", '"': '"', "\\": "\\"}
 _OUT = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+_NO_COMMENT = "No comment provided by engineer."  # genstrings' filler, not a note
 _LPROJ = re.compile(r"(?:^|[\\/])([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)*)\.lproj[\\/]")
 
 
@@ -28,6 +32,28 @@ def apple_lang(path: str) -> str | None:
     """The language of a file inside `xx.lproj/` (None for `Base.lproj` or elsewhere)."""
     match = _LPROJ.search(path)
     return match.group(1) if match and match.group(1).lower() != "base" else None
+
+
+def apple_locale(lang: str, existing: Iterable[str] = ()) -> str:
+    """Apple's code for a language tag: an existing column that matches ("pl-pl" → "pl" when the file has
+    "pl"), else the language alone when the region is its likely one ("fr-fr" → "fr", "pt-br" → "pt"),
+    Chinese by script ("zh-tw" → "zh-Hant"), else "language-REGION" ("fr-ca" → "fr-CA", "pt-br" → "pt-BR")."""
+    parts = [p for p in re.split(r"[-_]", lang.strip()) if p]
+    norm = "-".join(parts).lower()
+    columns = {c.replace("_", "-").lower(): c for c in existing}
+    if norm in columns:
+        return columns[norm]
+    if parts and parts[0].lower() in columns and len(parts) > 1:
+        return columns[parts[0].lower()]
+    if len(parts) < 2:
+        return norm
+    language, region = parts[0].lower(), parts[-1].upper()
+    if language == "zh" and len(parts) == 2:
+        return "zh-Hant" if region in ("TW", "HK", "MO") else "zh-Hans"
+    likely = str(get_global("likely_subtags").get(language, ""))
+    if likely.endswith("_" + region) and len(parts) == 2 and language != "pt":  # Xcode: pt-BR, pt-PT
+        return language
+    return "-".join([language, *(p.title() if len(p) == 4 else p.upper() for p in parts[1:])])
 
 
 def decode_apple(raw: str) -> str:
@@ -148,7 +174,7 @@ class StringsFormat:
             scanner.skip()
             if scanner.pos >= len(text):
                 break
-            note = "\n".join(c for c in scanner.comments if c) or None
+            note = "\n".join(c for c in scanner.comments if c and c != _NO_COMMENT) or None
             scanner.comments = []
             key, start, end = scanner.token("a key")
             scanner.skip()
@@ -170,8 +196,9 @@ class StringsFormat:
 
     def render(self, units: list[Unit], meta: dict[str, Any], target_lang: str | None) -> bytes:
         """The file with changed values' tokens replaced and new entries appended."""
-        if not meta:
+        if meta.get("format") != self.name:  # a fresh file: other formats\' extras mean nothing here
             meta = self.parse(b"", "Localizable.strings").meta
+            units = [unit.replace(extra={}) for unit in units]
         text: str = meta["text"]
         newline: str = meta["newline"]
         edits: list[tuple[int, int, str]] = []

@@ -19,8 +19,8 @@ from typing import Any
 from ._apple_strings import apple_lang
 from ._model import PLURAL_CATEGORIES, Parsed, Unit, is_pristine
 from ._plurals import categories
-from ._xliff import append_point
-from ._xliff_write import apply_edits, escape_chars, line_ending, line_indent
+from ._xliff_common import append_point
+from ._xliff_write import apply_edits, escape_chars, line_ending, line_indent, on_own_line
 from ._xliff_xml import Element, XmlDoc, decode_document, encode_document, inner_text, scan
 
 __all__ = ["STRINGSDICT", "StringsdictFormat"]
@@ -115,7 +115,7 @@ class StringsdictFormat:
                 first_key, first_value = cats[0][1], cats[0][2]
                 group["span"] = (first_key.start, cats[-1][2].end)
                 group["kv"] = doc.text[first_key.end : first_value.start]
-                own = doc.text[: first_key.start - len(line_indent(doc.text, first_key.start))].endswith("\n")
+                own = on_own_line(doc.text, first_key.start)
                 group["joint"] = (
                     (line_ending(doc.text) + line_indent(doc.text, first_key.start)) if own else ""
                 )
@@ -128,8 +128,9 @@ class StringsdictFormat:
 
     def render(self, units: list[Unit], meta: dict[str, Any], target_lang: str | None) -> bytes:
         """The file with changed strings spliced in, changed variables rebuilt, new entries appended."""
-        if not meta:
+        if meta.get("format") != self.name:  # a fresh file: other formats\' extras mean nothing here
             meta = self.parse(SKELETON.encode(), "Localizable.stringsdict").meta
+            units = [unit.replace(extra={}) for unit in units]
         text: str = meta["text"]
         newline = line_ending(text)
         slots, groups = meta["slots"], meta["groups"]

@@ -2,7 +2,8 @@
 
 Hand-written over the stdlib `json` (there is no library for the format; Apple does not document it).
 Reading: rows come from the `sourceLanguage` column; the target column is the file's only other language
-when there is exactly one, else none (targets None) — `parse_for(data, path, lang)` picks one. Every
+when there is exactly one, else none (targets None) — `parse_for(data, path, lang)` picks one. Language
+tags become Apple's codes (`apple_locale`: "pl-pl" → the file's "pl" column, "fr-ca" → "fr-CA"). Every
 `stringUnit` is a row: plain, each `variations.plural` category (plural = category), each
 `variations.device` variant (context `device=<name>`), each plural substitution (key `key:<name>`).
 Entries with `shouldTranslate: false` are not rows; `comment` is the note; `extractionState: stale`
@@ -20,6 +21,7 @@ from collections import defaultdict
 from typing import Any
 
 from ._apple_json import dump_xcode, insert_position, load_json, members
+from ._apple_strings import apple_locale
 from ._model import PLURAL_CATEGORIES, CatalogError, Parsed, Unit, is_pristine
 from ._plurals import categories
 from ._xliff_write import apply_edits, line_indent
@@ -118,7 +120,7 @@ def parse_for(data: bytes, path: str, lang: str | None) -> Parsed:
         }
         - {source}
     )
-    target = lang if lang is not None else (langs[0] if len(langs) == 1 else None)
+    target = apple_locale(lang, langs) if lang is not None else (langs[0] if len(langs) == 1 else None)
     units: list[Unit] = []
     counts: dict[str, int] = {}
     for key, _, _, _, entry in entries:
@@ -158,13 +160,18 @@ class XcstringsFormat:
         """Rows with the file's only non-source language as the target (see `parse_for` to choose)."""
         return parse_for(data, path, None)
 
+    def parse_for(self, data: bytes, path: str, lang: str | None) -> Parsed:
+        """Rows with `lang`'s column as the target (a translation reads the file once per target)."""
+        return parse_for(data, path, lang)
+
     def render(self, units: list[Unit], meta: dict[str, Any], target_lang: str | None) -> bytes:
         """The catalog with changed entries re-written for `target_lang` (else the target read) and new
         entries inserted; untouched entries keep their bytes."""
-        if not meta:
+        if meta.get("format") != self.name:  # a fresh file: other formats\' extras mean nothing here
             meta = parse_for(SKELETON.encode(), "Localizable.xcstrings", None).meta
+            units = [unit.replace(extra={}) for unit in units]
         text: str = meta["text"]
-        lang = target_lang or meta["target_lang"]
+        lang = apple_locale(target_lang, meta["languages"]) if target_lang else meta["target_lang"]
         entries: dict[str, tuple[int, int, int]] = meta["entries"]
         grouped: dict[str, list[Unit]] = defaultdict(list)
         for unit in units:
@@ -293,11 +300,11 @@ def _insertions(text: str, meta: dict[str, Any], new: dict[str, Any]) -> list[tu
     if not keys:
         body = ("," + newline).join(
             f"{pad}{dump_xcode(k, 0, newline, slashes)} : {dump_xcode(v, level, newline, slashes)}"
-            for k, v in sorted(new.items())
+            for k, v in sorted(new.items(), key=lambda kv: (kv[0].casefold(), kv[0]))
         )
         return [(start, end + 1, "{" + newline + body + newline + "  " * (level - 1) + "}")]
     edits = []
-    for key, value in sorted(new.items()):
+    for key, value in sorted(new.items(), key=lambda kv: (kv[0].casefold(), kv[0])):
         member = f"{dump_xcode(key, 0, newline, slashes)} : {dump_xcode(value, level, newline, slashes)}"
         index = insert_position(keys, key)
         if index < len(keys):

@@ -24,7 +24,6 @@ _FIELD = re.compile(
     r'[ \t]*(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)[ \t]+"((?:[^"\\]|\\.)*)"[ \t]*$'
 )
 _CONT = re.compile(r'[ \t]*"((?:[^"\\]|\\.)*)"[ \t]*$')
-_LINES = re.compile(r"[^\n]*\n|[^\n]+$")
 _CHARSET = re.compile(rb"charset=([A-Za-z0-9_.:-]+)")
 _EXPECTED = 'expected a comment, msgctxt, msgid, msgstr or a "quoted string"'
 
@@ -138,9 +137,25 @@ def _parse_entries(text: str, path: str) -> tuple[list[str | int], list[dict[str
             entries.append(_finish(entry, path, lineno))
         entry = None
 
-    for lineno, raw in enumerate(_LINES.findall(text), start=1):
-        content = raw.rstrip("\n").rstrip("\r")
-        if content.startswith('"') and entry is not None and entry.last is not None:
+    pieces = text.split("\n")
+    last_line = len(pieces) - 1
+    for lineno, piece in enumerate(pieces, start=1):
+        if lineno > last_line:
+            if not piece:
+                break  # the text ended with a newline
+            raw = piece
+        else:
+            raw = piece + "\n"
+        content = piece[:-1] if piece.endswith("\r") else piece
+        first = content[:1]
+        if first == "#" and not content.startswith("#~"):
+            kind = content[:2] if content[1:2] in (".", ":", ",", "|") else "#"
+            if entry is None or entry.has_str:
+                close(lineno)
+                entry = _Entry(lineno)
+            entry.parts.append([kind, raw])
+            continue
+        if first == '"' and entry is not None and entry.last is not None:
             cont = _CONT.match(content)  # the common continuation line, first
             if cont is not None:
                 value = unescape(cont.group(1))
@@ -202,7 +217,7 @@ def _parse_entries(text: str, path: str) -> tuple[list[str | int], list[dict[str
             continue
         col = len(content) - len(content.lstrip()) + 1
         raise CatalogError(path, lineno, col, _EXPECTED)
-    close(text.count("\n") + 1)
+    close(len(pieces))
     if gap:
         segments.append("".join(gap))
     return segments, entries

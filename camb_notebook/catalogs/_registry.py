@@ -22,6 +22,9 @@ import pandas as pd
 
 from ..api import UsageError
 from ._android import ANDROID
+from ._apple_strings import STRINGS
+from ._apple_stringsdict import STRINGSDICT
+from ._apple_xcstrings import XCSTRINGS
 from ._json import ARB, JSON
 from ._model import COLUMNS, STATES, CatalogFormat, Unit, mark_pristine
 from ._po import PO
@@ -32,7 +35,19 @@ from ._xliff2 import XLIFF20
 __all__ = ["FORMATS", "CatalogState", "detect", "frame_of", "read", "state_of", "units_of", "write"]
 
 # Every format, most specific first (sniffing tries them in this order).
-FORMATS: tuple[CatalogFormat, ...] = (PO, XLIFF20, XLIFF12, ANDROID, ARB, JSON, CSV, XLSX)
+FORMATS: tuple[CatalogFormat, ...] = (
+    PO,
+    XLIFF20,
+    XLIFF12,
+    ANDROID,
+    XCSTRINGS,
+    STRINGSDICT,
+    STRINGS,
+    ARB,
+    JSON,
+    CSV,
+    XLSX,
+)
 ATTR = "camb_catalog"
 
 
@@ -178,8 +193,11 @@ def _no_gc() -> Iterator[None]:
             gc.enable()
 
 
-def read(path: str | os.PathLike[str], *, format: str | None = None) -> pd.DataFrame:
-    """Read a catalog file into a frame: one row per unit (plural forms apart), columns COLUMNS."""
+def read(path: str | os.PathLike[str], *, format: str | None = None, lang: str | None = None) -> pd.DataFrame:
+    """Read a catalog file into a frame: one row per unit (plural forms apart), columns COLUMNS.
+
+    `lang`: for a file holding several languages (.xcstrings), the language whose strings are the targets.
+    """
     name = os.fspath(path)
     try:
         data = Path(name).read_bytes()
@@ -187,7 +205,8 @@ def read(path: str | os.PathLike[str], *, format: str | None = None) -> pd.DataF
         raise UsageError(f"{name}: cannot read ({exc.strerror or exc})") from None
     fmt = detect(name, data[:4096], format)
     with _no_gc():
-        parsed = fmt.parse(data, name)
+        per_lang = getattr(fmt, "parse_for", None) if lang is not None else None
+        parsed = per_lang(data, name, lang) if per_lang is not None else fmt.parse(data, name)
         mark_pristine(parsed.units)
         source_lang = parsed.meta.get("source_lang")
         # target_lang stays None: a frame written back as read gives the same bytes (translate sets it).

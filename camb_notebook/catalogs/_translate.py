@@ -16,13 +16,14 @@ import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
 
 from ..api import UsageError, resolve_language
 from ..jobs import BatchJob, Estimate, Job, translation_batch
-from ._model import Unit
+from ._model import Unit, mark_pristine
 from ._plurals import _locale, categories
 from ._registry import CatalogState, _by_name, frame_of, read, state_of, units_of, write
 
@@ -69,22 +70,52 @@ def _without_fuzzy(flags: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(f for f in flags if f != "fuzzy")
 
 
+def _shaped(group: list[Unit], cats: tuple[str, ...], only: str) -> list[tuple[Unit, bool]]:
+    """A group's units for a target with plural categories `cats`, each with whether to translate it.
+
+    A plural group takes exactly the target's categories: a missing form is a new unit (the source form of
+    the same category, else `other`'s; `extra` copied from a sibling form); a form the target lacks is gone.
+    """
+    first = group[0]
+    if first.plural is None:
+        return [(first.replace(), _selected(first, only))]
+    by_cat = {u.plural: u for u in group}
+    if [u.plural for u in group] == list(cats):
+        return [(u.replace(), _selected(u, only)) for u in group]
+    sibling = {k: v for k, v in first.extra.items() if not k.startswith("_")}
+    out = []
+    for cat in cats:
+        found = by_cat.get(cat)
+        if found is not None:
+            out.append((found.replace(), _selected(found, only)))
+        else:
+            source = _source_for(group, cat)
+            unit = first.replace(plural=cat, source=source, target=None, state="new", extra=dict(sibling))
+            out.append((unit, first.state != "obsolete"))
+    return out
+
+
 @dataclass
 class CatalogPlan:
-    """What a catalog translation sends (core texts) and how to spread the answers over each target."""
+    """What a catalog translation sends (core texts) and how to spread the answers over each target.
 
-    units: list[Unit]
-    groups: list[list[Unit]]
+    `views[target]`: the target's groups and state (a multi-language file such as .xcstrings is read once
+    per target, with that language's column as the targets); texts are the union of what targets need.
+    """
+
     state: CatalogState
     only: str
+    views: dict[str, tuple[list[list[Unit]], CatalogState]]
     texts: list[str | None]
     slots: dict[str, int]  # source text -> position in `texts`
-    plural_categories: Callable[[str], tuple[str, ...]]
+    limits: list[int | None]  # the smallest max_length of the units sending each text (QA checks it)
+    plural_categories: Callable[[str, dict[str, Any]], tuple[str, ...]]
 
-    def counts(self) -> dict[str, int]:
-        """Units per state in the source catalog."""
+    def counts(self, target: str | None = None) -> dict[str, int]:
+        """Units per state (in the catalog as read for `target`, else for the first target)."""
+        groups, _ = self.views[target] if target is not None else next(iter(self.views.values()))
         out = dict.fromkeys(("new", "translated", "fuzzy", "obsolete"), 0)
-        for unit in self.units:
+        for unit in (u for g in groups for u in g):
             out[unit.state] = out.get(unit.state, 0) + 1
         return out
 
@@ -94,7 +125,7 @@ class CatalogPlan:
         position = self.slots.get(unit.source)
         core = answers[position] if position is not None else None
         if core is None:
-            return unit  # failed or nothing to send: the unit keeps its target, state and fuzzy flag
+            return unit  # failed, not sent (budget) or blank: the unit keeps its target, state and flags
         lead, _, trail = _EDGES.match(unit.source).groups()  # type: ignore[union-attr]
         return unit.replace(
             target=f"{lead}{core}{trail}", state="translated", flags=_without_fuzzy(unit.flags)
@@ -102,71 +133,62 @@ class CatalogPlan:
 
     def target_units(self, target: str, answers: list[str | None]) -> list[Unit]:
         """The catalog's units for `target`, translations filled in (answers: one per `texts` position)."""
-        out: list[Unit] = []
-        cats = self.plural_categories(target)
-        for group in self.groups:
-            first = group[0]
-            if first.plural is None:
-                out.append(self._fill(first.replace(), answers, _selected(first, self.only)))
-                continue
-            chosen = any(_selected(u, self.only) for u in group)
-            by_cat = {u.plural: u for u in group}
-            if [u.plural for u in group] == list(cats) and not chosen:
-                out.extend(u.replace() for u in group)
-                continue
-            sibling = {k: v for k, v in first.extra.items() if not k.startswith("_")}
-            for cat in cats:
-                found = by_cat.get(cat)
-                if found is not None:
-                    unit = found.replace()
-                    selected = _selected(found, self.only)
-                else:
-                    source = _source_for(group, cat)
-                    unit = first.replace(
-                        plural=cat, source=source, target=None, state="new", extra=dict(sibling)
-                    )
-                    selected = first.state != "obsolete"
-                out.append(self._fill(unit, answers, selected))
-        return out
+        groups, state = self.views[target]
+        cats = self.plural_categories(target, state.meta)
+        return [self._fill(u, answers, chosen) for g in groups for u, chosen in _shaped(g, cats, self.only)]
 
     def frame(self, target: str, answers: list[str | None]) -> pd.DataFrame:
         """The target's catalog frame (attrs carry the target language for the header/plural forms)."""
-        state = CatalogState(
-            self.state.format, self.state.path, self.state.meta, [], self.state.source_lang, target
-        )
-        return frame_of(self.target_units(target, answers), state)
+        _, state = self.views[target]
+        carried = CatalogState(state.format, state.path, state.meta, [], state.source_lang, target)
+        return frame_of(self.target_units(target, answers), carried)
 
 
-def plan_catalog(catalog: str | os.PathLike[str] | pd.DataFrame, only: str = "missing") -> CatalogPlan:
+def plan_catalog(
+    catalog: str | os.PathLike[str] | pd.DataFrame, targets: Sequence[str], only: str = "missing"
+) -> CatalogPlan:
     """Read the catalog (a path or a frame from `read`) and list the distinct source texts to send."""
     if only not in ONLY:
         raise UsageError(f"only= must be one of {', '.join(ONLY)}, not {only!r}")
-    if isinstance(catalog, pd.DataFrame):
-        frame = catalog
-        state = state_of(frame) or CatalogState("csv", "", {}, [])
-    else:
-        frame = read(catalog)
-        state = state_of(frame) or CatalogState("csv", "", {}, [])
-    units = units_of(frame)
-    groups = _groups(units)
+    frame = catalog if isinstance(catalog, pd.DataFrame) else read(catalog)
+    state = state_of(frame) or CatalogState("csv", "", {}, [])
     fmt = _by_name(state.format)
     hook = getattr(fmt, "plural_categories", None)
 
-    def plural_categories(target: str) -> tuple[str, ...]:
-        return tuple(hook(target, state.meta)) if hook is not None else categories(target)
+    def plural_categories(target: str, meta: dict[str, Any]) -> tuple[str, ...]:
+        return tuple(hook(target, meta)) if hook is not None else categories(target)
 
+    groups = _groups(units_of(frame))
+    views: dict[str, tuple[list[list[Unit]], CatalogState]] = {}
+    per_target = getattr(fmt, "parse_for", None)
+    for target in targets:
+        if per_target is not None and not isinstance(catalog, pd.DataFrame):
+            parsed = per_target(Path(os.fspath(catalog)).read_bytes(), os.fspath(catalog), target)
+            mark_pristine(parsed.units)
+            meta = parsed.meta
+            views[target] = (
+                _groups(parsed.units),
+                CatalogState(fmt.name, state.path, meta, [], state.source_lang),
+            )
+        else:
+            views[target] = (groups, state)
     texts: list[str | None] = []
     slots: dict[str, int] = {}
-    for group in groups:
-        if not any(_selected(u, only) for u in group) and group[0].plural is None:
-            continue
-        sources = {u.source for u in group if u.state != "obsolete"}
-        for source in sorted(sources):
-            if source not in slots:
-                core = _EDGES.match(source).group(2)  # type: ignore[union-attr]
-                slots[source] = len(texts)
-                texts.append(core or None)
-    return CatalogPlan(units, groups, state, only, texts, slots, plural_categories)
+    limits: list[int | None] = []
+    for target, (target_groups, target_state) in views.items():
+        cats = plural_categories(target, target_state.meta)
+        for group in target_groups:
+            for unit, chosen in _shaped(group, cats, only):
+                if not chosen:
+                    continue
+                if unit.source not in slots:
+                    slots[unit.source] = len(texts)
+                    texts.append(_EDGES.match(unit.source).group(2) or None)  # type: ignore[union-attr]
+                    limits.append(None)
+                at = slots[unit.source]
+                if unit.max_length is not None:
+                    limits[at] = min(unit.max_length, limits[at] or unit.max_length)
+    return CatalogPlan(state, only, views, texts, slots, limits, plural_categories)
 
 
 def out_path(pattern: str, target: str) -> str:
@@ -207,6 +229,7 @@ def translate_catalog(
     only: str = "missing",
     source: str | None = None,
     dry_run: bool = False,
+    quality: Callable[[list[str | None], list[int | None]], dict[str, Any]] | None = None,
     **batch: Any,
 ) -> BatchJob[dict[str, pd.DataFrame]] | Estimate:
     """Start translating the catalog into each target; a BatchJob whose result is `{target: frame}`.
@@ -214,19 +237,24 @@ def translate_catalog(
     `batch` passes the engine's options through (chunk_size, max_chars, concurrency, formality, gender,
     cache, max_characters, max_tasks, ...); `dry_run=True` returns the engine's Estimate and sends nothing.
     Units the engine did not translate (failed, or not sent under a budget) keep their target and state.
+    `quality(texts, max_lengths)` gives the engine's protection/QA arguments for the texts sent (the
+    session builds them from the user's protect=/dnt=/dictionaries=/qa=, units' max_length by default).
     """
-    targets = [to] if isinstance(to, str) else list(to)
-    resolved = [resolve_language(t).locale for t in targets]
+    targets = list(dict.fromkeys([to] if isinstance(to, str) else list(to)))
+    resolved = [resolve_language(t).locale for t in targets]  # the engine's; files keep the user's names
     if out is not None and len(set(resolved)) > 1 and "{" not in out and not out.endswith(".xcstrings"):
         raise UsageError(
             f"out={out!r} names one file for {len(set(resolved))} targets",
             hint="Use {lang} or {locale} in out=, e.g. 'locale/{lang}/LC_MESSAGES/app.po'",
         )
-    plan = plan_catalog(catalog, only)
+    plan = plan_catalog(catalog, targets, only)
+    by_locale = dict(zip(resolved, targets, strict=True))
+    if quality is not None:
+        batch = {**batch, **quality(plan.texts, plan.limits)}
     source_lang = source or plan.state.source_lang or "en-us"
 
     def finalize(outcome: Any) -> dict[str, pd.DataFrame]:
-        frames = {t: plan.frame(t, outcome.rows(t)[0]) for t in outcome.targets}
+        frames = {by_locale[t]: plan.frame(by_locale[t], outcome.rows(t)[0]) for t in outcome.targets}
         if out is not None:
             _write_all(frames, out)
         return frames

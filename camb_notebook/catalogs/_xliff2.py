@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from ._model import Parsed, Unit
-from ._xliff import INLINE, WHOLE, append_point, render_xliff, target_slot, version_of
+from ._xliff_common import INLINE, WHOLE, append_point, render_xliff, target_slot, version_of
 from ._xliff_write import escape_attr, escape_text
 from ._xliff_xml import Element, XmlDoc, decode_document, inner_text, scan
 
@@ -28,7 +28,8 @@ class Xliff20Format:
     """XLIFF 2.x (`.xlf`, `.xliff`): bilingual, one row per segment."""
 
     name: str = "xliff2"
-    extensions: tuple[str, ...] = (".xlf", ".xliff")
+    # No extensions: `.xlf` files go to the "xliff" format, which hands 2.x files to this one by version.
+    extensions: tuple[str, ...] = ()
 
     def sniff(self, head: bytes, path: str) -> bool:
         """An `<xliff>` root whose version is 2.x."""
@@ -66,8 +67,9 @@ class Xliff20Format:
 
     def render(self, units: list[Unit], meta: dict[str, Any], target_lang: str | None) -> bytes:
         """The file with changed targets and segment states (and `trgLang`) spliced in."""
-        if not meta:
+        if meta.get("format") != self.name:  # a fresh file: other formats\' extras mean nothing here
             meta = self.parse(SKELETON20.encode(), "new.xlf").meta
+            units = [unit.replace(extra={}) for unit in units]
         return render_xliff(units, meta, target_lang, _STATE_OUT, new_unit20)
 
 

@@ -10,11 +10,13 @@ from collections.abc import Iterable
 
 __all__ = [
     "apply_edits",
+    "ends_at",
     "escape_attr",
     "escape_chars",
     "escape_text",
     "line_ending",
     "line_indent",
+    "on_own_line",
     "set_attr",
     "split_markup",
 ]
@@ -124,3 +126,14 @@ def set_attr(tag: str, name: str, value: str) -> str:
     while close > 0 and tag[close - 1].isspace():
         close -= 1
     return tag[:close] + f' {name}="{escape_attr(value)}"' + tag[close:]
+
+
+def on_own_line(text: str, pos: int) -> bool:
+    """Whether only indentation precedes `pos` on its line (and the line is not the first)."""
+    begin = text.rfind("\n", 0, pos) + 1
+    return begin > 0 and not text[begin:pos].strip()
+
+
+def ends_at(text: str, pos: int, suffix: str) -> bool:
+    """`text[:pos].endswith(suffix)` without copying the head of the text."""
+    return pos >= len(suffix) and text.startswith(suffix, pos - len(suffix))

@@ -15,7 +15,7 @@ Inline markup inside a translatable element is kept as the raw tags in the unit'
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 from ._model import CatalogError
 
@@ -34,9 +34,7 @@ __all__ = [
 ]
 
 _NAME = r"[A-Za-z_][-\w.:]*"
-_START = re.compile(rf"<({_NAME})((?:\s+{_NAME}\s*=\s*(?:\"[^\"<]*\"|'[^'<]*'))*)\s*(/?)>")
 _ATTR = re.compile(rf"\s+({_NAME})\s*=\s*(?:\"([^\"<]*)\"|'([^'<]*)')")
-_END = re.compile(rf"</({_NAME})\s*>")
 _ENTITY = re.compile(r"&(?:(#[0-9]+|#x[0-9a-fA-F]+|lt|gt|amp|quot|apos);)?")
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 _ENCODING = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
@@ -52,38 +50,57 @@ class Comment:
 
 
 class Element:
-    """An element with the offsets of its start tag, content and end (all on the decoded text)."""
+    """An element with the offsets of its start tag, content and end (all on the decoded text).
 
-    __slots__ = ("attrs", "children", "end", "inner_end", "inner_start", "name", "start")
+    Attributes are decoded on first use (most elements of a catalog never need theirs).
+    """
 
-    def __init__(self, name: str, start: int, inner_start: int) -> None:
+    __slots__ = ("_attrs", "_raw", "children", "end", "inner_end", "inner_start", "local", "name", "start")
+
+    def __init__(self, name: str, start: int, inner_start: int, raw: tuple[str, int, str, str] | None = None):
         self.name = name
+        self.local = name.rpartition(":")[2]  # the name without its namespace prefix
         self.start = start
         self.inner_start = inner_start  # after the start tag's '>'
         self.inner_end = inner_start  # at the end tag's '<' (== inner_start for an empty element)
         self.end = inner_start  # after the end tag's '>'
-        self.attrs: dict[str, tuple[str, int, int]] = {}  # name -> (decoded value, raw value span)
+        self._raw = raw  # (attributes' source, its offset, the document text, path) until decoded
+        self._attrs: dict[str, tuple[str, int, int]] | None = None
         self.children: list[Element | Comment] = []
 
     @property
-    def local(self) -> str:
-        """The name without its namespace prefix."""
-        return self.name.rpartition(":")[2]
+    def attrs(self) -> dict[str, tuple[str, int, int]]:
+        """name -> (decoded value, raw value span in the text)."""
+        if self._attrs is None:
+            self._attrs = {}
+            if self._raw is not None:
+                source, offset, text, path = self._raw
+                for attr in _ATTR.finditer(source):
+                    group = 2 if attr.group(2) is not None else 3
+                    raw_start, raw_end = offset + attr.start(group), offset + attr.end(group)
+                    value = attr.group(group)
+                    if "&" in value:
+                        value = decode_text(text, raw_start, raw_end, path)
+                    self._attrs[attr.group(1)] = (value, raw_start, raw_end)
+        return self._attrs
 
     def get(self, name: str, default: str | None = None) -> str | None:
         """An attribute's decoded value."""
         found = self.attrs.get(name)
         return found[0] if found else default
 
-    def elements(self, *locals_: str) -> Iterator[Element]:
+    def elements(self, *locals_: str) -> list[Element]:
         """Child elements, optionally only those with one of the given local names."""
-        for child in self.children:
-            if isinstance(child, Element) and (not locals_ or child.local in locals_):
-                yield child
+        if not locals_:
+            return [c for c in self.children if type(c) is Element]
+        return [c for c in self.children if type(c) is Element and c.local in locals_]
 
     def first(self, local: str) -> Element | None:
         """The first child element with this local name."""
-        return next(self.elements(local), None)
+        for child in self.children:
+            if type(child) is Element and child.local == local:
+                return child
+        return None
 
 
 class XmlDoc:
@@ -131,65 +148,63 @@ def encode_document(text: str, encoding: str, bom: bool) -> bytes:
     return text.encode(encoding, errors="xmlcharrefreplace")
 
 
+_TOKEN = re.compile(
+    rf"<(?:/({_NAME})\s*>|({_NAME})((?:\s+{_NAME}\s*=\s*(?:\"[^\"<]*\"|'[^'<]*'))*)\s*(/?)>|(!--|!\[CDATA\[|\?|!))"
+)
+
+
 def scan(text: str, path: str) -> XmlDoc:
     """Scan a whole document into elements and comments with offsets; one-line errors on malformed XML."""
     top = Element("", 0, 0)
     stack = [top]
+    children = top.children
     pos, size = 0, len(text)
+    find, match = text.find, _TOKEN.match
     while True:
-        lt = text.find("<", pos)
+        lt = find("<", pos)
         if lt < 0:
             break
-        if text.startswith("<!--", lt):
-            end = text.find("-->", lt + 4)
+        token = match(text, lt)
+        if token is None:
+            raise error_at(path, text, lt, _start_tag_problem(text, lt))
+        closing, name, attrs, empty, other = token.groups()
+        if name is not None:
+            element = Element(name, lt, token.end(), (attrs, token.start(3), text, path) if attrs else None)
+            children.append(element)
+            if not empty:
+                stack.append(element)
+                children = element.children
+            pos = token.end()
+        elif closing is not None:
+            open_ = stack[-1]
+            if closing != open_.name:
+                want = f"'</{open_.name}>'" if open_ is not top else "no end tag"
+                raise error_at(path, text, lt, f"expected {want}, found '</{closing}>'")
+            open_.inner_end, open_.end = lt, token.end()
+            stack.pop()
+            children = stack[-1].children
+            pos = token.end()
+        elif other == "!--":
+            end = find("-->", lt + 4)
             if end < 0:
                 raise error_at(path, text, lt, "expected '-->' closing this comment")
-            stack[-1].children.append(Comment(lt, end + 3, text[lt + 4 : end]))
+            children.append(Comment(lt, end + 3, text[lt + 4 : end]))
             pos = end + 3
-        elif text.startswith("<![CDATA[", lt):
-            end = text.find("]]>", lt)
+        elif other == "![CDATA[":
+            end = find("]]>", lt)
             if end < 0:
                 raise error_at(path, text, lt, "expected ']]>' closing this CDATA section")
             pos = end + 3
-        elif text.startswith("<?", lt):
-            end = text.find("?>", lt)
+        elif other == "?":
+            end = find("?>", lt)
             if end < 0:
                 raise error_at(path, text, lt, "expected '?>' closing this processing instruction")
             pos = end + 2
-        elif text.startswith("<!", lt):
-            pos = _skip_doctype(text, lt, path)
-        elif text.startswith("</", lt):
-            match = _END.match(text, lt)
-            if not match:
-                raise error_at(path, text, lt, "expected an end tag like '</name>'")
-            open_ = stack[-1]
-            if match.group(1) != open_.name:
-                want = f"'</{open_.name}>'" if open_ is not top else "no end tag"
-                raise error_at(path, text, lt, f"expected {want}, found '</{match.group(1)}>'")
-            open_.inner_end, open_.end = lt, match.end()
-            stack.pop()
-            pos = match.end()
         else:
-            match = _START.match(text, lt)
-            if not match:
-                raise error_at(path, text, lt, _start_tag_problem(text, lt))
-            element = Element(match.group(1), lt, match.end())
-            offset = match.start(2)
-            for attr in _ATTR.finditer(match.group(2)):
-                group = 2 if attr.group(2) is not None else 3
-                raw_start, raw_end = offset + attr.start(group), offset + attr.end(group)
-                element.attrs[attr.group(1)] = (
-                    decode_text(text, raw_start, raw_end, path),
-                    raw_start,
-                    raw_end,
-                )
-            stack[-1].children.append(element)
-            if not match.group(3):
-                stack.append(element)
-            pos = match.end()
+            pos = _skip_doctype(text, lt, path)
     if len(stack) > 1:
         raise error_at(path, text, size, f"expected '</{stack[-1].name}>' before the end of the file")
-    roots = list(top.elements())
+    roots = top.elements()
     if len(roots) != 1:
         raise error_at(path, text, roots[1].start if roots else size, "expected exactly one root element")
     return XmlDoc(path, text, top, roots[0])
@@ -210,6 +225,8 @@ def _skip_doctype(text: str, lt: int, path: str) -> int:
 
 
 def _start_tag_problem(text: str, lt: int) -> str:
+    if text.startswith("</", lt):
+        return "expected an end tag like '</name>'"
     name = re.compile(_NAME).match(text, lt + 1)
     if not name:
         return "expected a tag name after '<' (write '&lt;' for a literal '<')"
@@ -218,6 +235,9 @@ def _start_tag_problem(text: str, lt: int) -> str:
 
 def decode_text(text: str, start: int, end: int, path: str) -> str:
     """Character data between two offsets with entities, character references and CDATA decoded."""
+    amp = text.find("&", start, end)
+    if amp < 0 and text.find("<![CDATA[", start, end) < 0:
+        return text[start:end]
     out: list[str] = []
     pos = start
     while pos < end:
@@ -253,6 +273,8 @@ def inner_text(doc: XmlDoc, element: Element, whole: Iterable[str] = ()) -> str:
     Comments inside the content are dropped from the text (they are kept in the file while the unit is
     untouched).
     """
+    if not element.children:
+        return decode_text(doc.text, element.inner_start, element.inner_end, doc.path)
     return "".join(piece for _, piece in inner_pieces(doc, element, set(whole)))
 
 

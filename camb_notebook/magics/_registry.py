@@ -16,6 +16,7 @@ from IPython.core.magic_arguments import argument, magic_arguments
 from camb_notebook.api import UsageError
 from camb_notebook.magics import _commands as commands
 from camb_notebook.magics import _tasks as tasks
+from camb_notebook.magics._catalog import catalog
 from camb_notebook.magics._context import MagicsContext
 from camb_notebook.magics._dataset import dataset
 from camb_notebook.magics._dictionaries import dictionaries
@@ -81,6 +82,7 @@ COMMANDS: dict[str, Command] = {
         Command("story", tasks.story),
         Command("subtitles", subtitles),
         Command("dataset", dataset),
+        Command("catalog", catalog),
         Command("jobs", commands.jobs),
         Command("wait", commands.wait),
         Command("result", commands.result),

@@ -241,9 +241,9 @@ class Camb(SubtitleMethods, VoiceMethods, CatalogMethods, DatasetMethods, Dictio
         """Translate `text` and speak the translation; returns the Job at once."""
         return self._submit("translated_tts", requests.translated_tts_request(text, voice, to, source), True)
 
-    def transcribe(self, media: str | Path | bytes, *, language: Any) -> Job:
-        """Transcribe a media URL, file path or bytes; returns the Job at once."""
-        return self._submit("transcription", requests.transcription_request(media, language), True)
+    def transcribe(self, media: str | Path | bytes, *, language: Any, filename: str | None = None) -> Job:
+        """Transcribe a media URL, file path or bytes (`filename` names bytes); returns the Job at once."""
+        return self._submit("transcription", requests.transcription_request(media, language, filename), True)
 
     def dub(self, url: str, *, source: Any, to: Any) -> Job:
         """Dub the video/audio at `url` into one or several languages; returns the Job at once."""

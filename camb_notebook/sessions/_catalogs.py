@@ -7,7 +7,7 @@ Usage: `batch = camb.translate_catalog("messages.pot", to=["fr-fr", "pl-pl"], ou
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -22,6 +22,12 @@ class CatalogMethods:
     """`translate_catalog` on the session."""
 
     _manager: JobManager  # the session's engine (Camb sets it)
+
+    if TYPE_CHECKING:  # ProtectionMixin's, which Camb inherits (a stub here would shadow it)
+
+        def quality_arguments(
+            self, texts: Sequence[object], source: Any, quality: Mapping[str, Any]
+        ) -> dict[str, Any]: ...
 
     def translate_catalog(
         self,
@@ -40,10 +46,29 @@ class CatalogMethods:
         `out="locale/{lang}/LC_MESSAGES/app.po"` ({lang} 'pl', {locale} 'pl_PL') writes each target's file
         when the batch is done. Plural entries get the target's CLDR forms. `options` are the batch's
         (chunk_size, max_chars, concurrency, formality, gender, cache, max_characters, max_tasks, ...);
-        `dry_run=True` returns an Estimate of what would be sent, and sends nothing.
+        `dry_run=True` returns an Estimate of what would be sent, and sends nothing. Placeholders are
+        protected and QA runs as in `translate` (protect=, dnt=, dictionaries=, qa=, max_length=; the
+        units' own max_length by default).
         """
         from camb_notebook.catalogs._translate import translate_catalog
+        from camb_notebook.sessions._protect import QUALITY_ARGS
+
+        chosen = {name: options.pop(name) for name in list(options) if name in QUALITY_ARGS}
+
+        def quality(texts: list[str | None], limits: list[int | None]) -> dict[str, Any]:
+            given = dict(chosen)
+            if "max_length" not in given and any(limit is not None for limit in limits):
+                given["max_length"] = limits  # the units' own limits (XLIFF maxwidth, CSV max_length, ...)
+            return self.quality_arguments(texts, source or "en-us", given)
 
         return translate_catalog(
-            self._manager, path_or_frame, to, out=out, only=only, source=source, dry_run=dry_run, **options
+            self._manager,
+            path_or_frame,
+            to,
+            out=out,
+            only=only,
+            source=source,
+            dry_run=dry_run,
+            quality=quality,
+            **options,
         )

@@ -63,10 +63,11 @@ def text_list(text_or_texts: str | Sequence[str]) -> list[str]:
     return texts
 
 
-def media_fields(media: str | Path | bytes) -> dict[str, Any]:
-    """The transcription request's source: `media_bytes`, `media_url` or an existing `media_path`."""
+def media_fields(media: str | Path | bytes, filename: str | None = None) -> dict[str, Any]:
+    """The transcription request's source: `media_bytes` (named by `filename`: its type goes with it),
+    `media_url` or an existing `media_path`."""
     if isinstance(media, (bytes, bytearray)):
-        return {"media_bytes": bytes(media)}
+        return {"media_bytes": bytes(media), "filename": Path(filename).name if filename else None}
     if isinstance(media, str) and media.startswith(URL_PREFIXES):
         return {"media_url": media}
     return {"media_path": str(existing_file(media))}
@@ -122,9 +123,12 @@ def translated_tts_request(text: str, voice: int | Voice, to: Any, source: Any) 
     }
 
 
-def transcription_request(media: str | Path | bytes, language: Any) -> dict[str, Any]:
-    """One transcription task: a media URL, an existing file, or bytes."""
-    return {"language": resolve_language(language, allow_auto=True).wire_value, **media_fields(media)}
+def transcription_request(
+    media: str | Path | bytes, language: Any, filename: str | None = None
+) -> dict[str, Any]:
+    """One transcription task: a media URL, an existing file, or bytes (with their file's name, if known)."""
+    fields = media_fields(media, filename)
+    return {"language": resolve_language(language, allow_auto=True).wire_value, **fields}
 
 
 def dubbing_request(url: str, source: Any, to: Any) -> dict[str, Any]:

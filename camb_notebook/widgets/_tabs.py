@@ -151,7 +151,7 @@ class TranscribeTab:
             raise UsageError("use either the uploaded file or the URL, not both")
         language = self.language.language().locale
         if file is not None:
-            return self.session.transcribe(file[1], language=language)
+            return self.session.transcribe(file[1], language=language, filename=file[0])
         return self.session.transcribe(_url(url), language=language)
 
 

@@ -7,9 +7,12 @@ from xml.sax.saxutils import unescape
 
 import pytest
 
+from camb_notebook.catalogs import COLUMNS, read, write
 from camb_notebook.catalogs._android import ANDROID
 from camb_notebook.catalogs._android_text import decode_android, encode_android
 from camb_notebook.catalogs._model import CatalogError, Unit, mark_pristine
+from camb_notebook.jobs import BatchJob
+from camb_notebook.sessions import Camb
 
 GOLDEN = Path(__file__).parent / "golden" / "android"
 FILES = sorted(GOLDEN.iterdir())
@@ -159,3 +162,39 @@ def test_bad_input_is_one_line_with_position(data: bytes, where: str) -> None:
         ANDROID.parse(data, "strings.xml")
     message = str(info.value)
     assert message.startswith("strings.xml:") and where in message and "\n" not in message
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_read_write_frame_round_trip(path: Path, tmp_path: Path) -> None:
+    """catalogs.read → catalogs.write (through the frame) gives a byte-identical file."""
+    frame = read(path)
+    assert list(frame.columns) == list(COLUMNS) and len(frame)
+    assert write(frame, tmp_path / path.name).read_bytes() == path.read_bytes()
+
+
+def test_units_from_another_format_write_a_fresh_file() -> None:
+    """Units parsed from XLIFF (with its extras and meta) become a fresh strings.xml."""
+    from camb_notebook.catalogs._xliff import XLIFF12
+
+    parsed = XLIFF12.parse((GOLDEN.parent / "xliff" / "xcode-crlf.xliff").read_bytes(), "x.xliff")
+    mark_pristine(parsed.units)
+    out = ANDROID.render(parsed.units, parsed.meta, "de")
+    again = ANDROID.parse(out, "values-de/strings.xml").units
+    assert [(u.key, u.source) for u in again] == [(u.key, u.target or u.source) for u in parsed.units]
+
+
+def test_translate_catalog_writes_values_dirs_with_target_plurals(camb: Camb, tmp_path: Path) -> None:
+    """strings.xml → values-pl/values-ja against the sandbox: every row translated, CLDR quantities, the
+    untranslatable string and the comments kept."""
+    pattern = str(tmp_path / "res" / "values-{lang}" / "strings.xml")
+    job = camb.translate_catalog(GOLDEN / "strings.xml", to=["pl-pl", "ja-jp"], out=pattern)
+    assert isinstance(job, BatchJob)
+    frames = job.result(timeout=60)
+    for lang, quantities in (("pl-pl", ["one", "few", "many", "other"]), ("ja-jp", ["other"])):
+        data = (tmp_path / "res" / f"values-{lang[:2]}" / "strings.xml").read_bytes()
+        units = ANDROID.parse(data, "strings.xml").units
+        assert [u.plural for u in units if u.key == "songs"] == quantities
+        assert all(u.source.startswith("[sandbox") for u in units), [u.source for u in units]
+        assert b'<string name="app_name" translatable="false">CAMB Notes</string>' in data
+        assert b"<!-- Greeting on the home screen." in data and b"<!-- Number of songs -->" in data
+        assert set(frames[lang].state) == {"translated"}

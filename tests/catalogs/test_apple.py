@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from camb_notebook.catalogs._apple_strings import STRINGS, decode_apple, encode_apple
+from camb_notebook.catalogs import COLUMNS, read, write
+from camb_notebook.catalogs._apple_strings import STRINGS, apple_locale, decode_apple, encode_apple
 from camb_notebook.catalogs._apple_stringsdict import STRINGSDICT
 from camb_notebook.catalogs._apple_xcstrings import XCSTRINGS, parse_for
 from camb_notebook.catalogs._model import CatalogError, CatalogFormat, Unit, mark_pristine
@@ -77,6 +78,8 @@ def test_strings_values_notes_and_escapes() -> None:
     )
     for value in (TRICKY, "", "\\", "🙂"):
         assert decode_apple(encode_apple(value)[1:-1]) == value
+    filler = b'/* No comment provided by engineer. */\n"k" = "v";\n'
+    assert STRINGS.parse(filler, "x.strings").units[0].note is None
 
 
 def test_stringsdict_rows() -> None:
@@ -164,6 +167,22 @@ def test_xcstrings_adding_a_language_keeps_the_others() -> None:
     assert b'"" : {\n\n    },' in out and b"https:\\/\\/" in out  # Xcode's empty object and slash style
 
 
+def test_language_tags_become_apple_codes() -> None:
+    """Our tags map to the file's column when one matches, else to the code Xcode uses."""
+    assert [apple_locale(t) for t in ("pl-pl", "fr-ca", "pt-br", "zh-tw", "zh-cn", "ja")] == [
+        "pl",
+        "fr-CA",
+        "pt-BR",
+        "zh-Hant",
+        "zh-Hans",
+        "ja",
+    ]
+    assert apple_locale("de-de", ["de-DE", "ja"]) == "de-DE" and apple_locale("de-at", ["de"]) == "de"
+    data = (GOLDEN / "Localizable.xcstrings").read_bytes()
+    german = parse_for(data, "x", "de-de")
+    assert german.meta["target_lang"] == "de" and german.units[5].target == "%lld Element"
+
+
 def test_xcstrings_needs_a_language_when_several() -> None:
     """With several target languages and none named, writing targets is refused with one line."""
     _, _, units, meta = _parse(GOLDEN / "Localizable.xcstrings")
@@ -240,3 +259,42 @@ def test_bad_input_is_one_line_with_position(suffix: str, data: str, where: str)
         FORMATS[suffix].parse(data.encode(), "x" + suffix)
     message = str(info.value)
     assert where in message and "\n" not in message
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_read_write_frame_round_trip(path: Path, tmp_path: Path) -> None:
+    """catalogs.read → catalogs.write (through the frame) gives a byte-identical file."""
+    frame = read(path)
+    assert list(frame.columns) == list(COLUMNS) and len(frame)
+    assert write(frame, tmp_path / path.name).read_bytes() == path.read_bytes()
+
+
+def test_units_from_another_format_write_a_fresh_file() -> None:
+    """Units parsed from another format (with its extras and meta) become a fresh Apple file."""
+    from camb_notebook.catalogs._android import ANDROID
+
+    data = (Path(__file__).parent / "golden" / "android" / "strings.xml").read_bytes()
+    parsed = ANDROID.parse(data, "strings.xml")
+    mark_pristine(parsed.units)
+    for unit in parsed.units:
+        unit.target = f"PL {unit.source}"
+    plain = [u for u in parsed.units if not u.plural]
+    again = STRINGS.parse(STRINGS.render(plain, parsed.meta, "pl"), "x.strings").units
+    assert [(u.key, u.source) for u in again] == [(u.key, u.target) for u in plain]
+    out = STRINGSDICT.render(parsed.units, parsed.meta, "pl")
+    songs = [(u.plural, u.source) for u in STRINGSDICT.parse(out, "x").units if u.key == "songs"]
+    assert [c for c, _ in songs] == ["one", "few", "many", "other"]
+    xc = parse_for(XCSTRINGS.render(parsed.units, parsed.meta, "pl-pl"), "x", "pl").units
+    assert {(u.key, u.target) for u in xc if not u.plural} == {(u.key, u.target) for u in plain}
+
+
+def test_xcstrings_new_keys_follow_xcodes_case_insensitive_order() -> None:
+    """New keys go where Xcode puts them: "CaptureIntent" < "CBNote" < "Close", "iCloud" before "Label"."""
+    data = b'{\n  "sourceLanguage" : "en",\n  "strings" : {\n    "CaptureIntent" : {\n\n    },\n'
+    data += b'    "Close" : {\n\n    },\n    "Label" : {\n\n    }\n  },\n  "version" : "1.0"\n}'
+    parsed = XCSTRINGS.parse(data, "x.xcstrings")
+    mark_pristine(parsed.units)
+    new = [Unit(k, source=k, target=k.upper(), state="translated") for k in ("iCloud", "CBNote", "zzz")]
+    out = XCSTRINGS.render(parsed.units + new, parsed.meta, "de")
+    keys = [u.key for u in parse_for(out, "x", "de").units]
+    assert keys == ["CaptureIntent", "CBNote", "Close", "iCloud", "Label", "zzz"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import polib
@@ -81,3 +82,31 @@ def _expected(source: str, target: str) -> str:
     core = source.strip()
     start = source.index(core[0]) if core else 0
     return source[:start] + protected_translation(core, target) + source[start + len(core) :]
+
+
+def test_xcstrings_update_adds_targets_and_keeps_other_languages(camb: Camb, tmp_path: Path) -> None:
+    """One String Catalog, three targets written in turn: fr/pl added, ja's existing strings kept, de kept."""
+    golden = Path(__file__).parent / "golden" / "apple" / "Localizable.xcstrings"
+    path = tmp_path / "Localizable.xcstrings"
+    path.write_bytes(golden.read_bytes())
+    before = json.loads(golden.read_text("utf-8"))["strings"]
+    frames = camb.translate_catalog(path, to=["fr", "pl", "ja"], out=str(path)).result(timeout=60)
+    after = json.loads(path.read_text("utf-8"))["strings"]
+    assert before.keys() == after.keys()
+    for key, entry in before.items():
+        for lang, value in (entry.get("localizations") or {}).items():
+            if lang == "de" or value.get("stringUnit", {}).get("state") == "translated":
+                assert after[key]["localizations"][lang] == value
+    assert {"fr", "pl"} <= {lang for e in after.values() for lang in e.get("localizations", {})}
+    assert (frames["fr"].state.isin(["translated", "obsolete"])).all()
+    assert frames["ja"].state.value_counts().get("translated", 0) >= 1
+
+
+def test_placeholders_are_protected_unless_asked_not_to(camb: Camb) -> None:
+    """Default: `%d`/`%s` come back intact (masked for the engine); protect=False sends them as they are."""
+    kept = camb.translate_catalog(GOLDEN / "app_crlf.pot", to="pl-pl").result(timeout=60)["pl-pl"]
+    assert all("%d" in t for t in kept[kept.key == "%d apple"].target)
+    raw = camb.translate_catalog(GOLDEN / "app_crlf.pot", to="pl-pl", protect=False).result(timeout=60)[
+        "pl-pl"
+    ]
+    assert not any("%d" in t for t in raw[raw.key == "%d apple"].target)  # the sandbox accents the d

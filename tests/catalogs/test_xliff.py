@@ -6,9 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from camb_notebook.catalogs import COLUMNS, read, write
 from camb_notebook.catalogs._model import CatalogError, CatalogFormat, Unit, mark_pristine
 from camb_notebook.catalogs._xliff import XLIFF12
+from camb_notebook.catalogs._xliff1 import XLIFF1
 from camb_notebook.catalogs._xliff2 import XLIFF20
+from camb_notebook.jobs import BatchJob
+from camb_notebook.sessions import Camb
 
 GOLDEN = Path(__file__).parent / "golden" / "xliff"
 FILES = sorted(GOLDEN.iterdir())
@@ -103,6 +107,18 @@ def test_inline_code_placeholders_restored_in_place() -> None:
     assert XLIFF12.parse(out, "x").units[3].target == unit.target
 
 
+def test_one_format_for_both_versions() -> None:
+    """The "xliff" format reads either version and writes a frame back in the version it came from."""
+    for name, version in (("angular.xlf", "xliff"), ("angular-v2.xlf", "xliff2")):
+        parsed = XLIFF12.parse((GOLDEN / name).read_bytes(), name)
+        assert parsed.meta["format"] == version
+        mark_pristine(parsed.units)
+        parsed.units[0].target = "Bonjour"
+        again = XLIFF12.parse(XLIFF12.render(parsed.units, parsed.meta, "fr"), name)
+        assert again.meta["format"] == version and again.units[0].target == "Bonjour"
+    assert XLIFF12.render([Unit("a", source="A")], {}, None).count(b'version="1.2"') == 1
+
+
 def test_new_units_and_fresh_files() -> None:
     """Units without a place in the file are appended; an empty meta writes a whole new file."""
     units = [Unit("greet", source="Hi <b>", target="Salut", state="translated"), Unit("menu", "ctx", "File")]
@@ -137,3 +153,48 @@ def test_bad_input_is_one_line_with_position(data: bytes, where: str) -> None:
         fmt.parse(data, "bad.xlf")
     message = str(info.value)
     assert message.startswith("bad.xlf:") and where in message and "\n" not in message
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_read_write_frame_round_trip(path: Path, tmp_path: Path) -> None:
+    """catalogs.read → catalogs.write (through the frame) gives a byte-identical file."""
+    frame = read(path)
+    assert list(frame.columns) == list(COLUMNS) and len(frame)
+    assert write(frame, tmp_path / path.name).read_bytes() == path.read_bytes()
+
+
+def test_units_from_another_format_write_a_fresh_file() -> None:
+    """Units parsed from XLIFF 2.0 (with its extras and meta) become a fresh XLIFF 1.2 file, and back."""
+    parsed = XLIFF20.parse((GOLDEN / "menu-crlf.xlf").read_bytes(), "m.xlf")
+    mark_pristine(parsed.units)
+    v1 = XLIFF1.parse(XLIFF1.render(parsed.units, parsed.meta, "fr"), "x.xlf")
+    assert v1.meta["format"] == "xliff"
+    assert [(u.key, u.source, u.target) for u in v1.units] == [
+        (u.key, u.source, u.target) for u in parsed.units
+    ]
+    v2 = XLIFF20.parse(XLIFF20.render(v1.units, v1.meta, "fr"), "x.xlf")
+    assert [(u.key, u.source, u.target) for u in v2.units] == [
+        (u.key, u.source, u.target) for u in parsed.units
+    ]
+
+
+def test_translate_catalog_fills_missing_targets_in_place(camb: Camb, tmp_path: Path) -> None:
+    """An XLIFF 1.2 file through translate_catalog against the sandbox: missing targets filled, the file
+    stays 1.2 with CRLF, target-language set, translated/fuzzy units and untranslatable ones unchanged."""
+    source = GOLDEN / "xcode-crlf.xliff"
+    out = tmp_path / "{lang}.xliff"
+    job = camb.translate_catalog(source, to="pl-pl", out=str(out))
+    assert isinstance(job, BatchJob)
+    frame = job.result(timeout=60)["pl-pl"]
+    data = (tmp_path / "pl.xliff").read_bytes()
+    assert data.count(b"\r\n") == data.count(b"\n") and b'version="1.2"' in data
+    assert b'target-language="pl-PL"' in data and b'<trans-unit id="brand" translate="no">' in data
+    before = {u.key: u for u in XLIFF12.parse(source.read_bytes(), "x").units}
+    after = {u.key: u for u in XLIFF12.parse(data, "x").units}
+    for key, unit in before.items():
+        if unit.state == "new":
+            assert (after[key].target or "").startswith("[sandbox"), key
+            assert after[key].state == "translated"
+        else:
+            assert (after[key].target, after[key].state) == (unit.target, unit.state)
+    assert set(frame.state) == {"translated", "fuzzy"}

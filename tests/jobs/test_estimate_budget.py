@@ -189,7 +189,13 @@ def test_a_task_another_session_holds_in_the_journal_is_free(
     texts = [f"text {i}" for i in range(30)]
     running = translation_batch(first, texts, to="fr-fr", chunk_size=10)
     wait_until(lambda: camb_sandbox.stats.tasks_created.get("translation") == 3, what="3 tasks created")
-    estimate = translation_batch(second, [*texts, "one more"], to="fr-fr", chunk_size=10, dry_run=True)
+
+    def estimate_now() -> Estimate:  # a dry run sends nothing, so asking again is free
+        return translation_batch(second, [*texts, "one more"], to="fr-fr", chunk_size=10, dry_run=True)
+
+    # The journal records a task id just after the server answers the create: wait for all three.
+    wait_until(lambda: estimate_now().free_texts == 30, what="the 3 created tasks in the journal")
+    estimate = estimate_now()
     assert (estimate.tasks, estimate.free_texts) == (1, 30)
     batch = estimate.run()
     release_tasks(camb_sandbox)

@@ -25,7 +25,15 @@ __all__ = ["NAMES", "NOTEBOOKS", "REPO", "RESTART_TAG", "NotebookRunner", "run_n
 
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO / "notebooks"
-NAMES = ("quickstart", "batch_translation", "speech", "resume_after_restart", "subtitles")
+NAMES = (
+    "quickstart",
+    "batch_translation",
+    "speech",
+    "resume_after_restart",
+    "subtitles",
+    "localization_files",
+    "large_datasets",
+)
 RESTART_TAG = "restart-kernel"
 
 

@@ -177,6 +177,24 @@ def test_resume_after_restart(
     assert "stopped" not in text_output(code_cell(nb, "import signal"))
 
 
+def test_localization_files(execute: Callable[[str], NotebookRunner]) -> None:
+    """localization_files: .pot -> fr/pl/ja (3/3/1 plural forms), .xcstrings update, counts table, chart."""
+    nb = execute("localization_files").nb
+    shown = html_of(code_cell(nb, "%camb catalog show"))
+    assert "translated" in shown and "One item in your cart" in shown
+    plurals = html_of(code_cell(nb, "import pandas as pd"))
+    assert plurals.count("[sandbox pl-pl: ") == 3 and plurals.count("[sandbox ja-jp: ") == 1
+    headers = text_output(code_cell(nb, "from pathlib import Path"))
+    assert 'pl "Plural-Forms: nplurals=3;' in headers and 'ja "Plural-Forms: nplurals=1;' in headers
+    table = text_output(code_cell(nb, "STATES = "))
+    rows = {line.split("  ")[0].strip(): line.split()[-4:] for line in table.splitlines()[1:]}
+    assert rows["pl.po"] == ["0", "13", "0", "0"] and rows["ja.po"] == ["0", "9", "0", "0"]
+    assert rows["xcstrings de after"] == rows["xcstrings de before"]  # a language not asked for is kept
+    assert rows["xcstrings fr after"][0] == "0"
+    chart = code_cell(nb, "%matplotlib inline")
+    assert any("image/png" in out.get("data", {}) for out in chart.outputs)
+
+
 def test_subtitles(execute: Callable[[str], NotebookRunner]) -> None:
     """subtitles: cues, a preset kept word for word, a lossless round trip, tracks with unchanged times, the
     magic's player with one track per language, and the server's sub route."""
@@ -194,3 +212,19 @@ def test_subtitles(execute: Callable[[str], NotebookRunner]) -> None:
     assert player.count('src="data:text/vtt;base64,') == 3 and "workshop.fr-fr.vtt" in player
     assert "['en-us', 'es-es', 'fr-fr']" in text_output(code_cell(nb, "print(sorted(subs))"))
     assert "['en-us', 'es-es']" in text_output(code_cell(nb, "job = camb.subtitles("))
+
+
+def test_large_datasets(execute: Callable[[str], NotebookRunner]) -> None:
+    """large_datasets: a Parquet file translated in batches (green bar, result, table), the magic's rerun
+    creates no task, and the Dask section returns every row."""
+    nb = execute("large_datasets").nb
+    state = WidgetState(nb)
+    run = code_cell(nb, "job = camb.translate_dataset")
+    assert finished_green(state, run)
+    assert "20000/20000" in state.texts(run)
+    assert "rows=20000, failed_rows=0" in text_output(code_cell(nb, "result = job.result()"))
+    assert "20000 rows, 20000 ok" in text_output(code_cell(nb, "out = pd.read_parquet"))
+    assert "rows: 20,000, tasks created: 0" in text_output(code_cell(nb, "print(f\"rows: {again.rows"))
+    dask_cell = code_cell(nb, "ddf = dd.read_parquet")
+    assert "20000 rows from 8 partitions" in text_output(dask_cell)
+    assert "[sandbox fr-fr: " in html_of(dask_cell)

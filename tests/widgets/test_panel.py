@@ -154,6 +154,16 @@ def test_transcribe_validates_its_source(comm_log: CommLog, ui: Panel, url: str,
     assert message in comm_log.latest(ui.transcribe.submit.message, "value")
 
 
+def test_transcribe_upload_keeps_its_file_name_and_type(ui: Panel, camb: Camb) -> None:
+    """An uploaded file goes to the server under its own name and type, not as upload.bin/octet-stream."""
+    upload = {"name": "talk.mp3", "type": "audio/mpeg", "size": 4, "content": b"ID3x", "last_modified": 0}
+    ui.transcribe.upload.set_state({"value": [upload]})
+    ui.transcribe.submit.button.click()
+    (drawer,) = ui.transcribe.submit.drawers
+    result = drawer.job.result(timeout=20)
+    assert "talk.mp3" in result.segments[0].text  # the sandbox transcribes what it was told the file is
+
+
 def test_dub_and_story_validate_then_submit(comm_log: CommLog, ui: Panel, camb: Camb) -> None:
     """Dub needs a URL and targets; Story needs a .txt/.docx upload (sent as bytes); both then start jobs."""
     ui.dub.submit.button.click()
