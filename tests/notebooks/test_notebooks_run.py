@@ -60,7 +60,7 @@ def test_quickstart(execute: Callable[[str], NotebookRunner], notebook_env: dict
     board = state.texts(only_cell(nb, "%camb jobs"))
     assert "3 jobs · 0 running · 0 failed" in board
     (tabs,) = state.models(code_cell(nb, "%camb panel"), "TabModel")
-    assert tabs["state"]["titles"] == ["Translate", "Speech", "Transcribe", "Dub", "Story", "Jobs"]
+    assert tabs["state"]["titles"] == ["Translate", "Speech", "Transcribe", "Dub", "Story", "Catalog", "Jobs"]
 
 
 def only_cell(nb: Any, source: str) -> Any:
