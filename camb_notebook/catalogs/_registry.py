@@ -226,8 +226,10 @@ def read(path: str | os.PathLike[str], *, format: str | None = None, lang: str |
 def render(frame: pd.DataFrame, path: str | os.PathLike[str] = "", *, format: str | None = None) -> bytes:
     """The bytes `write` would write (the frame's own format unless `format=`/the path says otherwise)."""
     state = state_of(frame)
-    if state is not None and format is None and (not path or detect(path).name == state.format):
-        fmt = _by_name(state.format)
+    own = _by_name(state.format) if state is not None else None
+    name = os.fspath(path).lower()
+    if own is not None and format is None and (not name or any(name.endswith(e) for e in own.extensions)):
+        fmt = own  # the path's extension fits the frame's own format (several formats share .json, .xml)
     else:
         fmt = detect(path, b"", format)
     same = state is not None and state.format == fmt.name
