@@ -201,7 +201,7 @@ LAYERS = {
         "split_block",
         "text_runs",
     ],
-    "camb_notebook.streams": ["StreamDisplay"],
+    "camb_notebook.streams": ["AUDIO_TYPES", "LivePlayer", "StreamDisplay", "audio_type", "safe_url"],
     "camb_notebook.subtitles": [
         "FLAGS",
         "PRESETS",
