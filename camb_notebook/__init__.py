@@ -54,6 +54,7 @@ def load_ipython_extension(ipython: InteractiveShell) -> None:
 
     load(ipython)
     _register_accessors_when_pandas_loads(ipython)
+    _register_dask_accessor_when_dask_loads(ipython)
 
     # By name, so nothing is imported until a Job is actually displayed.
     ipython.display_formatter.ipython_display_formatter.for_type_by_name(*_JOB_TYPE, _display_job)
@@ -85,6 +86,19 @@ def _register_accessors_when_pandas_loads(ipython: InteractiveShell) -> None:
             register()
 
     ipython.events.register("pre_run_cell", before)
+    ipython.events.register("post_run_cell", after)
+
+
+def _register_dask_accessor_when_dask_loads(ipython: InteractiveShell) -> None:
+    """`ddf.camb` from the cell after the one importing dask.dataframe (a dict lookup per cell until then)."""
+
+    def after(*_: Any) -> None:
+        if "dask.dataframe" in sys.modules:
+            ipython.events.unregister("post_run_cell", after)
+            from camb_notebook.frames._accessors import register_dask_accessor
+
+            register_dask_accessor()
+
     ipython.events.register("post_run_cell", after)
 
 

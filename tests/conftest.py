@@ -34,6 +34,7 @@ SLOW = (
     "tests/reliability/test_canary.py::test_canary_appears_nowhere",
     "tests/reliability/test_chaos.py",
     "tests/datasets/test_resume_after_kill.py",
+    "tests/datasets/test_dask_global_limit.py",
     "tests/reliability/test_bad_inputs.py::test_bad_input_fails_the_cell_with_one_line_and_keeps_done_work[server-down]",
 )
 KERNEL_DIR = Path(__file__).parent / "kernel"  # tests/kernel/conftest.py marks these `kernel` (later hook)

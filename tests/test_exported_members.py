@@ -160,6 +160,7 @@ LAYERS = {
         "use_sandbox",
     ],
     "camb_notebook.frames": [
+        "CambDaskAccessor",
         "CambFrameAccessor",
         "CambSeriesAccessor",
         "assemble_long",
@@ -169,8 +170,10 @@ LAYERS = {
         "dubbing_frame",
         "qa_frame",
         "qa_summary",
+        "register_dask_accessor",
         "transcribe_frame",
         "transcript_frame",
+        "translate_dask",
         "translate_frame",
         "tts_frame",
     ],
@@ -200,7 +203,7 @@ LAYERS = {
         "split_block",
         "text_runs",
     ],
-    "camb_notebook.streams": ["StreamDisplay"],
+    "camb_notebook.streams": ["AUDIO_TYPES", "LivePlayer", "StreamDisplay", "audio_type", "safe_url"],
     "camb_notebook.subtitles": [
         "FLAGS",
         "PRESETS",

@@ -7,6 +7,7 @@ of rows is one engine batch, so the limit, journal and result cache apply. Usage
 
 from __future__ import annotations
 
-from camb_notebook.datasets._job import DatasetJob, DatasetResult, translate_dataset
+from camb_notebook.datasets._job import DatasetJob, DatasetResult
+from camb_notebook.datasets._translate import translate_dataset
 
 __all__ = ["DatasetJob", "DatasetResult", "translate_dataset"]

@@ -10,17 +10,24 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from camb_notebook.frames._accessors import CambFrameAccessor, CambSeriesAccessor
+from camb_notebook.frames._accessors import (
+    CambDaskAccessor,
+    CambFrameAccessor,
+    CambSeriesAccessor,
+    register_dask_accessor,
+)
 from camb_notebook.frames._results import dubbing_frame, transcript_frame
 
 if TYPE_CHECKING:
     from camb_notebook.frames._assemble import assemble_long, assemble_wide
+    from camb_notebook.frames._dask import translate_dask
     from camb_notebook.frames._quality import qa_frame, qa_summary
     from camb_notebook.frames._speech import dub_frame, transcribe_frame, tts_frame
     from camb_notebook.frames._speech_grid import audio_grid
     from camb_notebook.frames._translate import translate_frame
 
 __all__ = [
+    "CambDaskAccessor",
     "CambFrameAccessor",
     "CambSeriesAccessor",
     "assemble_long",
@@ -30,8 +37,10 @@ __all__ = [
     "dubbing_frame",
     "qa_frame",
     "qa_summary",
+    "register_dask_accessor",
     "transcribe_frame",
     "transcript_frame",
+    "translate_dask",
     "translate_frame",
     "tts_frame",
 ]
@@ -41,6 +50,7 @@ _LAZY = {
     "assemble_long": "camb_notebook.frames._assemble",
     "assemble_wide": "camb_notebook.frames._assemble",
     "translate_frame": "camb_notebook.frames._translate",
+    "translate_dask": "camb_notebook.frames._dask",
     "audio_grid": "camb_notebook.frames._speech_grid",
     "dub_frame": "camb_notebook.frames._speech",
     "transcribe_frame": "camb_notebook.frames._speech",

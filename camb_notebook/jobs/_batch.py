@@ -75,6 +75,7 @@ class BatchJob(Job, Generic[T]):
             if text is not None
         )
         self.failed_count = 0
+        self.cancelled_count = 0  # row-translations a cancel stopped (not failures)
         self.not_sent_count = 0  # row-translations a budget kept from being sent
         self.estimate = estimate
         self.budget = BudgetGate(options.max_characters, options.max_tasks)
@@ -92,6 +93,7 @@ class BatchJob(Job, Generic[T]):
     def _start(self) -> BatchJob[T]:
         """Run the driver on the engine's loop thread; returns self."""
         self._dispatcher.capture()
+        self._manager.registry.batches[self.id] = self  # one job to the user: get(), jobs(), the board
         if self.estimate is None:
             units = (
                 self._retry.units
@@ -170,9 +172,13 @@ class BatchJob(Job, Generic[T]):
         """Mark a chunk's rows as failed with `exc` (the first such error becomes the batch's error)."""
         message = error_text(exc)
         errors = self._outcome_so_far.errors[unit.target]
+        cancelled = isinstance(exc, JobCancelled)
         for index in unit.indices:
             errors[index] = message
-            self.failed_count += self._weights[index]
+            if cancelled:
+                self.cancelled_count += self._weights[index]
+            else:
+                self.failed_count += self._weights[index]
         self._engine.update(error=self.error or exc)
 
     def _not_sent(self, unit: Unit) -> None:
@@ -216,7 +222,7 @@ class BatchJob(Job, Generic[T]):
         """(fraction finished or failed, ETA seconds extrapolated from the current rate)."""
         if self.total == 0 or self.done():
             return 1.0, 0.0
-        finished = self.done_count + self.failed_count + self.not_sent_count
+        finished = self.done_count + self.failed_count + self.cancelled_count + self.not_sent_count
         rate = self.rate
         return finished / self.total, None if rate is None else (self.total - finished) / rate
 
@@ -260,8 +266,8 @@ class BatchJob(Job, Generic[T]):
     def _interrupt_message(self) -> str:
         """What an interrupted wait leaves running."""
         return (
-            f"stopped waiting for {self!r}: it keeps running in the background; batch.cancel() stops new"
-            " chunks (tasks already created keep running on the server)"
+            f"stopped waiting for {self!r}: it keeps running in the background; `%camb cancel {self.id}`"
+            " stops new chunks (tasks already created keep running on the server)"
         )
 
     def _summary(self) -> list[tuple[str, str]]:

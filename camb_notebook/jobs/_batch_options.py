@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from camb_notebook.api import (
     AuthenticationError,
@@ -38,6 +38,9 @@ from camb_notebook.jobs._journal import Journal
 from camb_notebook.jobs._loop import LoopThread
 from camb_notebook.jobs._poll import PollGroup
 from camb_notebook.jobs._runner import Fetch
+
+if TYPE_CHECKING:
+    from camb_notebook.jobs._registry import Registry
 
 __all__ = ["STOPPING", "BatchHost", "BatchOptions", "Unit", "error_text", "plan_units", "resolve_targets"]
 
@@ -131,6 +134,10 @@ class BatchHost(FetchHost, Protocol):
     @property
     def max_in_flight(self) -> int:
         """Chunks running at once when the batch sets no concurrency of its own."""
+
+    @property
+    def registry(self) -> Registry:
+        """Where the batch is listed as one job (`Registry.batches`)."""
 
     @property
     def journal(self) -> Journal:

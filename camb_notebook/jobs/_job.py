@@ -202,7 +202,8 @@ class Job:
         where = f"server task {self.task_id}" if self.task_id else "its task (once created)"
         return (
             f"stopped waiting for {self!r}: it keeps polling in the background and the {where} keeps"
-            " running on the server (the API has no cancel route); job.cancel() stops local polling"
+            f" running on the server (the API has no cancel route); `%camb cancel {self.id}` stops local"
+            " polling"
         )
 
     # -- display -------------------------------------------------------------------------------------------

@@ -73,6 +73,11 @@ class JobManager:
         active = sum(not j.done() for j in jobs)
         return f"<JobManager {len(jobs)} jobs ({active} active), max_in_flight={self.limit.maximum}>"
 
+    @property
+    def registry(self) -> Registry:
+        """Jobs, batches (`user_jobs()`: a batch is one job) and their journal rows."""
+        return self._registry
+
     # -- configuration -------------------------------------------------------------------------------------
 
     @property
@@ -213,7 +218,7 @@ class JobManager:
 
     def cancel_all(self, reason: str | None = None) -> int:
         """Cancel every unfinished job; returns how many were cancelled."""
-        return sum(job.cancel(reason) for job in self.jobs() if not job.done())
+        return sum(job.cancel(reason) for job in self._registry.user_jobs() if not job.done())
 
     # -- registry and recovery -----------------------------------------------------------------------------
 
@@ -260,7 +265,7 @@ class JobManager:
     def wait(self, jobs: Iterable[Job] | None = None, timeout: float | None = None) -> list[Job]:
         """Block until the jobs (default: all unfinished) are final; errors stay on the jobs."""
         self.dispatcher.capture()
-        targets = list(jobs) if jobs is not None else [j for j in self.jobs() if not j.done()]
+        targets = list(jobs) if jobs is not None else [j for j in self._registry.user_jobs() if not j.done()]
         deadline = None if timeout is None else time.monotonic() + timeout
         try:
             for job in targets:
@@ -275,7 +280,7 @@ class JobManager:
             running = sum(not j.done() for j in targets)
             raise KeyboardInterrupt(
                 f"stopped waiting: {running} job(s) keep polling in the background and their server tasks"
-                " keep running (the API has no cancel route); cancel('all') stops local polling"
+                " keep running (the API has no cancel route); `%camb cancel all` stops local polling"
             ) from None
         if on_main_thread():
             self.dispatcher.drain()

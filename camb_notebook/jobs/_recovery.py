@@ -54,13 +54,16 @@ class Recovery:
 
     def get(self, id_or_prefix: str) -> Job:
         """A job by id or unique id prefix (this session first, then the journal)."""
-        matches = [j for i, j in self.registry.jobs.items() if i.startswith(id_or_prefix)]
+        known = [*self.registry.batches.items(), *self.registry.jobs.items()]  # a batch's own id first
+        matches = [j for i, j in known if i.startswith(id_or_prefix)]
         if not matches:
             matches = self.loop.run_sync(self._load, id_or_prefix)
         if len(matches) == 1:
             return matches[0]
         if not matches:
-            raise UsageError(f"no job matches {id_or_prefix!r}", hint="See jobs() for the ids")
+            raise UsageError(
+                f"no job matches {id_or_prefix!r}", hint="See `%camb jobs` (or camb.jobs()) for the ids"
+            )
         ids = ", ".join(j.id for j in matches[:5])
         raise UsageError(f"{id_or_prefix!r} matches several jobs ({ids})", hint="Type more of the id")
 

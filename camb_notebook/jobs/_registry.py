@@ -38,6 +38,9 @@ class Registry:
         self.writes = Writes(journal)  # every journal write goes here: a refused one is kept and retried
         self.key_id = ""  # hash of the API key the jobs are created with (part of each request fingerprint)
         self.jobs: dict[str, Job] = {}
+        self.batches: dict[
+            str, Job
+        ] = {}  # batch handles: one job each to the user; their chunks are in `jobs`
         self.infos: dict[str, RequestInfo] = {}
         self.inflight: dict[Key, Job] = {}
         self.cancel_reasons: dict[str, str | None] = {}
@@ -60,6 +63,16 @@ class Registry:
             if job.done():
                 self.jobs.pop(job.id, None)
                 self.infos.pop(job.id, None)
+
+    def user_jobs(self) -> list[Job]:
+        """The jobs as the user sees them, oldest first: each batch once, not the chunk jobs inside it."""
+        chunks = self.chunk_ids()
+        alone = [job for job in list(self.jobs.values()) if job.id not in chunks]
+        return sorted([*self.batches.values(), *alone], key=lambda job: float(job.created_at))
+
+    def chunk_ids(self) -> set[str]:
+        """Ids of every chunk job of this session's batches (the board folds them into their batch)."""
+        return {chunk.id for batch in list(self.batches.values()) for chunk in getattr(batch, "jobs", ())}
 
     def release(self, key: Key, job: Job) -> None:
         """Forget `job` as the in-flight twin of `key` (if it still is)."""

@@ -148,7 +148,7 @@ def jobs(magics: MagicsContext, args: argparse.Namespace, out: str | None) -> An
 def _pick(session: Camb, ref: str) -> list[Job]:
     """`all` → every unfinished job; otherwise the job with this id (or unique prefix)."""
     if ref == "all":
-        return [job for job in session.manager.jobs() if not job.done()]
+        return [job for job in session.manager.registry.user_jobs() if not job.done()]  # a batch once
     return [session.get_job(ref)]
 
 
@@ -176,7 +176,25 @@ def result(magics: MagicsContext, args: argparse.Namespace, out: str | None) -> 
     if out:
         magics.shell.push({out: value})
         return None
-    return value
+    return _media_view(value, getattr(job, "request", None))
+
+
+def _media_view(value: Any, request: Any) -> Any:
+    """Speech, dub and story results as their player and links (widget frontends); anything else as is."""
+    from camb_notebook.widgets import frontend
+
+    media = getattr(value, "audio", None) or any(
+        getattr(value, name, None) for name in ("audio_url", "video_url", "dialogue_url")
+    )
+    if not media or frontend() != "widgets":
+        return value
+    import ipywidgets as w
+    from IPython.display import display
+
+    from camb_notebook.widgets._results import result_views
+
+    display(w.VBox(result_views(value, request)))
+    return None
 
 
 @magic_arguments("camb cancel")

@@ -23,15 +23,15 @@ __all__ = ["dataset"]
 @magic_arguments("camb dataset")
 @WAIT
 @OUT
+@argument("action", choices=["translate"], help="what to do with the dataset")
+@argument("path", metavar="IN", help="a Parquet file or directory, a .csv or a .jsonl file")
+@argument("dest", metavar="OUT", help="a .parquet file, or a directory of Parquet parts")
 @argument("--overwrite", action="store_true", help="replace OUT (or another call's unfinished run)")
 @argument("--batch-rows", type=int, default=50_000, metavar="N", help="rows per batch (default 50000)")
 @argument("--format", choices=["parquet", "csv", "jsonl"], help="input format when its suffix does not say")
 @argument("--from", dest="source", default="en-us", metavar="LANG", help="source language (default en-us)")
 @argument("--to", dest="target", metavar="LANG[,LANG]", help="target language(s)")
 @argument("--column", default="text", metavar="NAME", help="the column to translate (default text)")
-@argument("dest", metavar="OUT", help="a .parquet file, or a directory of Parquet parts")
-@argument("path", metavar="IN", help="a Parquet file or directory, a .csv or a .jsonl file")
-@argument("action", choices=["translate"], help="what to do with the dataset")
 def dataset(magics: MagicsContext, args: argparse.Namespace, out: str | None) -> Any:
     """Translate a dataset larger than memory into Parquet, in batches, resumably."""
     to = targets(magics, args.target)

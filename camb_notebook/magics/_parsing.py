@@ -46,7 +46,8 @@ WAIT = argument("--wait", action="store_true", help="block until done (interrupt
 
 
 def tokenize(line: str) -> list[str]:
-    """Split like a shell (quotes, backslash escapes); mark unquoted `$name` tokens as variable references."""
+    """Split like a shell (quotes, backslash escapes, `# comment` to the end); mark unquoted `$name` tokens
+    as variable references."""
     tokens: list[str] = []
     buf: list[str] = []
     started = quoted = False
@@ -59,6 +60,8 @@ def tokenize(line: str) -> list[str]:
             buf, started, quoted = [], False, False
             i += 1
             continue
+        if c == "#" and not started:  # a word starting with `#` begins a comment, as in a shell
+            break
         started = True
         if c in "'\"":
             end = line.find(c, i + 1)

@@ -114,15 +114,20 @@ def run_line(magics: MagicsContext, line: str) -> Any:
     return COMMANDS[parsed.name].handler(magics, parsed.args, parsed.out)
 
 
+def _plain_help(text: str) -> str:
+    """argparse help as IPython's magic_arguments formats it, without its reST `::` literal-block opener."""
+    return text.removeprefix("::").lstrip("\n").rstrip() + "\n"
+
+
 def help_text(topic: str | None) -> str:
     """The `%camb help` text: one line per subcommand, or the full options of one."""
     if topic:
         if topic.lstrip("%") == "camb_translate":
-            return str(camb_translate.parser.format_help())
+            return _plain_help(camb_translate.parser.format_help())
         command = COMMANDS.get(topic)
         if command is None:
             raise UsageError(f"No help for {topic!r}", hint=f"Use one of: {', '.join(COMMANDS)}")
-        return str(command.parser.format_help())
+        return _plain_help(command.parser.format_help())
     width = max(map(len, COMMANDS))
     lines = ["%camb SUBCOMMAND [options]   (%camb help SUBCOMMAND for its options)", ""]
     lines += [f"  {name:<{width}}  {command.summary}" for name, command in COMMANDS.items()]

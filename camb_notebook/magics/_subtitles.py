@@ -108,6 +108,7 @@ def _first_stage(session: Camb, media: str, source: str, langs: list[str]) -> Jo
 def _tracks(session: Camb, job: Job, langs: list[str], source: str, preset: str, wait: bool) -> Any:
     """The cue frames (a dict) from a finished first stage, or the BatchJob that will make them."""
     from camb_notebook.api import SubtitleResult
+    from camb_notebook.jobs import Estimate
     from camb_notebook.subtitles import conform, cues
 
     result = job.result()
@@ -115,6 +116,7 @@ def _tracks(session: Camb, job: Job, langs: list[str], source: str, preset: str,
         return session.subtitle_tracks(result, preset=preset)
     original = conform(cues(result, preset=preset), preset)
     batch = session.translate_subtitles(original, to=langs, source=source, preset=preset)
+    assert not isinstance(batch, Estimate)  # no dry_run here
     if wait:
         return {source: original, **block(batch.result)}
     return original, batch

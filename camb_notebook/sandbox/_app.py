@@ -9,6 +9,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from camb_notebook.sandbox._config import SandboxConfig
+from camb_notebook.sandbox._hostile import HostileMiddleware
 from camb_notebook.sandbox._http import SandboxError, sandbox_error_handler
 from camb_notebook.sandbox._middleware import FaultMiddleware
 from camb_notebook.sandbox._state import SandboxState
@@ -43,4 +44,5 @@ def create_app(config: SandboxConfig | None = None, *, state: SandboxState | Non
     app.include_router(subtitles_router, prefix="/apis")
     app.add_exception_handler(SandboxError, sandbox_error_handler)
     app.add_middleware(FaultMiddleware, state=state)
+    app.add_middleware(HostileMiddleware, state=state)  # outermost: fault answers turn hostile too
     return app

@@ -66,6 +66,8 @@ class SandboxConfig:
     fault_rate: float = 0.0
     fault_seed: int = 0
     random_faults: tuple[str, ...] = ("503", "429", "reset")
+    # Script payloads in every string and header the API serves (see `camb_notebook.sandbox._hostile`).
+    hostile_content: bool = False
     # Translation tasks drop the numbered `<x id="N"/>` tags they otherwise keep (an engine losing tags).
     lose_tags: bool = False
 

@@ -268,7 +268,7 @@ class Camb(SubtitleMethods, VoiceMethods, CatalogMethods, DatasetMethods, Dictio
         """This session's jobs as a DataFrame (one row per job, newest last)."""
         from camb_notebook.sessions._tables import jobs_frame
 
-        return jobs_frame(self._manager.jobs())
+        return jobs_frame(self._manager.registry.user_jobs())  # a batch is one row
 
     def get_job(self, id_or_prefix: str) -> Job:
         """A job by id or unique prefix (this session, then the journal of earlier ones)."""

@@ -10,7 +10,9 @@ import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from camb_notebook.api import ApiKey, resolve_api_key
 from camb_notebook.jobs import Errors, JobManager
+from camb_notebook.sessions._connection import Connection
 
 if TYPE_CHECKING:
     from camb_notebook.datasets import DatasetJob
@@ -22,6 +24,11 @@ class DatasetMethods:
     """`translate_dataset` on the session (needs the `datasets` extra: pyarrow)."""
 
     _manager: JobManager  # the session's engine (Camb sets it)
+    _connection: Connection  # the session's key and endpoint (Camb sets it)
+
+    def _for_workers(self) -> tuple[str, ApiKey]:
+        """(endpoint, key) for engines in other processes (a Dask cluster's workers); raises without a key."""
+        return self._connection.endpoint, resolve_api_key(self._connection._key)
 
     def translate_dataset(
         self,

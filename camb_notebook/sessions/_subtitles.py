@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from camb_notebook.api import Language, LanguageLike, SubtitleResult, UsageError, resolve_language
-from camb_notebook.jobs import BatchJob, Job, JobManager
+from camb_notebook.jobs import BatchJob, Estimate, Job, JobManager
 from camb_notebook.sessions._connection import Connection
 from camb_notebook.subtitles import Preset, preset
 
@@ -88,11 +88,24 @@ class SubtitleMethods:
 
     def translate_subtitles(
         self, frame: pd.DataFrame, *, to: str | Sequence[str], source: str = "en-us", **options: Any
-    ) -> BatchJob[dict[str, pd.DataFrame]]:
-        """Translate a cue frame keeping its timing (see `subtitles.translate_cues`); the BatchJob at once."""
+    ) -> BatchJob[dict[str, pd.DataFrame]] | Estimate:
+        """Translate a cue frame keeping its timing (see `subtitles.translate_cues`); the BatchJob at once.
+
+        Batch options pass through (`dry_run=True` gives the Estimate); protection/QA arguments (`protect`,
+        `dnt`, `dictionaries`, `max_length`, `qa`) apply to the sentences as in `translate`.
+        """
+        from camb_notebook.sessions._protect import QUALITY_ARGS
         from camb_notebook.subtitles import translate_cues
 
-        return translate_cues(frame, self._manager, to=to, source=source, **options)
+        quality = {name: options.pop(name) for name in list(options) if name in QUALITY_ARGS}
+        arguments = getattr(self, "quality_arguments", None)
+        prepare = None
+        if quality and arguments is not None:
+
+            def prepare(texts: list[str]) -> dict[str, Any]:
+                return dict(arguments(texts, source, quality))
+
+        return translate_cues(frame, self._manager, to=to, source=source, prepare=prepare, **options)
 
     def transcript_export(self, run_id: int, format_type: ExportFormat = "srt") -> str:
         """The server's SRT/WebVTT/text rendering of a finished transcription run."""

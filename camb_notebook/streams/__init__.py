@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from camb_notebook.sessions import LiveStream
 from camb_notebook.streams._display import StreamDisplay
+from camb_notebook.streams._player import LivePlayer
+from camb_notebook.streams._safe import AUDIO_TYPES, audio_type, safe_url
 
-__all__ = ["StreamDisplay"]
+__all__ = ["AUDIO_TYPES", "LivePlayer", "StreamDisplay", "audio_type", "safe_url"]
 
 LiveStream.display_with(StreamDisplay)

@@ -1,34 +1,26 @@
 """StreamDisplay: a LiveStream shown in the cell that displayed it, updated in place as chunks arrive.
 
 Two outputs: a status line (chunks, bytes, time to first byte, credits, or one error line) and the body (the
-growing text, or audio). Audio plays as it arrives where the frontend runs output scripts (JupyterLab;
-`_player.js`, WAV only); a plain player replaces it when the stream ends. A fallback job (the
+growing text, or audio). WAV audio plays as it arrives through a widget (`LivePlayer`, no output scripts);
+a plain player replaces it when the stream ends. The content type is the server's: only an allow-listed
+(or sniffed) audio type reaches a player, and every text shown as HTML is escaped. A fallback job (the
 translation endpoint was gone) shows its state, then its text. Main thread only. Usage: `StreamDisplay(live)`.
 """
 
 from __future__ import annotations
 
-import base64
-import functools
 import html
-import json
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from camb_notebook.api import AudioStream, TextStream
+from camb_notebook.streams._safe import audio_type
 
 if TYPE_CHECKING:
     from camb_notebook.sessions._streams import LiveStream
 
 __all__ = ["StreamDisplay"]
 
-_UNPLAYABLE = ("audio/pcm", "application/octet-stream")
-
-
-@functools.cache
-def _player_js() -> str:
-    """The live player script (a function expression; each update calls it with the new bytes)."""
-    return resources.files("camb_notebook.streams").joinpath("_player.js").read_text(encoding="utf-8")
+_UNPLAYABLE = ("audio/pcm",)
 
 
 class StreamDisplay:
@@ -39,7 +31,7 @@ class StreamDisplay:
         from IPython.display import display
 
         self.live = live
-        self._pushed = 0  # audio bytes handed to the live player so far
+        self._player: Any = None  # the LivePlayer widget, once WAV audio arrived
         self._finished = False  # the final outcome is shown
         self._following_job = False  # redrawn on the fallback job's changes too
         self._status = display(self._line("connecting…"), raw=True, display_id=True)
@@ -77,15 +69,17 @@ class StreamDisplay:
                 self._play_new_audio(stream)
 
     def _play_new_audio(self, stream: AudioStream) -> None:
-        """Hand the bytes that arrived since the last update to the live player (one output update each)."""
+        """Give the live player every byte so far (it plays only the new tail); WAV only."""
         audio = stream.audio
-        if (stream.content_type or "").split(";")[0] != "audio/wav" or len(audio) <= self._pushed:
+        if audio_type(stream.content_type, audio[:4]) != "audio/wav":
             return
-        fresh = base64.b64encode(audio[self._pushed :]).decode("ascii")
-        self._pushed, seq = len(audio), self._pushed
-        args = ", ".join(json.dumps(value) for value in (self._body.display_id, seq, fresh))
-        bundle = {"text/plain": f"<{len(audio)} bytes of audio/wav, playing as they arrive>"}
-        self._body.update({**bundle, "text/html": f"<script>{_player_js()}({args});</script>"}, raw=True)
+        if self._player is None:
+            from camb_notebook.streams._player import LivePlayer
+
+            self._player = LivePlayer(audio=bytes(audio))
+            self._body.update(self._player)
+        elif len(audio) > len(self._player.audio):
+            self._player.audio = bytes(audio)
 
     def _show_job(self) -> None:
         """The endpoint was gone: show the fallback job's state, then its text or error."""
@@ -120,12 +114,13 @@ class StreamDisplay:
         stream = self.live.stream
         if isinstance(stream, TextStream):
             return {"text/plain": stream.text}
-        audio, kind = stream.audio, (stream.content_type or "").split(";")[0]
-        plain = {"text/plain": f"<{len(audio)} bytes of {kind or 'audio'}>"}
-        if not audio or kind in _UNPLAYABLE:
+        audio = stream.audio
+        kind = audio_type(stream.content_type, audio[:4])
+        plain = {"text/plain": f"<{len(audio)} bytes of {kind or 'audio of an unknown type'}>"}
+        if not audio or kind is None or kind in _UNPLAYABLE:
             return plain
         from IPython.display import Audio
 
         player = Audio(data=audio)
-        player.mimetype = kind
+        player.mimetype = kind  # allow-listed: IPython writes it into the HTML unescaped
         return {**plain, "text/html": player._repr_html_()}

@@ -11,12 +11,12 @@ failed: the cue keeps its source text). Usage: `translate_cues(c, manager, to=["
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pandas as pd
 
-from camb_notebook.jobs import BatchJob, BatchOutcome, translation_batch
+from camb_notebook.jobs import BatchJob, BatchOutcome, Estimate, translation_batch
 from camb_notebook.subtitles._cues import cues, measure
 from camb_notebook.subtitles._layout import break_lines, flat
 from camb_notebook.subtitles._presets import Preset, PresetLike, preset
@@ -137,13 +137,16 @@ def translate_cues(
     to: str | Sequence[str],
     source: str = "en-us",
     preset: PresetLike | Preset = None,
+    prepare: Callable[[list[str]], dict[str, Any]] | None = None,
     **options: Any,
-) -> BatchJob[dict[str, pd.DataFrame]]:
+) -> BatchJob[dict[str, pd.DataFrame]] | Estimate:
     """Translate a cue frame into each target on `manager`'s engine; returns the BatchJob at once.
 
     The result is `{target: cue frame}` with the same cues and times, a `source_text` column, and flags for
     `preset` (default: the frame's own). `options` go to the batch engine as they are (chunk_size,
-    concurrency, formality, gender, cache, errors, and whatever else `translation_batch` accepts).
+    concurrency, formality, gender, cache, errors, dry_run, max_characters, max_tasks, quality...);
+    `prepare(sentences)` may add more from the sentence texts (the session's protection/QA arguments).
+    With `dry_run=True` the result is the batch's `Estimate` (its `run()` gives the BatchJob).
     """
     base = cues(frame, preset=None)
     limits = _preset(base, preset)
@@ -155,13 +158,11 @@ def translate_cues(
             target: _fit_frame(base, groups, outcome.rows(target)[0], limits) for target in outcome.targets
         }
 
-    batch: BatchJob[dict[str, pd.DataFrame]] = translation_batch(
-        manager,
-        texts,
-        to=[to] if isinstance(to, str) else list(to),
-        source=source,
-        finalize=finalize,
-        **options,
+    if prepare is not None:
+        options = {**options, **prepare(texts)}
+    targets = [to] if isinstance(to, str) else list(to)
+    batch: BatchJob[dict[str, pd.DataFrame]] | Estimate = translation_batch(
+        manager, texts, to=targets, source=source, finalize=finalize, **options
     )
     return batch
 

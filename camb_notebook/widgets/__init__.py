@@ -40,7 +40,7 @@ def _display_job(job: Job) -> None:
 
 
 def panel(session: Camb | None = None) -> Panel:
-    """The CAMB panel (Translate / Speech / Transcribe / Dub / Story / Jobs) for `session`."""
+    """The CAMB panel (Translate / Speech / Transcribe / Dub / Story / Catalog / Jobs) for `session`."""
     from camb_notebook.widgets._panel import Panel
 
     return Panel(session)

@@ -28,12 +28,16 @@ if TYPE_CHECKING:
     from camb_notebook.sessions import Camb
     from camb_notebook.widgets._snapshot import AnyJob
 
-__all__ = ["FILTERS", "JobsBoard", "Row"]
+__all__ = ["FILTERS", "PAGE", "PILLS", "PILL_RUNNING", "PILL_TEXT", "JobsBoard", "Row", "status_html"]
 
 FILTERS = ("all", "running", "succeeded", "failed", "cancelled")
 _COLUMNS = ("family", "created", "status", "elapsed", "rows", "", "")
 _TEXT_FAMILIES = frozenset({"translation", "tts", "translated_tts"})
-_COLOURS = {"succeeded": "#2e7d32", "failed": "#c62828", "cancelled": "#9e9e9e"}
+# Status pills: white text on a fixed background, >= 4.5:1 in light and dark themes alike (5.1-6.2:1).
+PILL_TEXT = "#ffffff"
+PILLS = {"succeeded": "#2e7d32", "failed": "#c62828", "cancelled": "#616161"}
+PILL_RUNNING = "#1565c0"
+PAGE = 20  # rows per board page
 
 
 @dataclass(frozen=True)
@@ -117,11 +121,12 @@ async def _recent(journal: Journal) -> list[JobRecord]:
     return journal.recent()
 
 
-def _status_html(row: Row) -> str:
-    """The status cell: a coloured state word, with the error as a tooltip."""
-    colour = _COLOURS.get(row.state, "var(--jp-brand-color1,#1976d2)")
+def status_html(row: Row) -> str:
+    """The status cell: the state word on a coloured pill, with the error (escaped) as a tooltip."""
+    background = PILLS.get(row.state, PILL_RUNNING)
     title = f' title="{html.escape(row.error)}"' if row.error else ""
-    return f"<span style='color:{colour};font-weight:600'{title}>{html.escape(row.state)}</span>"
+    style = f"background:{background};color:{PILL_TEXT};border-radius:8px;padding:0 7px;font-weight:600"
+    return f"<span style='{style}'{title}>{html.escape(row.state)}</span>"
 
 
 class _RowWidgets:
@@ -153,7 +158,7 @@ class _RowWidgets:
     def update(self, row: Row, now: float) -> None:
         """Show `row`'s current values."""
         self.row = row
-        self.status.value = _status_html(row)
+        self.status.value = status_html(row)
         self.elapsed.value = format_duration(row.elapsed(now))
         self.rows.value = "" if row.rows is None else f"{row.rows:,}"
         self.result_button.disabled = row.state != "succeeded"
@@ -175,8 +180,14 @@ class JobsBoard:
         self._rows: list[Row] = []
         self._following: set[str] = set()  # live jobs whose changes already trigger a redraw
         self._header = [w.HTML(f"<b>{name}</b>") for name in _COLUMNS]
-        self.filter = w.ToggleButtons(options=FILTERS, value="all", style={"button_width": "84px"})
-        self.filter.observe(lambda _c: self.rebuild(), names="value")
+        self.filter = w.ToggleButtons(options=FILTERS, value="all", style={"button_width": "auto"})
+        self.filter.observe(lambda _c: self._first_page(), names="value")
+        self.page = 0
+        self.page_label = w.HTML()
+        self.prev_button = w.Button(icon="chevron-left", tooltip="Newer jobs", layout=w.Layout(width="36px"))
+        self.next_button = w.Button(icon="chevron-right", tooltip="Older jobs", layout=w.Layout(width="36px"))
+        self.prev_button.on_click(lambda _b: self._turn(-1))
+        self.next_button.on_click(lambda _b: self._turn(1))
         self.totals = w.HTML()
         self.refresh_button = w.Button(
             icon="refresh", tooltip="Reload the journal", layout=w.Layout(width="36px")
@@ -190,7 +201,8 @@ class JobsBoard:
             )
         )
         self.result = w.VBox()
-        header = w.HBox([self.filter, self.refresh_button], layout=w.Layout(align_items="center"))
+        pager = [self.prev_button, self.page_label, self.next_button]
+        header = w.HBox([self.filter, self.refresh_button, *pager], layout=w.Layout(align_items="center"))
         self.widget = w.VBox([header, self.totals, self.table, self.result])
         self.widget.add_class("camb-board")
         self.rebuild()
@@ -200,12 +212,24 @@ class JobsBoard:
         return self.widget._repr_mimebundle_(**kwargs)
 
     def collect(self) -> list[Row]:
-        """This session's live jobs plus the journal's other jobs, oldest first."""
+        """This kernel's jobs (a batch is one row), then the journal's other jobs; each newest first."""
         manager = self.session.manager
-        live = {str(job.id): row_from_job(job) for job in manager.jobs()}
+        live = {str(job.id): row_from_job(job) for job in manager.registry.user_jobs()}
+        hidden = live.keys() | manager.registry.chunk_ids()
         recent = manager.loop.run_sync(_recent, manager.journal, timeout=5.0)
-        records = [row_from_record(r) for r in recent if str(r.id) not in live]
-        return sorted([*records, *live.values()], key=lambda row: row.created_at)
+        records = [row_from_record(r) for r in recent if str(r.id) not in hidden]
+        newest = sorted(live.values(), key=lambda row: row.created_at, reverse=True)
+        return newest + sorted(records, key=lambda row: row.created_at, reverse=True)
+
+    def _first_page(self) -> None:
+        """A new filter starts on its first page."""
+        self.page = 0
+        self.rebuild()
+
+    def _turn(self, step: int) -> None:
+        """Show the next (older) or previous (newer) page."""
+        self.page += step
+        self.rebuild()
 
     def rebuild(self) -> None:
         """Re-read the jobs and rebuild the table (main thread: it may create row widgets)."""
@@ -213,6 +237,11 @@ class JobsBoard:
             rows = self.collect()
             now = time.time()
             shown = [row for row in rows if row.matches(str(self.filter.value))]
+            pages = max(1, -(-len(shown) // PAGE))
+            self.page = min(max(self.page, 0), pages - 1)
+            self.page_label.value = f"page {self.page + 1}/{pages}"
+            self.prev_button.disabled, self.next_button.disabled = self.page == 0, self.page == pages - 1
+            shown = shown[self.page * PAGE : (self.page + 1) * PAGE]
             cells: list[w.Widget] = list(self._header)
             for row in shown:
                 widgets = self._widgets.get(row.id) or _RowWidgets(row, self.show_result)
@@ -244,7 +273,7 @@ class JobsBoard:
         manager = self.session.manager
         with self._lock:
             known = {row.id for row in self._rows}
-            if any(str(job.id) not in known for job in manager.jobs()):
+            if any(str(job.id) not in known for job in manager.registry.user_jobs()):
                 manager.dispatcher.post(self.rebuild, key=("camb-board", id(self)))
             now = time.time()
             rows = [row_from_job(row.job) if row.job is not None else row for row in self._rows]

@@ -1,4 +1,4 @@
-"""The CAMB panel: a masked key line over tabs Translate / Speech / Transcribe / Dub / Story / Jobs.
+"""The CAMB panel: a masked key line over tabs Translate / Speech / Transcribe / Dub / Story / Catalog / Jobs.
 
 Every form validates before it submits (inline messages), submits without waiting (the job's bar appears under
 the form), and writes only through widget traits, never print/display from callbacks (a callback's output
@@ -17,6 +17,7 @@ from traitlets import Unicode
 
 from camb_notebook.api import FORMALITY, FORMALITY_CHOICES, CambError, UsageError
 from camb_notebook.widgets._board import JobsBoard
+from camb_notebook.widgets._catalog_tab import CatalogTab
 from camb_notebook.widgets._forms import LanguagePicker, SubmitRow, TargetsPicker, field
 from camb_notebook.widgets._tabs import DubTab, SpeechTab, StoryTab, TranscribeTab
 
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 
 __all__ = ["TITLES", "KeyField", "KeyLine", "Panel", "TranslateTab"]
 
-TITLES = ("Translate", "Speech", "Transcribe", "Dub", "Story", "Jobs")
+TITLES = ("Translate", "Speech", "Transcribe", "Dub", "Story", "Catalog", "Jobs")
 # 0: not sent (a None value shows blank); the names and codes come from the one table in api.
 _FORMALITY = (("default", 0), *((name, FORMALITY[name]) for name in FORMALITY_CHOICES))
 
@@ -182,7 +183,7 @@ class TranslateTab:
 
 
 class Panel:
-    """The whole panel: key line on top, then the six tabs."""
+    """The whole panel: key line on top, then the seven tabs."""
 
     def __init__(self, session: Camb | None = None) -> None:
         """Build the panel for `session` (default: the shared session)."""
@@ -197,8 +198,9 @@ class Panel:
         self.transcribe = TranscribeTab(session)
         self.dub = DubTab(session)
         self.story = StoryTab(session)
+        self.catalog = CatalogTab(session)
         self.board = JobsBoard(session)
-        forms = (self.translate, self.speech, self.transcribe, self.dub, self.story)
+        forms = (self.translate, self.speech, self.transcribe, self.dub, self.story, self.catalog)
         for form in forms:
             form.submit.submitted = self.board.rebuild
         self.tabs = w.Tab(children=[*(f.box for f in forms), self.board.widget], titles=TITLES)

@@ -16,10 +16,13 @@ import ipywidgets as w
 import pandas as pd
 
 from camb_notebook.api import DubbingResult, StoryResult, TranscriptionResult
+from camb_notebook.streams import audio_type, safe_url
 
 __all__ = ["HEAD_ROWS", "result_frame", "result_views"]
 
 HEAD_ROWS = 10  # rows shown under a bar; the row count says how many exist
+# JupyterLab's link colour (a widget's HTML is not rendered markdown, so links would look like plain text)
+_LINK_STYLE = "color:var(--jp-content-link-color,#1976d2);text-decoration:underline"
 
 
 def _table(frame: pd.DataFrame) -> w.Output:
@@ -60,6 +63,17 @@ def result_frame(result: Any, request: Mapping[str, Any] | None = None) -> pd.Da
     return None
 
 
+def _link(label: str, url: str) -> str:
+    """One link, escaped; a URL that is not http(s) (`javascript:`, `data:`…) is named, not linked."""
+    safe = safe_url(url)
+    if safe is None:
+        return f"<span title='not an http(s) link'>{html.escape(label)} (link withheld)</span>"
+    return (
+        f'<a href="{html.escape(safe)}" target="_blank" rel="noopener noreferrer"'
+        f' style="{_LINK_STYLE}">{html.escape(label)}</a>'
+    )
+
+
 def _links(result: Any) -> w.HTML | None:
     """Download links for dubbing and story outputs (per language when a dub has several targets)."""
     pairs: list[tuple[str, str]] = []
@@ -75,21 +89,19 @@ def _links(result: Any) -> w.HTML | None:
                 pairs.append((f"{lang} {name.removesuffix('_url')}", url))
     if not pairs:
         return None
-    items = " · ".join(
-        f'<a href="{html.escape(url)}" target="_blank" rel="noopener">{html.escape(label)}</a>'
-        for label, url in pairs
-    )
+    items = " · ".join(_link(label, url) for label, url in pairs)
     return w.HTML(value=f"<span class='camb-links'>{items}</span>")
 
 
-def _audio(result: Any) -> w.Audio | None:
-    """An audio player for speech results (bytes plus content type)."""
+def _audio(result: Any) -> w.Widget | None:
+    """An audio player for speech results (allow-listed or sniffed type; else a line saying what came)."""
     audio = getattr(result, "audio", None)
     if not isinstance(audio, bytes | bytearray) or not audio:
         return None
-    content_type = str(getattr(result, "content_type", "") or "audio/wav")
-    fmt = content_type.split("/", 1)[-1].split(";", 1)[0].strip() or "wav"
-    return w.Audio(value=bytes(audio), format=fmt, autoplay=False, controls=True)
+    kind = audio_type(getattr(result, "content_type", None), bytes(audio[:4]))
+    if kind is None or kind == "audio/pcm":
+        return w.Label(f"{len(audio):,} bytes of audio in a format no browser player takes")
+    return w.Audio(value=bytes(audio), format=kind.split("/", 1)[1], autoplay=False, controls=True)
 
 
 def result_views(result: Any, request: Mapping[str, Any] | None = None) -> list[w.Widget]:

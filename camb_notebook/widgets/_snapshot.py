@@ -92,13 +92,16 @@ class Snapshot:
         """Family and local job id, the text left of the bar."""
         return f"{self.family} {self.short_id}".rstrip()
 
+    cancelled: int | None = None  # batches only: rows a cancel stopped
+
     @property
     def counts(self) -> str:
-        """`3/6` for batches (with failures), '' for single tasks."""
+        """`3/6` for batches (with failed and cancelled rows), '' for single tasks."""
         if self.total is None:
             return ""
+        extra = [f"{n} {word}" for n, word in ((self.failed, "failed"), (self.cancelled, "cancelled")) if n]
         text = f"{self.done or 0}/{self.total}"
-        return f"{text} ({self.failed} failed)" if self.failed else text
+        return f"{text} ({', '.join(extra)})" if extra else text
 
     def line(self, width: int = 20) -> str:
         """The whole snapshot as one text line (the fallback drawer), tqdm style."""
@@ -171,8 +174,10 @@ def take_snapshot(job: AnyJob, now: float | None = None) -> Snapshot:
     total = getattr(job, "total", None)
     done = getattr(job, "done_count", None) if total is not None else None
     failed = getattr(job, "failed_count", None) if total is not None else None
+    cancelled = getattr(job, "cancelled_count", None) if total is not None else None
     if total:
-        fraction = _batch_fraction(job, (done or 0) + (failed or 0), total)
+        fraction = _batch_fraction(job, (done or 0) + (failed or 0) + (cancelled or 0), total)
+        eta = eta if eta is not None else _batch_eta(job, fraction, now)
     if state == "succeeded":
         fraction = 1.0
     detail = str(job.error) if state == "failed" and job.error is not None else ""
@@ -186,12 +191,31 @@ def take_snapshot(job: AnyJob, now: float | None = None) -> Snapshot:
         done=done,
         total=total,
         failed=failed,
+        cancelled=cancelled,
         elapsed=elapsed_seconds(job, now),
         style=_style(job, state),
-        status=" · ".join(p for p in (_status(job, state, eta), _budget(job)) if p),
+        status=" · ".join(
+            p for p in (_percent(total, fraction, state), _status(job, state, eta), _budget(job)) if p
+        ),
         detail=detail,
         note=_note(job, state, detail) or _unsent_note(job),
     )
+
+
+def _batch_eta(job: AnyJob, fraction: float, now: float | None) -> float | None:
+    """A running batch's ETA from the bar's own fraction and the time since it started (None at 0%)."""
+    start = _epoch(getattr(job, "submitted_at", None)) or _epoch(job.created_at)
+    if job.state in TERMINAL or start is None or fraction <= 0.0:
+        return None
+    elapsed = max((time.time() if now is None else now) - start, 0.0)
+    return elapsed * (1.0 - fraction) / fraction
+
+
+def _percent(total: int | None, fraction: float | None, state: str) -> str:
+    """A running batch's progress in words (`37%`), so its text moves with its bar."""
+    if not total or fraction is None or state in TERMINAL:
+        return ""
+    return f"{min(fraction, 0.99) * 100:.0f}%"
 
 
 def _budget(job: AnyJob) -> str:

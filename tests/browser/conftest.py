@@ -67,6 +67,10 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
         folder.mkdir(parents=True)
     page_config = {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}
     (config / "labconfig" / "page_config.json").write_text(json.dumps(page_config))
+    # every cell in the DOM (JupyterLab 4 detaches off-screen cells by default): tests read all outputs
+    tracker = config / "lab" / "user-settings" / "@jupyterlab" / "notebook-extension"
+    tracker.mkdir(parents=True)
+    (tracker / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
     processing = {"translation": 2.0, "dubbing": 600.0}
     with Sandbox(SandboxConfig.fast(processing_time=processing)) as sandbox:
         env = {

@@ -47,6 +47,7 @@ def test_streamed_speech_plays_while_it_arrives(lab: Lab, page: Page) -> None:
         assert moment.json_value() == "receiving"
         expect(page.get_by_text(re.compile(r"tts-stream: done"))).to_be_visible(timeout=30_000)
         expect(page.locator(".jp-OutputArea-output audio")).to_have_count(1)
+        expect(page.locator(".jp-OutputArea-output script")).to_have_count(0)  # a widget, no script
         played = page.evaluate(
             "() => { const s = Object.values(window.__cambStreams)[0]; return [s.scheduled, s.ctx.state]; }"
         )

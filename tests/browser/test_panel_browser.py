@@ -1,7 +1,7 @@
 """The panel in a real JupyterLab and chromium: submit, watch the bar move while another cell runs, cancel.
 
-The panel screenshot goes to the test's temp dir; with UPDATE_SCREENSHOTS=1 it also replaces docs/panel.png
-(the README's picture), so ordinary runs leave the work tree clean.
+The panel screenshot goes to the test's temp dir; with UPDATE_SCREENSHOTS=1 it also replaces
+notebooks/panel.png (the README's picture), so ordinary runs leave the work tree clean.
 """
 
 from __future__ import annotations
@@ -112,7 +112,7 @@ def test_panel_translate_cancel_and_screenshot(lab: Lab, page: Page, tmp_path: P
     shot = panel.screenshot(path=str(tmp_path / "panel.png"))
     assert shot[:8] == b"\x89PNG\r\n\x1a\n"
     if os.environ.get("UPDATE_SCREENSHOTS") == "1":
-        (REPO / "docs" / "panel.png").write_bytes(shot)
+        (REPO / "notebooks" / "panel.png").write_bytes(shot)
 
     panel.locator(".lm-TabBar-tab:has-text('Dub')").click()
     dub = panel.locator(".widget-tab-contents > .widget-box").nth(3)

@@ -77,10 +77,11 @@ def test_a_killed_run_resumes_to_the_same_output_without_duplicate_creates(
     child = _start(camb_sandbox, source, dest, home)
     wait_until(lambda: len(list(parts.glob("part-*.parquet"))) >= 5, 60, "half of the parts")
     hold_tasks(camb_sandbox, "translation")
-    created = wait_until(
-        lambda: (n := camb_sandbox.stats.total_tasks) > 0 and _journaled_task_ids(home) == n and n,
-        30,
-        "every created task journaled",
+    before = camb_sandbox.stats.total_tasks
+    created = wait_until(  # at least one held task exists, and every created task is in the journal
+        lambda: (n := camb_sandbox.stats.total_tasks) > before and _journaled_task_ids(home) == n and n,
+        60,
+        "a held task, and every created task journaled",
     )
     child.send_signal(signal.SIGKILL)
     child.communicate(timeout=30)

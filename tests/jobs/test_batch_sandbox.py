@@ -135,7 +135,7 @@ def test_cancel_stops_submitting_and_keeps_finished_rows(manager: JobManager, ca
     batch = translation_batch(manager, texts, to="fr-fr", chunk_size=10, concurrency=1)
     assert batch.cancel("test")
     result = batch.result(timeout=30)["fr-fr"]
-    assert batch.state == "cancelled" and result == [None] * 40 and batch.failed_count == 40
+    assert batch.state == "cancelled" and result == [None] * 40 and batch.cancelled_count == 40
     assert camb_sandbox.stats.tasks_created.get("translation", 0) <= 1
     assert not batch.cancel()
 
@@ -169,7 +169,7 @@ def test_cancelling_a_chunk_job_stops_the_batch(manager: JobManager, camb_sandbo
     wait_until(lambda: batch.jobs, "the batch's first chunk job submitted")
     assert manager.cancel_all("test") >= 1
     assert batch.result(timeout=30) == {"fr-fr": [None] * 30}
-    assert batch.state == "cancelled" and batch.failed_count == 30
+    assert batch.state == "cancelled" and batch.cancelled_count == 30
     assert camb_sandbox.stats.tasks_created.get("translation", 0) <= 1
 
 

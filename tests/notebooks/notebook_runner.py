@@ -32,6 +32,7 @@ NAMES = (
     "resume_after_restart",
     "subtitles",
     "localization_files",
+    "large_datasets",
 )
 RESTART_TAG = "restart-kernel"
 

@@ -60,7 +60,7 @@ def test_quickstart(execute: Callable[[str], NotebookRunner], notebook_env: dict
     board = state.texts(only_cell(nb, "%camb jobs"))
     assert "3 jobs · 0 running · 0 failed" in board
     (tabs,) = state.models(code_cell(nb, "%camb panel"), "TabModel")
-    assert tabs["state"]["titles"] == ["Translate", "Speech", "Transcribe", "Dub", "Story", "Jobs"]
+    assert tabs["state"]["titles"] == ["Translate", "Speech", "Transcribe", "Dub", "Story", "Catalog", "Jobs"]
 
 
 def only_cell(nb: Any, source: str) -> Any:
@@ -212,3 +212,19 @@ def test_subtitles(execute: Callable[[str], NotebookRunner]) -> None:
     assert player.count('src="data:text/vtt;base64,') == 3 and "workshop.fr-fr.vtt" in player
     assert "['en-us', 'es-es', 'fr-fr']" in text_output(code_cell(nb, "print(sorted(subs))"))
     assert "['en-us', 'es-es']" in text_output(code_cell(nb, "job = camb.subtitles("))
+
+
+def test_large_datasets(execute: Callable[[str], NotebookRunner]) -> None:
+    """large_datasets: a Parquet file translated in batches (green bar, result, table), the magic's rerun
+    creates no task, and the Dask section returns every row."""
+    nb = execute("large_datasets").nb
+    state = WidgetState(nb)
+    run = code_cell(nb, "job = camb.translate_dataset")
+    assert finished_green(state, run)
+    assert "20000/20000" in state.texts(run)
+    assert "rows=20000, failed_rows=0" in text_output(code_cell(nb, "result = job.result()"))
+    assert "20000 rows, 20000 ok" in text_output(code_cell(nb, "import pandas as pd\n\nout = pd.read_parquet"))
+    assert "rows: 20,000, tasks created: 0" in text_output(code_cell(nb, "print(f\"rows: {again.rows"))
+    dask_cell = code_cell(nb, "ddf = dd.read_parquet")
+    assert "20000 rows from 8 partitions" in text_output(dask_cell)
+    assert "[sandbox fr-fr: " in html_of(dask_cell)

@@ -166,7 +166,7 @@ def test_7_23_cancel_mid_batch_reports_task_ids_and_leaves_nothing_running(
         time.sleep(0.02)
     assert batch.cancel("test over")
     batch.result(timeout=10)
-    assert batch.state == "cancelled" and batch.failed_count == 80
+    assert batch.state == "cancelled" and batch.cancelled_count == 80 and batch.failed_count == 0
     submitted = [j for j in batch.jobs if j.task_id is not None]
     assert len(submitted) == camb_sandbox.stats.tasks_created["translation"] == 4
     for job in submitted:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -67,3 +68,29 @@ def test_preview_escapes_what_the_server_sent() -> None:
     assert "&quot;&gt;&lt;script&gt;x" in page
     local = preview_html("javascript:alert(1)", {"es-es": frame})
     assert 'src="javascript:' not in local
+
+
+def test_subtitles_magic_without_wait_fills_its_player_when_done(
+    ip: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without --wait the cell returns at once; done callbacks write the files and fill the player widget."""
+    import IPython.display
+    import ipywidgets
+
+    from camb_notebook.sessions import session
+
+    (tmp_path / "talk.wav").write_bytes(make_wav(SPEECH))
+    monkeypatch.chdir(tmp_path)
+    shown: list[Any] = []
+    monkeypatch.setattr(IPython.display, "display", lambda *objs, **kw: shown.extend(objs))
+    ip.run_line_magic("camb", "subtitles talk.wav --to de-de -o later")
+    (view,) = [w for w in shown if isinstance(w, ipywidgets.HTML)]
+    assert "waiting for the server" in view.value and "later" not in ip.user_ns
+    dispatcher = session().manager.dispatcher
+    for _ in range(500):
+        dispatcher.drain()
+        if "later" in ip.user_ns:
+            break
+        time.sleep(0.02)
+    assert sorted(ip.user_ns["later"]) == ["de-de", "en-us"]
+    assert "<audio controls" in view.value and (tmp_path / "talk.de-de.vtt").is_file()

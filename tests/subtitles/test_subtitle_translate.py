@@ -91,3 +91,22 @@ def test_frame_accessor_translates_cues_on_the_default_session(camb: Camb) -> No
     assert tracks["it-it"]["end"].tolist() == original["end"].tolist()
     wide = original.camb.translate("text", to=["it-it"], session=camb).result()
     assert isinstance(wide, pd.DataFrame) and len(wide) == 6
+
+
+def test_cost_first_and_protection_apply_to_subtitle_batches(camb: Camb, camb_sandbox: Sandbox) -> None:
+    """dry_run gives the batch's Estimate (nothing sent; run() fits as usual); placeholders stay protected."""
+    original = cues(
+        [
+            {"start": 0.0, "end": 2.0, "text": "Hello {name},"},
+            {"start": 2.1, "end": 4.0, "text": "your order ships today."},
+        ]
+    )
+    before = camb_sandbox.stats.tasks_created.get("translation", 0)
+    estimate = camb.translate_subtitles(original, to=["es-es"], dry_run=True)
+    assert not isinstance(estimate, dict) and estimate.tasks == 1  # type: ignore[union-attr]
+    assert camb_sandbox.stats.tasks_created.get("translation", 0) == before
+    track = estimate.run().result()["es-es"]  # type: ignore[union-attr]
+    assert "{name}" in track["text"].iloc[0]
+    assert track["end"].tolist() == [2.0, 4.0]
+    unprotected = camb.translate_subtitles(original, to=["es-es"], protect=False, cache=False).result()
+    assert "{name}" not in unprotected["es-es"]["text"].iloc[0]  # type: ignore[index]

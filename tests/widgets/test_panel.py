@@ -24,9 +24,9 @@ def ui(comm_log: CommLog, camb: Camb) -> Panel:
     return panel(camb)
 
 
-def test_tabs_are_the_six_in_order(ui: Panel) -> None:
-    """The panel's tabs are Translate, Speech, Transcribe, Dub, Story and Jobs, in that order."""
-    assert ui.tabs.titles == ("Translate", "Speech", "Transcribe", "Dub", "Story", "Jobs")
+def test_tabs_are_the_seven_in_order(ui: Panel) -> None:
+    """The panel's tabs are Translate, Speech, Transcribe, Dub, Story, Catalog and Jobs, in that order."""
+    assert ui.tabs.titles == ("Translate", "Speech", "Transcribe", "Dub", "Story", "Catalog", "Jobs")
     assert ui.tabs.children[-1] is ui.board.widget
 
 

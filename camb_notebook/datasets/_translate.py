@@ -1,0 +1,90 @@
+"""translate_dataset: check a dataset call, open (or continue) its run state, and start its DatasetJob.
+
+Everything that can be wrong with the call (missing file, unknown format, no such column, a `dest` that
+exists, another call's unfinished run) fails here with one line, before anything runs.
+Usage: `job = translate_dataset(manager, "in.parquet", "out.parquet", to=["fr-fr"])`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from camb_notebook.api import UsageError, formality_code, gender_code, resolve_language
+from camb_notebook.datasets._job import DatasetJob
+from camb_notebook.datasets._output import RunState
+from camb_notebook.datasets._source import open_source
+from camb_notebook.jobs import Errors, JobManager
+from camb_notebook.jobs._batch_options import BatchOptions, resolve_targets
+from camb_notebook.jobs._batch_plan import DEFAULT_CHUNK_SIZE, DEFAULT_MAX_CHARS
+
+__all__ = ["DEFAULT_BATCH_ROWS", "translate_dataset"]
+
+DEFAULT_BATCH_ROWS = 50_000
+
+
+def translate_dataset(
+    manager: JobManager,
+    source: str | os.PathLike[str],
+    dest: str | os.PathLike[str],
+    *,
+    column: str = "text",
+    to: str | Sequence[str],
+    source_lang: str = "en-us",
+    batch_rows: int = DEFAULT_BATCH_ROWS,
+    format: str | None = None,
+    chunk_size: int | None = None,
+    max_chars: int | None = None,
+    concurrency: int | None = None,
+    formality: str | int | None = None,
+    gender: str | int | None = None,
+    cache: bool = True,
+    errors: Errors = "raise",
+    overwrite: bool = False,
+) -> DatasetJob:
+    """Translate `source[column]` into every target, writing `dest` batch by batch; returns at once."""
+    if batch_rows < 1:
+        raise UsageError(f"batch_rows must be at least 1, not {batch_rows}")
+    opened = open_source(source, format)
+    if column not in opened.schema.names:
+        raise UsageError(f"no column {column!r} in {opened.path.name} (columns: {opened.schema.names!r})")
+    options = BatchOptions(
+        source=resolve_language(source_lang, allow_auto=True).wire_value,
+        targets=resolve_targets(to),
+        chunk_size=DEFAULT_CHUNK_SIZE if chunk_size is None else chunk_size,
+        max_chars=DEFAULT_MAX_CHARS if max_chars is None else max_chars,
+        concurrency=concurrency,
+        formality=formality_code(formality),
+        gender=gender_code(gender),
+        cache=cache,
+    )
+    target = Path(dest).expanduser().resolve()
+    manifest = {
+        "version": 1,
+        "source": str(opened.path),
+        "format": opened.format,
+        "files": opened.fingerprint(),
+        "column": column,
+        "source_language": options.source,
+        "targets": list(options.targets),
+        "batch_rows": batch_rows,
+        "chunk_size": options.chunk_size,
+        "max_chars": options.max_chars,
+        "formality": options.formality,
+        "gender": options.gender,
+    }
+    resumed = (target.with_name(target.name + ".camb-partial") / "manifest.json").exists()
+    state = RunState.open(target, manifest, overwrite=overwrite)
+    job = DatasetJob(
+        manager,
+        opened,
+        state,
+        options,
+        column=column,
+        batch_rows=batch_rows,
+        errors=errors,
+        source_language=source_lang,
+        resumed=resumed,
+    )
+    return job._start()
