@@ -33,6 +33,7 @@ import camb_notebook.frames  # noqa: E402, F401 (registers df.camb)
 from camb_notebook.jobs import QualityOptions  # noqa: E402
 from camb_notebook.jobs._batch_quality import UnitWork, _prepare  # noqa: E402
 from camb_notebook.quality._checks import _source_facts  # noqa: E402
+from camb_notebook.quality._markup import source_tokens  # noqa: E402
 from camb_notebook.sandbox import pseudo_localize  # noqa: E402
 
 TARGETS = ["fr-fr", "de-de"]
@@ -66,6 +67,7 @@ def isolated(texts: list[str], repeats: int) -> float:
     for _ in range(repeats):
         _prepare.cache_clear()  # each repeat masks afresh (a batch masks each text once for all targets)
         _source_facts.cache_clear()
+        source_tokens.cache_clear()
         started = time.process_time()
         for target in TARGETS:
             work = UnitWork(QualityOptions(), target, unique)  # masks every distinct text

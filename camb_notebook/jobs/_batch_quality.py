@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TypedDict
+from typing import TypedDict, cast
 
 from camb_notebook.api import UsageError
 from camb_notebook.quality import (
@@ -22,7 +22,8 @@ from camb_notebook.quality import (
     Protector,
     QaResult,
     RestoreError,
-    check,
+    check_pairs,
+    has_markers,
     resolve_syntaxes,
 )
 
@@ -57,19 +58,6 @@ class QualityOptions:
         """The glossary pairs that apply to `target`."""
         extra = self.glossary_by_target.get(target)
         return self.glossary + tuple(extra) if extra else self.glossary
-
-    def verdict(self, source: str, translation: str | None, target: str) -> QaResult | None:
-        """The QA result of one translation (None when QA is off)."""
-        if not self.qa:
-            return None
-        return check(
-            source,
-            translation,
-            lang=target,
-            max_length=self.max_length_by_text.get(source, self.max_length),
-            glossary=self.terms(target),
-            dnt=self.dnt,
-        )
 
 
 def quality_options(
@@ -150,44 +138,83 @@ class UnitWork:
         self.target = target
         self.texts = list(texts)
         protector = options.protector
-        self.masked: list[Masked] = [
-            Masked(t, (t,)) if protector is None else _prepare(protector, t, whole_icu) for t in self.texts
+        # None: sent as is (no protector, or nothing to mask: no marker character and no do-not-translate
+        # term), so a plain sentence costs one substring pre-filter and no allocation.
+        self.masked: list[Masked | None] = [
+            None
+            if protector is None or (not protector.terms and not has_markers(t))
+            else _prepare(protector, t, whole_icu)
+            for t in self.texts
         ]
-        self.sent: list[str] = [s for m in self.masked for s in m.texts]
+        if any(m is not None for m in self.masked):
+            pairs = zip(self.texts, self.masked, strict=True)
+            self.sent = [s for t, m in pairs for s in ((t,) if m is None else m.texts)]
+        else:
+            self.sent = list(self.texts)
+        self._terms = options.terms(target)
+
+    def _verdicts(self, sources: Sequence[str], texts: Sequence[str]) -> list[QaResult | None]:
+        """The QA results of restored translations, one call for the chunk (all None when QA is off)."""
+        options = self.options
+        if not options.qa:
+            return [None] * len(texts)
+        return list(
+            check_pairs(
+                sources,
+                texts,
+                lang=self.target,
+                max_length=options.max_length,
+                max_lengths=options.max_length_by_text,
+                glossary=self._terms,
+                dnt=options.dnt,
+            )
+        )
+
+    def _restore_all(self, translated: Sequence[str]) -> list[str | RestoreError]:
+        """Each text restored from the engine's answer, or the RestoreError that says why it could not be."""
+        out: list[str | RestoreError] = []
+        position = 0
+        for source, masked in zip(self.texts, self.masked, strict=True):
+            if masked is None and position < len(translated):
+                out.append(translated[position])
+                position += 1
+                continue
+            masked = masked or Masked(source, (source,))  # a short answer: restore says why
+            count = len(masked.texts)
+            try:
+                out.append(masked.restore(translated[position : position + count]))
+            except RestoreError as exc:
+                out.append(exc)
+            position += count
+        return out
+
+    def _checked(self, restored: Sequence[str | RestoreError]) -> list[QaResult | None]:
+        """Per text: the QA of its restored translation, or an error verdict with the restore's reason."""
+        good = [i for i, r in enumerate(restored) if isinstance(r, str)]
+        if len(good) == len(restored):
+            return self._verdicts(self.texts, cast("list[str]", restored))
+        verdicts: list[QaResult | None] = [
+            QaResult("error", (r.reason,)) if isinstance(r, RestoreError) else None for r in restored
+        ]
+        checked = self._verdicts([self.texts[i] for i in good], [cast(str, restored[i]) for i in good])
+        for i, verdict in zip(good, checked, strict=True):
+            verdicts[i] = verdict
+        return verdicts
 
     def restore_now(self, translated: Sequence[str]) -> CheckedTranslation:
         """A single Job's result, restored and checked, no retry (a failed text is "" with its reason)."""
-        texts: list[str] = []
-        verdicts: list[QaResult | None] = []
-        position = 0
-        for source, masked in zip(self.texts, self.masked, strict=True):
-            count = len(masked.texts)
-            try:
-                text = masked.restore(translated[position : position + count])
-            except RestoreError as exc:
-                texts.append("")
-                verdicts.append(QaResult("error", (exc.reason,)))
-            else:
-                texts.append(text)
-                verdicts.append(self.options.verdict(source, text, self.target))
-            position += count
-        return CheckedTranslation(tuple(texts), qa=tuple(verdicts))
+        restored = self._restore_all(translated)
+        texts = tuple(r if isinstance(r, str) else "" for r in restored)
+        return CheckedTranslation(texts, qa=tuple(self._checked(restored)))
 
     async def finish(self, translated: Sequence[str], translate: Translate) -> list[RowResult]:
         """Restore and check each text; one strict retry (through `translate`) for texts that failed."""
-        results: list[RowResult | None] = []
-        failed: list[tuple[int, str]] = []
-        position = 0
-        for index, masked in enumerate(self.masked):
-            count = len(masked.texts)
-            try:
-                text = masked.restore(translated[position : position + count])
-            except RestoreError as exc:
-                failed.append((index, exc.reason))
-                results.append(None)
-            else:
-                results.append(RowResult(text, self.options.verdict(self.texts[index], text, self.target)))
-            position += count
+        restored = self._restore_all(translated)
+        verdicts = self._checked(restored)
+        results: list[RowResult | None] = [
+            RowResult(r, v) if isinstance(r, str) else None for r, v in zip(restored, verdicts, strict=True)
+        ]
+        failed = [(i, r.reason) for i, r in enumerate(restored) if isinstance(r, RestoreError)]
         if failed:
             await self._retry(failed, results, translate)
         return [r for r in results if r is not None]
@@ -216,5 +243,5 @@ class UnitWork:
                 code = f"{reason}{note}"
                 results[index] = RowResult(None, QaResult("error", (code,)), f"RestoreError: {code}")
             else:
-                results[index] = RowResult(text, self.options.verdict(self.texts[index], text, self.target))
+                results[index] = RowResult(text, self._verdicts([self.texts[index]], [text])[0])
             position += count

@@ -98,13 +98,15 @@ def plan_retry(batch: Retried, *, resend_ambiguous: bool) -> RetryPlan:
     if ambiguous and resend_ambiguous:
         notice(
             f"retry_failed: resending {ambiguous} chunk(s) whose first create may have reached the server;"
-            f" up to {ambiguous} server task(s) may be duplicates (and billed twice)"
+            f" up to {ambiguous} server task(s) may be duplicates (and billed twice)",
+            once=False,
         )
     elif ambiguous:
         rows = sum(len(u.indices) for u, _ in plan.held)
         notice(
             f"retry_failed: {ambiguous} chunk(s) ({rows} distinct texts) were not resent: their create may"
             " have reached the server; retry_failed(resend_ambiguous=True) resends them (up to"
-            f" {ambiguous} duplicate task(s))"
+            f" {ambiguous} duplicate task(s))",
+            once=False,
         )
     return plan

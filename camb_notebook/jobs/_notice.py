@@ -17,10 +17,11 @@ _seen: set[str] = set()
 _lock = threading.Lock()
 
 
-def notice(text: str) -> None:
-    """Warn `text` once per process (one line: `camb_notebook: CambWarning: text`)."""
+def notice(text: str, *, once: bool = True) -> None:
+    """Warn `text` once per process (one line: `camb_notebook: CambWarning: text`); `once=False`: every time
+    (the answer to a user's own call, e.g. `retry_failed()`, is said whenever they call it)."""
     with _lock:
-        if text in _seen:
+        if once and text in _seen:
             return
         _seen.add(text)
     # warn_explicit with a module-less location: no source line is printed under the message.

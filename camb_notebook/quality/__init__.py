@@ -9,7 +9,7 @@ Usage: `m = Protector().prepare("Hi {name}")`; `m.restore(engine(m.texts))`; `ch
 
 from __future__ import annotations
 
-from camb_notebook.quality._checks import CHECKS, QaResult, check, severity
+from camb_notebook.quality._checks import CHECKS, QaResult, check, check_pairs, severity
 from camb_notebook.quality._icu import (
     IcuBlock,
     icu_issues,
@@ -26,6 +26,7 @@ from camb_notebook.quality._syntax import (
     Token,
     find_icu_blocks,
     find_tokens,
+    has_markers,
     resolve_syntaxes,
 )
 
@@ -42,8 +43,10 @@ __all__ = [
     "RestoreError",
     "Token",
     "check",
+    "check_pairs",
     "find_icu_blocks",
     "find_tokens",
+    "has_markers",
     "icu_issues",
     "mask_tag",
     "parse_blocks",

@@ -14,13 +14,14 @@ import functools
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from camb_notebook.quality._icu import icu_issues, text_runs
-from camb_notebook.quality._syntax import Token, find_tokens, has_markers
+from camb_notebook.quality._icu import icu_issues
+from camb_notebook.quality._markup import parity, token_issues
+from camb_notebook.quality._syntax import Token, has_markers
 
-__all__ = ["CHECKS", "QaResult", "check", "severity"]
+__all__ = ["CHECKS", "QaResult", "check", "check_pairs", "severity"]
 
 # Check name (the code's prefix before `_`/`:`) and whether its issues are errors; in the order they run.
 CHECKS: tuple[tuple[str, bool], ...] = (
@@ -45,29 +46,10 @@ CHECKS: tuple[tuple[str, bool], ...] = (
 )
 _WARNING_CODES = ("icu_plural_forms", "icu_plural_unused")
 _ERRORS = {name for name, error in CHECKS if error}
-_VOID = frozenset(
-    [
-        "area",
-        "base",
-        "br",
-        "col",
-        "embed",
-        "hr",
-        "img",
-        "input",
-        "link",
-        "meta",
-        "param",
-        "source",
-        "track",
-        "wbr",
-        "x",
-    ]
-)
-_TAG_NAME = re.compile(r"<\s*(/?)\s*([A-Za-z][\w:.\-]*)")
-_EMPTY_PAIR = re.compile(r"(<([A-Za-z][\w:.\-]*)(?:\s[^<>]*)?>)\s*</\2\s*>")  # deepl-node#30: a tag emptied
 _DIGIT = re.compile(r"\d")
-_NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f' ]\d+)*")
+_WORD = re.compile(r"[^\W\d_]{2}")  # a word left to translate (two letters)
+# `\d\d*` rather than `\d+`: the same matches, but a leading single class lets `re` skip ahead to a digit.
+_NUMBER = re.compile(r"\d\d*(?:[.,\u00a0\u202f' ]\d+)*")
 _END = {".": ".。．", "!": "!！", "?": "?？؟", ":": ":：", ";": ";；؛", "…": "…"}
 
 
@@ -102,63 +84,6 @@ def severity(code: str) -> str:
         if check in _ERRORS:
             return "error"
     return "warning"
-
-
-def _tokens(text: str) -> list[Token]:
-    """Protected spans of a message outside its ICU structure (branches included)."""
-    if "{" in text and ("plural" in text or "select" in text):
-        return [t for run in text_runs(text) for t in find_tokens(run)]
-    return find_tokens(text)
-
-
-def _parity(check: str, want: Counter[str], have: Counter[str]) -> list[str]:
-    """`<check>_missing:<tok>` / `<check>_extra:<tok>` for the multiset difference."""
-    missing = [f"{check}_missing:{tok}" for tok in (want - have).elements()]
-    return missing + [f"{check}_extra:{tok}" for tok in (have - want).elements()]
-
-
-def _unbalanced(tags: Sequence[str]) -> str | None:
-    """The first tag that breaks nesting (void and self-closing tags aside), or None if well-formed."""
-    stack: list[str] = []
-    for tag in tags:
-        found = _TAG_NAME.match(tag)
-        if found is None or tag.startswith("<!--") or tag.rstrip().endswith("/>"):
-            continue
-        closing, name = found.group(1) == "/", found.group(2).lower()
-        if name in _VOID:
-            continue
-        if not closing:
-            stack.append(name)
-        elif not stack or stack.pop() != name:
-            return tag
-    return f"<{stack[-1]}>" if stack else None
-
-
-def _token_issues(source: str, target: str) -> tuple[list[str], list[str], list[Token], list[Token]]:
-    """Placeholder and markup parity and well-formedness; then (second list) escape, URL, e-mail parity."""
-    want = _tokens(source)
-    have = _tokens(target)
-    issues: list[str] = []
-    later: list[str] = []
-    if sorted((t.kind, t.text) for t in want) != sorted((t.kind, t.text) for t in have):
-        for kind in ("placeholder", "tag", "entity"):
-            issues += _parity(kind, _multiset(want, kind), _multiset(have, kind))
-        for kind in ("escape", "url", "email"):
-            later += _parity(kind, _multiset(want, kind), _multiset(have, kind))
-    source_tags = [t.text for t in want if t.kind == "tag"]
-    target_tags = [t.text for t in have if t.kind == "tag"]
-    if target_tags and _unbalanced(source_tags) is None and (bad := _unbalanced(target_tags)) is not None:
-        issues.append(f"tag_unbalanced:{bad}")
-    if target_tags:
-        emptied = Counter(m.group(1) for m in _EMPTY_PAIR.finditer(target))
-        emptied -= Counter(m.group(1) for m in _EMPTY_PAIR.finditer(source))
-        issues += [f"tag_emptied:{tag}" for tag in emptied.elements()]
-    return issues, later, want, have
-
-
-def _multiset(tokens: Sequence[Token], kind: str) -> Counter[str]:
-    """The texts of `tokens` of one kind."""
-    return Counter(t.text for t in tokens if t.kind == kind)
 
 
 def _numbers(text: str, tokens: Sequence[Token]) -> list[str]:
@@ -217,36 +142,105 @@ def check(
     dnt: Sequence[str] = (),
 ) -> QaResult:
     """Check `target` (a translation of `source` into `lang`); None/empty target is the `empty` error."""
-    if target is None or not target.strip():
-        return QaResult("error", ("empty",)) if source.strip() else OK
+    return check_pairs((source,), (target,), lang=lang, max_length=max_length, glossary=glossary, dnt=dnt)[0]
+
+
+def check_pairs(
+    sources: Sequence[str],
+    targets: Sequence[str | None],
+    *,
+    lang: str | None = None,
+    max_length: int | None = None,
+    max_lengths: Mapping[str, int] | None = None,
+    glossary: Sequence[tuple[str, str]] = (),
+    dnt: Sequence[str] = (),
+) -> list[QaResult]:
+    """`check` of each (source, target) pair with the same options, in one call (a batch chunk's rows).
+
+    `max_lengths`: a source text -> its max length, overriding `max_length`. Plain pairs (no marker character
+    on either side) are checked inline; the others by `_full`.
+    """
+    results: list[QaResult] = []
+    append = results.append
+    facts_of, find_numbers, verdict = _source_facts, _NUMBER.findall, _verdict
+    for source, target in zip(sources, targets, strict=True):
+        limit = max_lengths.get(source, max_length) if max_lengths else max_length
+        if not target or target.isspace():
+            append(QaResult("error", ("empty",)) if source.strip() else OK)
+            continue
+        facts = facts_of(source)
+        markers, numbers, newlines, leading, trailing, end = facts
+        if markers or has_markers(target):
+            append(_full(source, target, facts, lang, limit, glossary, dnt))
+            continue
+        # A plain pair (no token can exist on either side): `_full`'s other checks in the same order,
+        # inlined here because most rows of a batch are plain sentences.
+        issues: list[str] = []
+        if newlines != target.count("\n"):
+            issues.append(f"newline_count:{newlines}>{target.count(chr(10))}")
+        translated = find_numbers(target)
+        if numbers != translated:
+            issues += parity("number", _normal(numbers), _normal(translated))
+        if limit is not None and len(target) > limit:
+            issues.append(f"too_long:{len(target)}>{limit}")
+        if target == source and _WORD.search(source):
+            issues.append("unchanged")
+        if glossary:
+            issues += _glossary(source, target, glossary)
+        if dnt:
+            issues += [f"dnt_missing:{term}" for term in dnt if term in source and term not in target]
+        last = target[-1]  # `target` is not empty nor only whitespace: no slices, no stripped copy
+        if leading != target[0].isspace():
+            issues.append("whitespace_leading")
+        if trailing != last.isspace():
+            issues.append("whitespace_trailing")
+        if end and (last if not last.isspace() else target.rstrip()[-1]) not in _END[end]:
+            issues.append(f"end_punctuation:{end}")
+        if "  " in target and "  " not in source:
+            issues.append("double_space")
+        append(verdict(tuple(issues)) if issues else OK)
+    return results
+
+
+def _glossary(source: str, target: str, glossary: Sequence[tuple[str, str]]) -> list[str]:
+    """`glossary:<term>→<translation>` for each term of the source whose translation the target lacks."""
+    folded, source_folded = target.casefold(), source.casefold()
+    return [
+        f"glossary:{term}→{translation}"
+        for term, translation in glossary
+        if term.casefold() in source_folded and translation.casefold() not in folded
+    ]
+
+
+def _full(
+    source: str,
+    target: str,
+    facts: Facts,
+    lang: str | None,
+    max_length: int | None,
+    glossary: Sequence[tuple[str, str]],
+    dnt: Sequence[str],
+) -> QaResult:
+    """`check` for a pair with a marker character on either side: the token checks first, then the rest."""
     issues: list[str] = []
-    facts = _source_facts(source)
-    source_markers, source_numbers, newlines = facts[0], facts[1], facts[2]
-    plain = not source_markers and not has_markers(target)
-    want: list[Token] = []
-    have: list[Token] = []
-    if not plain:
-        found, later, want, have = _token_issues(source, target)
-        issues += found
-        issues += icu_issues(source, target, lang)
-        issues += [code for code in later if code.startswith("escape")]
+    newlines = facts[2]
+    found, later, want, have = token_issues(source, target)
+    issues += found
+    issues += icu_issues(source, target, lang)
+    issues += [code for code in later if code.startswith("escape")]
     if newlines != target.count("\n"):
         issues.append(f"newline_count:{newlines}>{target.count(chr(10))}")
-    if not plain:
-        issues += [code for code in later if not code.startswith("escape")]
-    numbers = source_numbers if plain else _numbers(source, want)
+    issues += [code for code in later if not code.startswith("escape")]
+    numbers = _numbers(source, want)
     translated = _numbers(target, have) if numbers or _DIGIT.search(target) else numbers
     if numbers != translated:
-        issues += _parity("number", _normal(numbers), _normal(translated))
+        issues += parity("number", _normal(numbers), _normal(translated))
     if max_length is not None and len(target) > max_length:
         issues.append(f"too_long:{len(target)}>{max_length}")
-    if target == source and re.search(r"[^\W\d_]{2}", _strip(source, want)):
+    if target == source and _WORD.search(_strip(source, want)):
         issues.append("unchanged")
     if glossary:
-        folded, source_folded = target.casefold(), source.casefold()
-        for term, translation in glossary:
-            if term.casefold() in source_folded and translation.casefold() not in folded:
-                issues.append(f"glossary:{term}→{translation}")
+        issues += _glossary(source, target, glossary)
     if dnt:
         issues += [f"dnt_missing:{term}" for term in dnt if term in source and term not in target]
     issues += _cosmetic(source, target, facts)

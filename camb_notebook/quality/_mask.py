@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Union
 
 from camb_notebook.quality._icu import split_block
-from camb_notebook.quality._syntax import DEFAULT_SYNTAXES, find_icu_blocks, find_tokens
+from camb_notebook.quality._syntax import DEFAULT_SYNTAXES, Token, find_icu_blocks, find_tokens
 
 __all__ = ["MASK_PATTERN", "Masked", "Protector", "RestoreError", "mask_tag"]
 
@@ -126,20 +126,21 @@ class Protector:
         `whole_icu=True` masks each ICU block as one token (one segment in all, for a one-text stream).
         """
         icu = "icu" in self.syntaxes and "{" in text and bool(find_icu_blocks(text))
-        if not icu and not find_tokens(text, self.syntaxes, self.terms):
+        tokens = find_tokens(text, self.syntaxes, self.terms)
+        if not icu and not tokens:
             return Masked(text, (text,))
         if whole_icu:
-            segment = self._segment(text, strict, whole_icu=True)
+            segment = self._segment(text, strict, whole_icu=True, tokens=tokens)
             return Masked(text, (segment.masked,) if segment.send else (), [segment])
-        nodes = self._nodes(text, strict)
+        nodes = self._nodes(text, strict, tokens)
         texts: list[str] = []
         for node in nodes:
             _collect(node, texts)
         return Masked(text, tuple(texts), nodes)
 
-    def _nodes(self, text: str, strict: bool) -> list[_Node]:
+    def _nodes(self, text: str, strict: bool, tokens: list[Token] | None = None) -> list[_Node]:
         """The text as nodes: one masked segment, or (strict) literal spans and unmasked runs."""
-        segment = self._segment(text, strict)
+        segment = self._segment(text, strict, tokens=tokens)
         if not strict:
             return [segment]
         nodes: list[_Node] = []
@@ -151,8 +152,12 @@ class Protector:
         nodes.extend(_runs(segment.masked[position:]))
         return nodes
 
-    def _segment(self, text: str, strict: bool, whole_icu: bool = False) -> _Segment:
-        """Mask the tokens and the ICU blocks of `text` (each block's branches become their own segments)."""
+    def _segment(
+        self, text: str, strict: bool, whole_icu: bool = False, tokens: list[Token] | None = None
+    ) -> _Segment:
+        """Mask the tokens and the ICU blocks of `text` (each block's branches become their own segments).
+
+        `tokens`: the text's `find_tokens`, when the caller already has them (found once per text)."""
         spans: list[tuple[int, int, list[_Node]]] = []
         blocks = find_icu_blocks(text) if "icu" in self.syntaxes else []
         for start, end in blocks:
@@ -160,7 +165,9 @@ class Protector:
             if parts is not None:
                 fill: list[_Node] = [text[start:end]] if whole_icu else self._block_nodes(parts, strict)
                 spans.append((start, end, fill))
-        for token in find_tokens(text, self.syntaxes, self.terms):
+        if tokens is None:
+            tokens = find_tokens(text, self.syntaxes, self.terms)
+        for token in tokens:
             if not any(s <= token.start < e for s, e, _ in spans):
                 spans.append((token.start, token.end, [token.text]))
         spans.sort(key=lambda span: span[0])

@@ -62,7 +62,8 @@ def _running(state: Path) -> tuple[str, str] | None:
     except (OSError, ValueError, KeyError, TypeError):
         return None
     try:
-        with urllib.request.urlopen(f"{base_url}/__sandbox__/stats", timeout=2.0) as answer:
+        probe = urllib.request.Request(f"{base_url}/__sandbox__/stats", headers={"x-api-key": key})
+        with urllib.request.urlopen(probe, timeout=2.0) as answer:
             return (base_url, key) if answer.status == 200 else None
     except OSError:
         return None

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import _thread
 import json
 import re
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -69,3 +71,16 @@ def test_notebook_images_live_inside_the_notebooks_folder() -> None:
         for cell in cells:
             for target in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", "".join(cell["source"])):
                 assert ".." not in target and (path.parent / target).is_file(), (path.name, target)
+
+
+def test_an_interrupted_wait_for_all_names_cancel_all(ip: Any, sandboxed: Any) -> None:
+    """Interrupting `%camb wait all` (the kernel's SIGINT, sent here by a timer) says `%camb cancel all`."""
+    sandboxed.configure(processing_time={"translation": 30.0})
+    job = session().translate("Hello", to="fr-fr")
+    timer = threading.Timer(0.3, _thread.interrupt_main)
+    timer.start()
+    with pytest.raises(KeyboardInterrupt) as caught:
+        session().wait(timeout=20)
+    timer.join()
+    assert "`%camb cancel all`" in str(caught.value)
+    session().cancel(job)

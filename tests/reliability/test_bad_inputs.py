@@ -39,6 +39,7 @@ FREE_PORT = (
     "import socket; probe = socket.socket(); probe.bind(('127.0.0.1', 0)); port = probe.getsockname()[1]\n"
 )
 FREE_PORT += "probe.close()\n"
+NO_JOB = "no job matches 'nosuchjob'. See `%camb jobs`"  # the hint names the magic a notebook user types
 
 
 @dataclass(frozen=True)
@@ -116,8 +117,9 @@ CASES = [
     Case("output-for-no-result", "%camb x << help", UsageError, "has no result to store"),
     Case("help-for-nothing", "%camb help nosuch", UsageError, "No help for"),
     Case("bad-sandbox-action", "%camb sandbox explode", UsageError, "invalid choice"),
-    Case("unknown-job", "%camb result nosuchjob", UsageError, "no job matches"),
-    Case("wait-unknown-job", "%camb wait nosuchjob", UsageError, "no job matches"),
+    Case("unknown-job", "%camb result nosuchjob", UsageError, NO_JOB),
+    Case("wait-unknown-job", "%camb wait nosuchjob", UsageError, NO_JOB),
+    Case("cancel-unknown-job", "%camb cancel nosuchjob", UsageError, NO_JOB),
     Case(
         "missing-media-file",
         "%camb transcribe /nonexistent/talk.wav --lang en-us",

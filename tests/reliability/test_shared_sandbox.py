@@ -32,7 +32,8 @@ from camb_notebook import session
 camb = session()
 patch = json.dumps({"processing_time": {"translation": 4.0}}).encode()
 urllib.request.urlopen(urllib.request.Request(
-    camb.base_url + "/__sandbox__/config", data=patch, headers={"content-type": "application/json"}))
+    camb.base_url + "/__sandbox__/config", data=patch,
+    headers={"content-type": "application/json", "x-api-key": camb.api.api_key.reveal()}))
 job = camb.translate("Hello world", to="fr-fr")
 """
 SECOND = """

@@ -7,6 +7,7 @@ every URL is `javascript:`, every audio content type closes its attribute.
 from __future__ import annotations
 
 import html
+import time
 
 import ipywidgets as w
 import pytest
@@ -103,6 +104,10 @@ def test_hostile_server_results_render_no_markup(
     ]
     drawers = [JobProgress(job) for job in jobs]
     camb.wait(jobs, timeout=30)
+    deadline = time.monotonic() + 20  # result views are built by main-thread events the wait may not have run
+    while not all(d.result_box.children for d in drawers) and time.monotonic() < deadline:
+        camb.manager.dispatcher.drain()
+        time.sleep(0.02)
     markup = _markup([d.widget for d in drawers])
     assert all(job.state == "succeeded" for job in jobs), [job.error for job in jobs]
     assert html.escape(PAYLOAD[:30]) in markup  # the payload arrived, and is shown as text
