@@ -21,7 +21,7 @@ __all__ = ["parse_fast"]
 _Q = r'"(?:[^"\\\n]|\\.)*"[ \t]*\n'
 _CONT = rf"(?:[ \t]*{_Q})*"
 _ENTRY = re.compile(
-    rf"(?P<gap>(?:[ \t]*\n)*)"
+    rf"(?P<gap>(?:[ \t]*\n)*+)"
     rf"(?P<comments>(?:#(?!~)[^\n]*\n)*)"
     rf"(?P<ctx>msgctxt[ \t]+{_Q}{_CONT})?"
     rf"(?P<id>msgid[ \t]+{_Q}{_CONT})"
@@ -109,17 +109,16 @@ def parse_fast(text: str) -> tuple[list[str | int], list[dict[str, Any]]] | None
     segments: list[str | int] = []
     entries: list[dict[str, Any]] = []
     position = 0
+    match_at = _ENTRY.match  # anchored: a search (finditer) would rescan a long blank tail per position
     try:
-        for match in _ENTRY.finditer(text):
-            begin, end = match.span()
-            if begin != position:
-                break  # something between entries the fast path does not know: checked below
+        while (match := match_at(text, position)) is not None:
+            end = match.end()
             groups = match.groups()
             gap = groups[0]
             if gap:
                 segments.append(gap)
             segments.append(len(entries))
-            entries.append(_entry(text, begin + len(gap), end, groups))
+            entries.append(_entry(text, position + len(gap), end, groups))
             position = end
     except _Fallback:
         return None
