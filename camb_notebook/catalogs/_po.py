@@ -15,6 +15,7 @@ from typing import Any
 
 from ._model import CatalogError, Parsed, Unit
 from ._plurals import gettext_categories, parse_plural_forms
+from ._po_fast import parse_fast
 from ._po_render import plural_categories, render_po
 from ._po_text import unescape
 
@@ -243,7 +244,8 @@ class PoFormat:
 
     def parse(self, data: bytes, path: str) -> Parsed:
         text, bom, encoding = _decode(data, path)
-        segments, entries = _parse_entries(text, path)
+        fast = parse_fast(text)
+        segments, entries = fast if fast is not None else _parse_entries(text, path)
         first = text.split("\n", 1)[0]
         meta: dict[str, Any] = {
             "segments": segments,
