@@ -16,6 +16,7 @@ from camb_notebook.frames._quality import qa_long, qa_wide
 from camb_notebook.jobs import NOT_SENT, BatchOutcome, invalid_reason, is_not_sent
 
 __all__ = [
+    "STATUS_CANCELLED",
     "STATUS_FAILED",
     "STATUS_INVALID",
     "STATUS_NOT_SENT",
@@ -27,9 +28,15 @@ __all__ = [
 
 # camb_status: translated for every target / at least one target failed / never sent (missing or blank) /
 # not sent because the batch's budget stopped creating first (no target failed; camb_error says why) /
-# a text that cannot be sent at all (a lone surrogate; camb_error says where).
+# a text that cannot be sent at all (a lone surrogate; camb_error says where) / the user cancelled the batch.
 STATUS_OK, STATUS_FAILED, STATUS_SKIPPED, STATUS_NOT_SENT = "ok", "failed", "skipped", NOT_SENT
 STATUS_INVALID = "invalid"
+STATUS_CANCELLED = "cancelled"  # the user cancelled the batch before this row's chunk finished
+
+
+def _is_cancelled(message: str | None) -> bool:
+    """Whether a row's error is the user's cancel (error texts start with the exception's class name)."""
+    return bool(message) and str(message).startswith("JobCancelled:")
 
 
 def _invalid_rows(source: pd.Series, positions: np.ndarray) -> list[tuple[int, str]]:
@@ -81,18 +88,22 @@ def _status(sent: bool, error: str | None) -> str:
         return STATUS_SKIPPED
     if is_not_sent(error):
         return STATUS_NOT_SENT
+    if _is_cancelled(error):
+        return STATUS_CANCELLED
     return STATUS_FAILED if error else STATUS_OK
 
 
-def _budget_statuses(outcome: BatchOutcome, positions: np.ndarray) -> np.ndarray | None:
-    """Per row, `not_sent` where a budget left a target out and no target failed; None without such rows."""
-    if not any(is_not_sent(m) for t in outcome.targets for m in outcome.errors[t]):
+def _uniform_statuses(outcome: BatchOutcome, positions: np.ndarray) -> np.ndarray | None:
+    """Per row, `not_sent` (a budget left it out) or `cancelled` (the user's cancel) where every target's
+    error says so; None when no row has such an error."""
+    kinds = ((is_not_sent, STATUS_NOT_SENT), (_is_cancelled, STATUS_CANCELLED))
+    if not any(test(m) for t in outcome.targets for m in outcome.errors[t] for test, _ in kinds):
         return None
     per_text: list[str | None] = []
     for index in range(len(outcome.plan.unique)):
         messages = [outcome.errors[t][index] for t in outcome.targets if outcome.errors[t][index]]
-        unsent = bool(messages) and all(is_not_sent(m) for m in messages)
-        per_text.append(STATUS_NOT_SENT if unsent else None)
+        found = next((name for test, name in kinds if messages and all(test(m) for m in messages)), None)
+        per_text.append(found)
     return _spread(per_text, positions)
 
 
@@ -110,7 +121,7 @@ def assemble_wide(df: pd.DataFrame, column: Hashable, outcome: BatchOutcome) -> 
     statuses = np.where(
         positions < 0, STATUS_SKIPPED, np.where(pd.isna(errors), STATUS_OK, STATUS_FAILED)
     ).astype(object)
-    unsent = _budget_statuses(outcome, positions)
+    unsent = _uniform_statuses(outcome, positions)
     if unsent is not None:
         statuses = np.where(pd.isna(unsent), statuses, unsent).astype(object)
     for row, reason in _invalid_rows(df[column], positions):

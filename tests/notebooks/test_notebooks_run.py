@@ -58,7 +58,7 @@ def test_quickstart(execute: Callable[[str], NotebookRunner], notebook_env: dict
     assert player["state"]["format"] == "wav" and player.get("buffers")
 
     board = state.texts(only_cell(nb, "%camb jobs"))
-    assert "3 jobs · 0 running · 0 failed" in board
+    assert "2 jobs · 0 running · 0 failed" in board  # the two-target cell is one batch, and the speech
     (tabs,) = state.models(code_cell(nb, "%camb panel"), "TabModel")
     assert tabs["state"]["titles"] == ["Translate", "Speech", "Transcribe", "Dub", "Story", "Catalog", "Jobs"]
 
