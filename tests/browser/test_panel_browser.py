@@ -83,7 +83,7 @@ def test_panel_translate_cancel_and_screenshot(lab: Lab, page: Page, tmp_path: P
     panel.locator("textarea").first.fill("\n".join(LINES))
     add_target(panel, 0, "de-de")
     add_target(panel, 0, "es-es")
-    panel.locator("button:has-text('Translate')").click()
+    panel.locator("button[title='Translate']").click()  # not the Catalog tab's "Translate catalog"
     bar = panel.locator(".camb-progress .widget-hprogress").first
     expect(bar).to_be_visible()
 
