@@ -21,7 +21,9 @@ __all__ = ["parse_fast"]
 _Q = r'"(?:[^"\\\n]|\\.)*"[ \t]*\n'
 _CONT = rf"(?:[ \t]*{_Q})*"
 _ENTRY = re.compile(
-    rf"(?P<gap>(?:[ \t]*\n)*+)"
+    # Blank lines taken whole, never given back (a possessive `*+`, which Python 3.10's `re` lacks: the
+    # lookahead-and-backreference form is its equivalent), so a long blank tail is one pass, not a rescan.
+    rf"(?P<gap>(?=(?P<blank>(?:[ \t]*\n)*))(?P=blank))"
     rf"(?P<comments>(?:#(?!~)[^\n]*\n)*)"
     rf"(?P<ctx>msgctxt[ \t]+{_Q}{_CONT})?"
     rf"(?P<id>msgid[ \t]+{_Q}{_CONT})"
@@ -113,7 +115,7 @@ def parse_fast(text: str) -> tuple[list[str | int], list[dict[str, Any]]] | None
     try:
         while (match := match_at(text, position)) is not None:
             end = match.end()
-            groups = match.groups()
+            groups = match.group("gap", "comments", "ctx", "id", "idp", "strs", "str")
             gap = groups[0]
             if gap:
                 segments.append(gap)
