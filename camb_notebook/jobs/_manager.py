@@ -231,7 +231,8 @@ class JobManager:
         return self._recovery.get(id_or_prefix)
 
     def forget(self, jobs: Iterable[Job]) -> None:
-        """Drop finished jobs from this session's list so a long stream of batches keeps no memory per chunk.
+        """Drop finished jobs (and batch handles) from this session's list so a long stream of batches keeps
+        no memory per chunk.
 
         Their journal rows and cached results stay (get() still finds them); unfinished jobs are kept.
         """
