@@ -12,8 +12,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from camb_notebook.frames._columns import (
+    ERROR_PREFIX,
+    STATUS_CANCELLED,
+    STATUS_FAILED,
+    STATUS_INVALID,
+    STATUS_NOT_SENT,
+    STATUS_OK,
+    STATUS_PREFIX,
+    STATUS_SKIPPED,
+    row_status,
+    summarize,
+)
 from camb_notebook.frames._quality import qa_long, qa_wide
-from camb_notebook.jobs import NOT_SENT, BatchOutcome, invalid_reason, is_not_sent
+from camb_notebook.jobs import BatchOutcome, invalid_reason
 
 __all__ = [
     "STATUS_CANCELLED",
@@ -25,18 +37,6 @@ __all__ = [
     "assemble_long",
     "assemble_wide",
 ]
-
-# camb_status: translated for every target / at least one target failed / never sent (missing or blank) /
-# not sent because the batch's budget stopped creating first (no target failed; camb_error says why) /
-# a text that cannot be sent at all (a lone surrogate; camb_error says where) / the user cancelled the batch.
-STATUS_OK, STATUS_FAILED, STATUS_SKIPPED, STATUS_NOT_SENT = "ok", "failed", "skipped", NOT_SENT
-STATUS_INVALID = "invalid"
-STATUS_CANCELLED = "cancelled"  # the user cancelled the batch before this row's chunk finished
-
-
-def _is_cancelled(message: str | None) -> bool:
-    """Whether a row's error is the user's cancel (error texts start with the exception's class name)."""
-    return bool(message) and str(message).startswith("JobCancelled:")
 
 
 def _invalid_rows(source: pd.Series, positions: np.ndarray) -> list[tuple[int, str]]:
@@ -71,44 +71,20 @@ def _spread(per_text: Sequence[str | None], positions: np.ndarray) -> np.ndarray
     return spread
 
 
-def _row_errors(outcome: BatchOutcome, positions: np.ndarray) -> np.ndarray:
-    """One message per input row joining its targets' errors (`fr-fr: …; de-de: …`), None when none failed."""
-    failed = [(t, outcome.errors[t]) for t in outcome.targets if any(outcome.errors[t])]
-    joined: list[str | None] = [None] * len(outcome.plan.unique)
-    if failed:
-        for index in range(len(joined)):
-            parts = [f"{target}: {errors[index]}" for target, errors in failed if errors[index]]
-            joined[index] = "; ".join(parts) or None
-    return _spread(joined, positions)
-
-
-def _status(sent: bool, error: str | None) -> str:
-    """The camb_status of one row (or one row and target)."""
-    if not sent:
-        return STATUS_SKIPPED
-    if is_not_sent(error):
-        return STATUS_NOT_SENT
-    if _is_cancelled(error):
-        return STATUS_CANCELLED
-    return STATUS_FAILED if error else STATUS_OK
-
-
-def _uniform_statuses(outcome: BatchOutcome, positions: np.ndarray) -> np.ndarray | None:
-    """Per row, `not_sent` (a budget left it out) or `cancelled` (the user's cancel) where every target's
-    error says so; None when no row has such an error."""
-    kinds = ((is_not_sent, STATUS_NOT_SENT), (_is_cancelled, STATUS_CANCELLED))
-    if not any(test(m) for t in outcome.targets for m in outcome.errors[t] for test, _ in kinds):
-        return None
-    per_text: list[str | None] = []
-    for index in range(len(outcome.plan.unique)):
-        messages = [outcome.errors[t][index] for t in outcome.targets if outcome.errors[t][index]]
-        found = next((name for test, name in kinds if messages and all(test(m) for m in messages)), None)
-        per_text.append(found)
-    return _spread(per_text, positions)
+def _target_status(
+    outcome: BatchOutcome, target: str, positions: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per input row, one target's status and error (computed per distinct text, then spread)."""
+    errors = outcome.errors[target]
+    statuses = [row_status(True, error) for error in errors]
+    status = _spread(statuses, positions)
+    status[positions < 0] = STATUS_SKIPPED
+    return status, _spread([e or None for e in errors], positions)
 
 
 def assemble_wide(df: pd.DataFrame, column: Hashable, outcome: BatchOutcome) -> pd.DataFrame:
-    """The input frame plus `<column>_<target>` per target, `camb_status` and `camb_error` (same index)."""
+    """The input frame plus `<column>_<target>`, `camb_status_<target>` and `camb_error_<target>` per target,
+    QA columns, and the row summary `camb_status` / `camb_error` over every target's status in the frame."""
     dtype = _text_dtype(df[column])
     positions = np.asarray(outcome.plan.positions, dtype=np.intp)
     added: dict[str, pd.Series] = {}
@@ -116,21 +92,21 @@ def assemble_wide(df: pd.DataFrame, column: Hashable, outcome: BatchOutcome) -> 
         added[f"{column}_{target}"] = _text_column(
             _spread(outcome.translations[target], positions), df.index, dtype
         )
+    invalid = _invalid_rows(df[column], positions)
+    for target in outcome.targets:
+        statuses, errors = _target_status(outcome, target, positions)
+        for row, reason in invalid:
+            statuses[row], errors[row] = STATUS_INVALID, reason
+        added[f"{STATUS_PREFIX}{target}"] = _text_column(statuses, df.index, dtype)
+        added[f"{ERROR_PREFIX}{target}"] = _text_column(errors, df.index, dtype)
     added.update(qa_wide(outcome, positions, df.index))
-    errors = _row_errors(outcome, positions)
-    statuses = np.where(
-        positions < 0, STATUS_SKIPPED, np.where(pd.isna(errors), STATUS_OK, STATUS_FAILED)
-    ).astype(object)
-    unsent = _uniform_statuses(outcome, positions)
-    if unsent is not None:
-        statuses = np.where(pd.isna(unsent), statuses, unsent).astype(object)
-    for row, reason in _invalid_rows(df[column], positions):
-        statuses[row], errors[row] = STATUS_INVALID, reason
-    added["camb_status"] = _text_column(statuses, df.index, dtype)
-    added["camb_error"] = _text_column(errors, df.index, dtype)
     out = df.copy()
     for name, values in added.items():
         out[name] = values
+    summary, messages = summarize(out)
+    out = out.drop(columns=["camb_status", "camb_error"], errors="ignore")  # an earlier batch's, recomputed
+    out["camb_status"] = _text_column(summary, df.index, dtype)
+    out["camb_error"] = _text_column(messages, df.index, dtype)
     return out
 
 
@@ -146,7 +122,7 @@ def assemble_long(df: pd.DataFrame, column: Hashable, outcome: BatchOutcome) -> 
     sent = [index >= 0 for index in outcome.plan.positions for _ in range(count)]
     out["camb_target"] = _text_column(list(outcome.targets) * len(df), out.index, dtype)
     out["camb_translation"] = _text_column(texts, out.index, dtype)
-    statuses = [_status(s, e) for s, e in zip(sent, errors, strict=True)]
+    statuses = [row_status(s, e) for s, e in zip(sent, errors, strict=True)]
     for row, reason in _invalid_rows(df[column], np.asarray(outcome.plan.positions, dtype=np.intp)):
         for j in range(count):
             statuses[row * count + j], errors[row * count + j] = STATUS_INVALID, reason

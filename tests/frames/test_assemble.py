@@ -34,10 +34,16 @@ def _outcome(df: pd.DataFrame) -> BatchOutcome:
 
 
 def test_wide_adds_one_column_per_target_and_keeps_the_rest() -> None:
-    """Wide output is the input plus text_<target>, camb_status, camb_error; index, order, dtypes kept."""
+    """Wide output is the input plus text_<target>, per-target status/error, camb_status, camb_error; index,
+    order, dtypes kept."""
     df = _frame()
     out = assemble_wide(df, "text", _outcome(df))
-    assert list(out.columns) == [*df.columns, "text_fr-fr", "text_de-de", "camb_status", "camb_error"]
+    per_target = ["camb_status_fr-fr", "camb_error_fr-fr", "camb_status_de-de", "camb_error_de-de"]
+    added = ["text_fr-fr", "text_de-de", *per_target, "camb_status", "camb_error"]
+    assert list(out.columns) == [*df.columns, *added]
+    assert out["camb_status_fr-fr"].tolist() == ["ok", "skipped", "ok", "ok", "skipped"]
+    assert out["camb_status_de-de"].tolist() == ["ok", "skipped", "failed", "ok", "skipped"]
+    assert out["camb_error_de-de"].iloc[2] == "JobFailed: boom"
     assert out.index.equals(df.index)
     pd.testing.assert_frame_equal(out[df.columns], df)
     assert out["text_fr-fr"].tolist()[0] == "fr:hi" and out["text_fr-fr"].tolist()[2:4] == ["fr:yo", "fr:hi"]
