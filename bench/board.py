@@ -5,8 +5,8 @@ A fresh journal is filled with N finished jobs of an earlier kernel (a mix of si
 their batch, build the row widgets, lay out the table) and timed. Two variants run alternately in the same
 process: the shipped board (newest first, pages of `PAGE` rows) and every row on one page (what the board
 did before it was paginated: `PAGE` set above the row count). Their ratio is the figure to read; seconds
-depend on this shared machine's load. Usage: `python bench/board.py [--quick]` (writes bench/board_results.json
-and the "board" section of bench/RESULTS.md).
+depend on this shared machine's load. Usage: `python bench/board.py [--quick]` (writes
+bench/board_results.json and the "board" section of bench/RESULTS.md).
 """
 
 from __future__ import annotations

@@ -248,6 +248,18 @@ class Journal:
         ).fetchall()
         return [(int(s), float(d)) for s, d in rows if d is not None and d >= 0]
 
+    def remembered_limit(self, scope: str) -> tuple[int, bool] | None:
+        """(in-flight limit, found by a 429) remembered for a key and base URL (`_limit_memory`), or None."""
+        row = self.db.execute("SELECT in_flight, exact FROM limits WHERE scope = ?", (scope,)).fetchone()
+        return None if row is None or int(row[0]) < 1 else (int(row[0]), bool(row[1]))
+
+    def remember_limit(self, scope: str, in_flight: int, exact: bool) -> None:
+        """Keep the in-flight limit found for a key and base URL (replacing the last one)."""
+        self.db.execute(
+            "INSERT OR REPLACE INTO limits (scope, in_flight, exact, updated_at) VALUES (?, ?, ?, ?)",
+            (scope, in_flight, int(exact), time.time()),
+        )
+
     def _select(self, where: str, params: tuple[Any, ...]) -> list[JobRecord]:
         """Rows of the jobs table matching a WHERE/ORDER clause."""
         cursor = self.db.execute(f"SELECT {', '.join(_COLUMNS)} FROM jobs {where}", params)

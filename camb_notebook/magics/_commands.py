@@ -243,6 +243,11 @@ def panel(magics: MagicsContext, args: argparse.Namespace, out: str | None) -> A
 @magic_arguments("camb config")
 def config(magics: MagicsContext, args: argparse.Namespace, out: str | None) -> None:
     """Show the settings in effect (`%config CambMagics.<name> = value` changes them)."""
+    session = session_for(magics)
     for name in sorted(magics.class_trait_names(config=True)):
-        print(f"CambMagics.{name} = {getattr(magics, name)!r}")
-    print(repr(session_for(magics)))
+        value = getattr(magics, name)
+        note = ""
+        if name == "max_in_flight" and value is None:
+            note = f"  # discover the server's limit (window now {session.manager.limit.total})"
+        print(f"CambMagics.{name} = {value!r}{note}")
+    print(repr(session))

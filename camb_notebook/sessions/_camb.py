@@ -41,7 +41,7 @@ class Camb(SubtitleMethods, VoiceMethods, CatalogMethods, DatasetMethods, Dictio
         api_key: str | ApiKey | None = None,
         base_url: str | None = None,
         home: str | Path | None = None,
-        max_in_flight: int = DEFAULTS.max_in_flight,
+        max_in_flight: int | None = DEFAULTS.max_in_flight,
         poll_cap: float = DEFAULTS.poll_cap,
         deadline: float | None = DEFAULTS.deadline,
         max_characters: int | None = DEFAULTS.max_characters,
