@@ -30,6 +30,7 @@ from camb_notebook.jobs._job import Job
 from camb_notebook.jobs._limit import InFlightLimit
 from camb_notebook.jobs._limit_memory import LimitMemory
 from camb_notebook.jobs._poll import PollGroup, PollPolicy, TaskApi, fetch_result, poll_until_terminal
+from camb_notebook.jobs._poll_group import Timing, Timings
 from camb_notebook.jobs._registry import Key, Registry
 from camb_notebook.jobs._request import RequestInfo, describe
 
@@ -69,6 +70,7 @@ class Runner:
         self.policy = policy
         self.limit = limit
         self.memory = LimitMemory(registry.journal, limit)  # the limit found per key and base URL
+        self.timings = Timings()  # how long like tasks took this session (times the first polls)
         self.breaker: QuotaExceeded | None = None
         self._leases: asyncio.Future[None] | None = None
         self.clock = JobClock()  # the whole-job deadline of each running job (create, polls, fetch)
@@ -111,12 +113,14 @@ class Runner:
             registry.inflight.setdefault(key, job)
             slot = _Slot(self.limit)
             try:
+                timing: Timing | None = None
                 if job.task_id is None:
                     await self._create_within_limit(job, slot)
+                    timing = self.timings.get(job.family, info.size)  # polled from its creation on
                 else:
                     await self.limit.acquire()
                     slot.take(active=True)
-                await self._poll_and_fetch(job, fetch, group, slot)
+                await self._poll_and_fetch(job, fetch, group, slot, timing)
             finally:
                 slot.free()
         except asyncio.CancelledError:
@@ -230,7 +234,12 @@ class Runner:
         self.registry.record(job)
 
     async def _poll_and_fetch(
-        self, job: Job, fetch: Fetch | None = None, group: PollGroup | None = None, slot: _Slot | None = None
+        self,
+        job: Job,
+        fetch: Fetch | None = None,
+        group: PollGroup | None = None,
+        slot: _Slot | None = None,
+        timing: Timing | None = None,
     ) -> None:
         """Poll until terminal (timed by the expected duration, if known), free the slot (the server freed
         its own), then fetch and store the result."""
@@ -247,6 +256,7 @@ class Runner:
                 on_status=lambda s: _seen(job, s),
                 expected=_remaining(job),
                 group=group,
+                timing=timing,
             )
             run_id = status.run_id
             assert run_id is not None
