@@ -85,6 +85,7 @@ test-fast: lint gettext-deps
 bench: env
 	$(PY) bench/run.py
 	$(PY) bench/eta.py
+	$(PY) bench/matrix.py --full
 
 # The chaos batch alone, verbose (it also runs inside `make test`).
 chaos: env

@@ -29,7 +29,8 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[N
 SLOW = (
     "tests/test_extension.py::test_load_ext_defers_pandas_and_df_camb_works_in_the_importing_cell",
     "tests/sandbox/test_sandbox_server.py::test_burst_of_10000_tasks_counts_and_cleans_up",
-    "tests/jobs/test_adaptive_limit.py::test_a_server_concurrency_limit_shrinks_the_in_flight_limit",
+    "tests/jobs/test_adaptive_limit.py::test_a_429_shrinks_the_window_for_every_waiting_create_behind_one_gate",
+    "tests/jobs/test_adaptive_limit.py::test_the_found_limit_is_remembered_per_key_and_base_url",
     "tests/jobs/test_shutdown.py::test_exit_with_running_jobs_is_prompt_clean_and_resumable",
     "tests/reliability/test_canary.py::test_canary_appears_nowhere",
     "tests/reliability/test_chaos.py",

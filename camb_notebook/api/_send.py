@@ -79,11 +79,13 @@ class Sender(WireCore):
         task_id: str | None = None,
         run_id: int | None = None,
         gone_means_deprecated: bool = False,
+        raise_429: bool = False,
     ) -> httpx.Response:
         """Send with retries; returns a read response, or an open one when `stream` (caller closes it).
 
         `kind` "safe" retries every transient failure; "submit" and "stream" only provably unprocessed ones,
-        and a create that failed after sending raises `AmbiguousSubmitError`.
+        and a create that failed after sending raises `AmbiguousSubmitError`. `raise_429`: a 429 raises
+        `RateLimitedError` at once, without holding the client's other requests (the caller backs off).
         """
         start = self._clock()
         attempt = 0
@@ -130,6 +132,7 @@ class Sender(WireCore):
                 start=start,
                 ids=ids,
                 gone=gone_means_deprecated,
+                raise_429=raise_429,
             )
             attempt += 1
 
@@ -152,6 +155,7 @@ class Sender(WireCore):
         start: float,
         ids: dict[str, Any],
         gone: bool,
+        raise_429: bool = False,
     ) -> None:
         """Raise the error for a non-2xx answer, or wait before the next attempt if it may be retried."""
         status = response.status_code
@@ -165,7 +169,9 @@ class Sender(WireCore):
                     f"{what}: the API answered {status} after receiving it", **ids
                 ) from error
             raise error
-        if retry_after is not None and retry_after > self.retry.retry_after_cap:
+        if (retry_after is not None and retry_after > self.retry.retry_after_cap) or (
+            raise_429 and status == 429
+        ):
             raise error
         if retry_after is not None:
             delay = self.retry.retry_after_delay(retry_after, self._rng())

@@ -49,6 +49,15 @@ class TaskFlow(Sender):
 
     async def create(self, family: Family, request: Mapping[str, Any]) -> str:
         """Submit a task and return its task_id; multipart uploads are rebuilt on every attempt."""
+        return await self._create(family, request, raise_429=False)
+
+    async def create_or_429(self, family: Family, request: Mapping[str, Any]) -> str:
+        """`create()`, but a 429 raises `RateLimitedError` at once (nothing was created): for a caller that
+        backs off itself (the job engine shrinks its window and holds every create at one shared gate)."""
+        return await self._create(family, request, raise_429=True)
+
+    async def _create(self, family: Family, request: Mapping[str, Any], *, raise_429: bool) -> str:
+        """Submit a task (see `create`)."""
         route = route_for(family)
         if route.upload_field:
             payload = dict(request)
@@ -59,7 +68,13 @@ class TaskFlow(Sender):
             body = json_body(clean_body(**request))
         what = f"create {family}"
         return await self._json(
-            "POST", route.create, kind="submit", what=what, parse=parse_task_id, body=body
+            "POST",
+            route.create,
+            kind="submit",
+            what=what,
+            parse=parse_task_id,
+            body=body,
+            raise_429=raise_429,
         )
 
     async def status(self, family: Family, task_id: str) -> TaskStatus:

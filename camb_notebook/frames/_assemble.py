@@ -6,14 +6,26 @@ Usage: `assemble_wide(df, "text", outcome)`.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
-from typing import Any
+from collections.abc import Hashable
 
 import numpy as np
 import pandas as pd
 
+from camb_notebook.frames._columns import (
+    ERROR_PREFIX,
+    STATUS_CANCELLED,
+    STATUS_FAILED,
+    STATUS_INVALID,
+    STATUS_NOT_SENT,
+    STATUS_OK,
+    STATUS_PREFIX,
+    STATUS_SKIPPED,
+    row_status,
+    summarize,
+)
 from camb_notebook.frames._quality import qa_long, qa_wide
-from camb_notebook.jobs import NOT_SENT, BatchOutcome, invalid_reason, is_not_sent
+from camb_notebook.frames._text import spread_column, text_dtype
+from camb_notebook.jobs import BatchOutcome, invalid_reason
 
 __all__ = [
     "STATUS_CANCELLED",
@@ -25,18 +37,6 @@ __all__ = [
     "assemble_long",
     "assemble_wide",
 ]
-
-# camb_status: translated for every target / at least one target failed / never sent (missing or blank) /
-# not sent because the batch's budget stopped creating first (no target failed; camb_error says why) /
-# a text that cannot be sent at all (a lone surrogate; camb_error says where) / the user cancelled the batch.
-STATUS_OK, STATUS_FAILED, STATUS_SKIPPED, STATUS_NOT_SENT = "ok", "failed", "skipped", NOT_SENT
-STATUS_INVALID = "invalid"
-STATUS_CANCELLED = "cancelled"  # the user cancelled the batch before this row's chunk finished
-
-
-def _is_cancelled(message: str | None) -> bool:
-    """Whether a row's error is the user's cancel (error texts start with the exception's class name)."""
-    return bool(message) and str(message).startswith("JobCancelled:")
 
 
 def _invalid_rows(source: pd.Series, positions: np.ndarray) -> list[tuple[int, str]]:
@@ -50,108 +50,75 @@ def _invalid_rows(source: pd.Series, positions: np.ndarray) -> list[tuple[int, s
     return found
 
 
-def _text_dtype(source: pd.Series) -> Any:
-    """Dtype of new text columns: the source's string dtype if it has one, else object (NaN for missing)."""
-    return source.dtype if isinstance(source.dtype, pd.StringDtype) else object
+def _target_status(
+    outcome: BatchOutcome, target: str, positions: np.ndarray, invalid: list[tuple[int, str]]
+) -> tuple[tuple[list[str | None], np.ndarray], tuple[list[str | None], np.ndarray]]:
+    """One target's status and error columns as (per-distinct table, per-row position) each.
 
-
-def _text_column(values: Sequence[str | None] | np.ndarray, index: pd.Index, dtype: Any) -> pd.Series:
-    """A text column over `index` whose missing entries are NaN (the dtype's own NA for string dtypes)."""
-    array = np.asarray(values, dtype=object)
-    array[pd.isna(array)] = np.nan
-    return pd.Series(array, index=index, dtype=dtype)
-
-
-def _spread(per_text: Sequence[str | None], positions: np.ndarray) -> np.ndarray:
-    """Per input row, the value of its distinct text (None for unsent rows); vectorized for big frames."""
-    table = np.empty(len(per_text) + 1, dtype=object)
-    table[: len(per_text)] = per_text
-    table[-1] = None  # position -1 (not sent) picks this slot
-    spread: np.ndarray = table[positions]
-    return spread
-
-
-def _row_errors(outcome: BatchOutcome, positions: np.ndarray) -> np.ndarray:
-    """One message per input row joining its targets' errors (`fr-fr: …; de-de: …`), None when none failed."""
-    failed = [(t, outcome.errors[t]) for t in outcome.targets if any(outcome.errors[t])]
-    joined: list[str | None] = [None] * len(outcome.plan.unique)
-    if failed:
-        for index in range(len(joined)):
-            parts = [f"{target}: {errors[index]}" for target, errors in failed if errors[index]]
-            joined[index] = "; ".join(parts) or None
-    return _spread(joined, positions)
-
-
-def _status(sent: bool, error: str | None) -> str:
-    """The camb_status of one row (or one row and target)."""
-    if not sent:
-        return STATUS_SKIPPED
-    if is_not_sent(error):
-        return STATUS_NOT_SENT
-    if _is_cancelled(error):
-        return STATUS_CANCELLED
-    return STATUS_FAILED if error else STATUS_OK
-
-
-def _uniform_statuses(outcome: BatchOutcome, positions: np.ndarray) -> np.ndarray | None:
-    """Per row, `not_sent` (a budget left it out) or `cancelled` (the user's cancel) where every target's
-    error says so; None when no row has such an error."""
-    kinds = ((is_not_sent, STATUS_NOT_SENT), (_is_cancelled, STATUS_CANCELLED))
-    if not any(test(m) for t in outcome.targets for m in outcome.errors[t] for test, _ in kinds):
-        return None
-    per_text: list[str | None] = []
-    for index in range(len(outcome.plan.unique)):
-        messages = [outcome.errors[t][index] for t in outcome.targets if outcome.errors[t][index]]
-        found = next((name for test, name in kinds if messages and all(test(m) for m in messages)), None)
-        per_text.append(found)
-    return _spread(per_text, positions)
+    Unsent rows point at a `skipped` entry; invalid rows at one entry each (their own reason).
+    """
+    errors: list[str | None] = [e or None for e in outcome.errors[target]]
+    statuses: list[str | None] = [row_status(True, error) for error in errors]
+    status_at = positions.copy()
+    status_at[positions < 0] = len(statuses)
+    statuses.append(STATUS_SKIPPED)
+    error_at = positions.copy()
+    if invalid:
+        statuses.append(STATUS_INVALID)
+        for row, reason in invalid:
+            status_at[row] = len(statuses) - 1
+            error_at[row] = len(errors)
+            errors.append(reason)
+    return (statuses, status_at), (errors, error_at)
 
 
 def assemble_wide(df: pd.DataFrame, column: Hashable, outcome: BatchOutcome) -> pd.DataFrame:
-    """The input frame plus `<column>_<target>` per target, `camb_status` and `camb_error` (same index)."""
-    dtype = _text_dtype(df[column])
+    """The input frame plus `<column>_<target>`, `camb_status_<target>` and `camb_error_<target>` per target,
+    QA columns, and the row summary `camb_status` / `camb_error` over every target's status in the frame."""
+    dtype = text_dtype(df[column])
     positions = np.asarray(outcome.plan.positions, dtype=np.intp)
-    added: dict[str, pd.Series] = {}
-    for target in outcome.targets:
-        added[f"{column}_{target}"] = _text_column(
-            _spread(outcome.translations[target], positions), df.index, dtype
-        )
-    added.update(qa_wide(outcome, positions, df.index))
-    errors = _row_errors(outcome, positions)
-    statuses = np.where(
-        positions < 0, STATUS_SKIPPED, np.where(pd.isna(errors), STATUS_OK, STATUS_FAILED)
-    ).astype(object)
-    unsent = _uniform_statuses(outcome, positions)
-    if unsent is not None:
-        statuses = np.where(pd.isna(unsent), statuses, unsent).astype(object)
-    for row, reason in _invalid_rows(df[column], positions):
-        statuses[row], errors[row] = STATUS_INVALID, reason
-    added["camb_status"] = _text_column(statuses, df.index, dtype)
-    added["camb_error"] = _text_column(errors, df.index, dtype)
     out = df.copy()
-    for name, values in added.items():
+    for target in outcome.targets:
+        out[f"{column}_{target}"] = spread_column(outcome.translations[target], positions, df.index, dtype)
+    invalid = _invalid_rows(df[column], positions)
+    for target in outcome.targets:
+        (statuses, status_at), (errors, error_at) = _target_status(outcome, target, positions, invalid)
+        out[f"{STATUS_PREFIX}{target}"] = spread_column(statuses, status_at, df.index, dtype)
+        out[f"{ERROR_PREFIX}{target}"] = spread_column(errors, error_at, df.index, dtype)
+    for name, values in qa_wide(outcome, positions, df.index).items():
         out[name] = values
+    (summary, summary_at), (messages, message_at) = summarize(out)
+    out = out.drop(columns=["camb_status", "camb_error"], errors="ignore")  # an earlier batch's, recomputed
+    out["camb_status"] = spread_column(summary, summary_at, df.index, dtype)
+    out["camb_error"] = spread_column(messages, message_at, df.index, dtype)
     return out
+
+
+def _interleave(parts: list[tuple[list[str | None], np.ndarray]]) -> tuple[list[str | None], np.ndarray]:
+    """Per-target (table, positions) pairs as one row-major pair: row i, target j at i × targets + j."""
+    table: list[str | None] = []
+    columns = []
+    for values, at in parts:
+        columns.append(np.where(at < 0, -1, at + len(table)))
+        table.extend(values)
+    return table, np.stack(columns, axis=1).ravel()
 
 
 def assemble_long(df: pd.DataFrame, column: Hashable, outcome: BatchOutcome) -> pd.DataFrame:
     """One row per (input row, target), row-major, with `camb_target`, `camb_translation`, status, error."""
-    dtype = _text_dtype(df[column])
+    dtype = text_dtype(df[column])
     count = len(outcome.targets)
     repeated = df.iloc[np.repeat(np.arange(len(df)), count)]
     out = repeated.reset_index(drop=True)
-    per_target = [outcome.rows(target) for target in outcome.targets]
-    texts = [per_target[j][0][i] for i in range(len(df)) for j in range(count)]
-    errors = [per_target[j][1][i] for i in range(len(df)) for j in range(count)]
-    sent = [index >= 0 for index in outcome.plan.positions for _ in range(count)]
-    out["camb_target"] = _text_column(list(outcome.targets) * len(df), out.index, dtype)
-    out["camb_translation"] = _text_column(texts, out.index, dtype)
-    statuses = [_status(s, e) for s, e in zip(sent, errors, strict=True)]
-    for row, reason in _invalid_rows(df[column], np.asarray(outcome.plan.positions, dtype=np.intp)):
-        for j in range(count):
-            statuses[row * count + j], errors[row * count + j] = STATUS_INVALID, reason
-    out["camb_status"] = _text_column(statuses, out.index, dtype)
-    out["camb_error"] = _text_column(errors, out.index, dtype)
+    positions = np.asarray(outcome.plan.positions, dtype=np.intp)
+    invalid = _invalid_rows(df[column], positions)
+    per_target = [_target_status(outcome, target, positions, invalid) for target in outcome.targets]
+    targets = (list(outcome.targets), np.tile(np.arange(count, dtype=np.intp), len(df)))
+    texts = _interleave([(list(outcome.translations[t]), positions) for t in outcome.targets])
+    out["camb_target"] = spread_column(*targets, out.index, dtype)
+    out["camb_translation"] = spread_column(*texts, out.index, dtype)
+    out["camb_status"] = spread_column(*_interleave([status for status, _ in per_target]), out.index, dtype)
+    out["camb_error"] = spread_column(*_interleave([error for _, error in per_target]), out.index, dtype)
     qa_long(out, outcome)
     out.index = repeated.index
     return out

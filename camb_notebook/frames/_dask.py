@@ -166,7 +166,7 @@ def translate_dask(
     targets = tuple(dict.fromkeys(resolve_language(t).locale for t in ([to] if isinstance(to, str) else to)))
     if not targets:
         raise UsageError("to= needs at least one target language")
-    limit = max_in_flight or session.manager.max_in_flight
+    limit = max_in_flight or session.manager.max_in_flight or session.manager.limit.estimate
     if limit < 1:
         raise UsageError(f"max_in_flight must be at least 1, not {limit}")
     meta = assemble_wide(frame._meta, column, BatchOutcome.empty(TextPlan((), ()), targets))

@@ -1,7 +1,8 @@
 """Batch-translate a DataFrame column: the engine behind `df.camb.translate` / `series.camb.translate`.
 
 Returns a `BatchJob` at once whose result is a new frame (the input is never modified): wide (one column per
-target) or long (one row per row and target), with `camb_status` / `camb_error` columns. Main thread.
+target, with `camb_status_<target>` / `camb_error_<target>`) or long (one row per row and target), with
+`camb_status` / `camb_error` columns; an existing column is never overwritten (`_columns.py`). Main thread.
 Usage: `batch = df.camb.translate("text", to=["fr-fr", "de-de"])`, then `out = await batch`.
 """
 
@@ -12,8 +13,9 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 
 import pandas as pd
 
-from camb_notebook.api import UsageError
+from camb_notebook.api import UsageError, resolve_language
 from camb_notebook.frames._assemble import assemble_long, assemble_wide
+from camb_notebook.frames._columns import check_outputs
 from camb_notebook.frames._quality import batch_quality
 from camb_notebook.jobs import BatchJob, Errors, Estimate, translation_batch
 
@@ -129,6 +131,8 @@ def translate_frame(
         raise UsageError(f"the frame has {same} columns named {column!r}; give them distinct names first")
     if shape not in ("wide", "long"):
         raise UsageError(f"shape must be 'wide' or 'long', not {shape!r}")
+    targets = [resolve_language(t).locale for t in ([to] if isinstance(to, str) else to)]
+    check_outputs(df, column, targets, shape=shape, qa=quality.get("qa", True) is not False)
     assign = _assign_into(into) if into is not None else None
     if session is None:
         from camb_notebook.sessions import session as default_session
@@ -139,7 +143,7 @@ def translate_frame(
     batch = translation_batch(
         session.manager,
         frame[column].tolist(),
-        labels=frame.index.tolist(),
+        labels=frame.index,  # read only to name bad rows: no list of a million labels
         to=to,
         source=source,
         chunk_size=chunk_size,

@@ -107,10 +107,13 @@ class BatchJob(Job, Generic[T]):
     async def _drive(self, units: list[UnitCost]) -> None:
         """Submit chunks while fewer than the limit run; stop submitting once the breaker or cancel trips."""
         self._engine.update(state="pending", submitted_at=time.time())
-        limit = self._options.concurrency or self._manager.max_in_flight
+        window = self._manager.limit
         pending = list(reversed(units))
         running: set[asyncio.Task[None]] = set()
         while pending or running:
+            # Its own concurrency, else twice the engine's window: the jobs queued beyond it show demand (the
+            # window grows only then) and take a freed slot at once; `changed()` tops the queue up meanwhile.
+            limit = self._options.concurrency or 2 * window.total
             while pending and len(running) < limit and self._stop is None:
                 cost = pending.pop()
                 if self.budget.admit(cost.characters, free=cost.free):
@@ -122,7 +125,13 @@ class BatchJob(Job, Generic[T]):
                     self._fail(cost.unit, self._stop)
                 pending.clear()
             if running:
-                _, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+                changed = window.changed() if pending and not self._options.concurrency else None
+                await asyncio.wait(
+                    running if changed is None else {*running, changed}, return_when=asyncio.FIRST_COMPLETED
+                )
+                running = {task for task in running if not task.done()}
+                if changed is not None and not changed.done():
+                    changed.cancel()
 
     async def _send_chunk(self, unit: Unit, texts: list[str], *, primary: bool = True) -> tuple[str, ...]:
         """Translate `texts` as one engine Job of this batch: the chunk, or (not primary) its strict retry."""
@@ -138,6 +147,7 @@ class BatchJob(Job, Generic[T]):
             group=self._group,
             **known,
         )
+        self._manager.registry.batch_of[job.id] = self.id  # journaled: the batch is one job after a restart
         self.jobs.append(job)
         if primary:
             self.chunks[job] = unit

@@ -18,6 +18,7 @@ from camb_notebook.jobs._poll import PollPolicy, TaskApi, fetch_result
 __all__ = ["BulkFetcher", "FetchHost"]
 
 _BULK_MAX = 5  # the bulk result route takes 2–5 run ids
+_PARALLEL = 4  # bulk requests in flight at once: a wave of chunks ending together is not fetched in a row
 
 
 class _BulkApi(Protocol):
@@ -40,9 +41,9 @@ class FetchHost(Protocol):
 
 
 class BulkFetcher:
-    """Fetches chunk results one request at a time, taking every run that finished meanwhile (up to 5).
+    """Fetches chunk results up to `_PARALLEL` requests at a time, each taking up to 5 runs that finished.
 
-    Runs that finish while a fetch is in flight queue up, so under load one request serves several chunks
+    Runs that finish while fetches are in flight queue up, so under load one request serves several chunks
     and when idle nothing waits. Runs missing from a bulk answer, or a failed bulk call, fall back to singles.
     """
 
@@ -62,13 +63,20 @@ class BulkFetcher:
         return await waiter
 
     async def _drain(self) -> None:
-        """Serve the queue in groups of up to five until it is empty."""
-        while self._queue:
-            group, self._queue = self._queue[:_BULK_MAX], self._queue[_BULK_MAX:]
-            group = [item for item in group if not item[2].done()]
-            if len(group) > 1 and hasattr(self._manager.api, "results") and await self._bulk(group):
-                continue
-            await asyncio.gather(*(self._single(item) for item in group))
+        """Serve the queue in groups of up to five, `_PARALLEL` requests at a time, until it is empty."""
+        busy: set[asyncio.Task[None]] = set()
+        while self._queue or busy:
+            while self._queue and len(busy) < _PARALLEL:
+                group, self._queue = self._queue[:_BULK_MAX], self._queue[_BULK_MAX:]
+                busy.add(asyncio.ensure_future(self._serve(group)))
+            _, busy = await asyncio.wait(busy, return_when=asyncio.FIRST_COMPLETED)
+
+    async def _serve(self, group: list[tuple[Job, int, asyncio.Future[Any]]]) -> None:
+        """One group: a bulk request, or single fetches (one run, no bulk route, or the bulk call failed)."""
+        group = [item for item in group if not item[2].done()]
+        if len(group) > 1 and hasattr(self._manager.api, "results") and await self._bulk(group):
+            return
+        await asyncio.gather(*(self._single(item) for item in group))
 
     async def _bulk(self, group: list[tuple[Job, int, asyncio.Future[Any]]]) -> bool:
         """One bulk request for the group (runs it leaves out are fetched singly); False if it failed."""

@@ -35,6 +35,7 @@ from camb_notebook.jobs._batch_quality import QualityOptions
 from camb_notebook.jobs._dispatch import Dispatcher
 from camb_notebook.jobs._job import Job
 from camb_notebook.jobs._journal import Journal
+from camb_notebook.jobs._limit import InFlightLimit
 from camb_notebook.jobs._loop import LoopThread
 from camb_notebook.jobs._poll import PollGroup
 from camb_notebook.jobs._runner import Fetch
@@ -132,8 +133,8 @@ class BatchHost(FetchHost, Protocol):
         """Where the batch driver runs."""
 
     @property
-    def max_in_flight(self) -> int:
-        """Chunks running at once when the batch sets no concurrency of its own."""
+    def limit(self) -> InFlightLimit:
+        """The engine's in-flight window (a batch keeps twice it queued when it sets no concurrency)."""
 
     @property
     def registry(self) -> Registry:

@@ -83,7 +83,8 @@ def _free(host: BatchHost, request_hash: str, key: str, family: str = "translati
 
 def _concurrency(host: BatchHost, options: BatchOptions) -> int:
     """Chunks of this batch in flight at once: its own concurrency, never above the session's limit."""
-    return min(options.concurrency or host.max_in_flight, host.max_in_flight)
+    known = host.limit.estimate
+    return min(options.concurrency or known, known)
 
 
 def _nearest_rank(values: Sequence[float], q: float) -> float:

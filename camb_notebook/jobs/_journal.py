@@ -56,6 +56,7 @@ class JobRecord:
     key_id: str = ""  # a hash of the API key (never the key): tasks of another key are not adopted
     host: str = ""  # with pid and heartbeat: the lease of the process that polls this job
     heartbeat: float = 0.0
+    batch_id: str = ""  # the batch this chunk job belongs to ('' for a job on its own)
 
 
 _COLUMNS = tuple(f.name for f in fields(JobRecord))
@@ -156,6 +157,12 @@ class Journal:
         escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         return self._select("WHERE id LIKE ? ESCAPE '\\' ORDER BY created_at DESC", (escaped + "%",))
 
+    def batch_rows(self, prefix: str) -> list[JobRecord]:
+        """Chunk rows of the batches whose id starts with `prefix`, oldest first."""
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        where = "WHERE batch_id != '' AND batch_id LIKE ? ESCAPE '\\' ORDER BY created_at"
+        return self._select(where, (escaped + "%",))
+
     def recent(self, limit: int = 200) -> list[JobRecord]:
         """The newest `limit` rows."""
         return self._select("ORDER BY created_at DESC LIMIT ?", (limit,))
@@ -240,6 +247,18 @@ class Journal:
             (family, limit),
         ).fetchall()
         return [(int(s), float(d)) for s, d in rows if d is not None and d >= 0]
+
+    def remembered_limit(self, scope: str) -> tuple[int, bool] | None:
+        """(in-flight limit, found by a 429) remembered for a key and base URL (`_limit_memory`), or None."""
+        row = self.db.execute("SELECT in_flight, exact FROM limits WHERE scope = ?", (scope,)).fetchone()
+        return None if row is None or int(row[0]) < 1 else (int(row[0]), bool(row[1]))
+
+    def remember_limit(self, scope: str, in_flight: int, exact: bool) -> None:
+        """Keep the in-flight limit found for a key and base URL (replacing the last one)."""
+        self.db.execute(
+            "INSERT OR REPLACE INTO limits (scope, in_flight, exact, updated_at) VALUES (?, ?, ?, ?)",
+            (scope, in_flight, int(exact), time.time()),
+        )
 
     def _select(self, where: str, params: tuple[Any, ...]) -> list[JobRecord]:
         """Rows of the jobs table matching a WHERE/ORDER clause."""

@@ -1,21 +1,38 @@
-"""InFlightLimit: how many jobs may be between create and result at once, adapted to the server's 429s.
+"""InFlightLimit: how many jobs may hold a task on the server at once, discovered from the server's 429s.
 
-The API publishes no concurrency limit, so it is discovered (AIMD): a 429 while creating shrinks the limit to
-3/4 (at most once a second, so one burst of 429s counts once), and each run of `limit` clean creates grows it
-by one, back up to `maximum`. Jobs already holding a slot keep it. Loop thread only (anyio CapacityLimiter).
-An optional `lease` (e.g. one `distributed.Semaphore` shared by a cluster's workers) is taken with each
-slot, so several engines in several processes stay under one global limit.
-Usage: `await limit.acquire()`, `limit.release()`, `limit.record_create(throttled=...)`.
+The API publishes no concurrency limit, so the window is found from both sides. Slow start: begin small
+(`START`) and, while jobs wait for a slot, grow by one for each accepted create (a window of accepted creates
+doubles it; creates stay clocked by their answers, so an overshoot costs at most the creates then in flight).
+The first 429 ends slow start: the window becomes the tasks the server holds for us at that moment (what it
+admitted), at once for every waiting create, and its Retry-After shuts one shared gate that all creates pass.
+Then AIMD around it: a clean run of `PROBE_EVERY` windows of accepted creates (with work queued) grows it by
+one; a 429 sets it to what the server held, and a 429 right after one with no create accepted in between cuts
+that by a quarter. An explicit `maximum` caps all of it; a remembered limit (journal) is a starting point.
+
+A slot is held from before the create until the task's final status is seen (the server frees its own slot by
+then), so results are fetched outside the window. Waiting jobs are served first come, first served; a slot
+freed is handed to the next waiter at once. An optional `lease` (e.g. one `distributed.Semaphore` shared by
+a cluster's workers) is taken with each slot. Loop thread only (asyncio; hand-written because anyio's
+CapacityLimiter has no priority re-queue, no shared gate and no view of what the slots hold).
+Usage: `await limit.acquire()`; `await limit.gate()`; `limit.accepted(t)` / `limit.throttled(t, ra)`.
 """
 
 from __future__ import annotations
 
+import asyncio
+import collections
+import math
+import random
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Protocol
 
-import anyio
+__all__ = ["PROBE_EVERY", "START", "InFlightLimit", "Lease", "LimitStats"]
 
-__all__ = ["InFlightLimit", "Lease"]
+START = 8  # the first window while discovering (and never above an explicit maximum)
+PROBE_EVERY = 8  # windows of clean creates (with work queued) between two +1 probes above a found limit
+_BACKOFF = 1.0  # seconds the gate shuts on a 429 without Retry-After (doubled on each refused retry)
 
 
 class Lease(Protocol):
@@ -28,75 +45,234 @@ class Lease(Protocol):
         """Give a shared slot back without blocking the loop thread."""
 
 
-class InFlightLimit:
-    """An anyio CapacityLimiter (made lazily, on the loop) whose size follows AIMD on create 429s."""
+@dataclass
+class LimitStats:
+    """What the limit saw: creates accepted and refused, the widest window, and how fast slots refill."""
 
-    def __init__(self, maximum: int) -> None:
-        """Start at `maximum` slots."""
+    accepted: int = 0
+    throttled: int = 0
+    peak_window: int = 0
+    peak_active: int = 0  # most tasks the server held for us at once (accepted, final status not yet seen)
+    refills: int = 0  # slots freed while a job waited, handed over at once
+    idle_seconds: float = 0.0  # final status seen → the next create in that slot, summed
+    max_idle: float = 0.0
+
+
+class InFlightLimit:
+    """The window (see the module doc): `maximum` None discovers the limit, an int caps it."""
+
+    def __init__(
+        self, maximum: int | None = None, *, start: int = START, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        """Start at `start` slots (at most `maximum`), discovering upwards."""
         self._maximum = maximum
-        self._limiter: anyio.CapacityLimiter | None = None
-        self._clean_creates = 0  # creates since the last 429, for growing the adapted limit back
-        self._last_shrink = -1e9  # monotonic time of the last 429-driven shrink
+        self._clock = clock
+        self._window = start if maximum is None else min(start, maximum)
+        self.found: int | None = None  # the limit the last 429 showed (None: slow start, no 429 seen yet)
+        self._held = 0  # slots taken (creating, or holding a task)
+        self._active = 0  # of them, slots whose task the server accepted
+        self._waiters: collections.deque[asyncio.Future[None]] = collections.deque()
+        self._changed: list[asyncio.Future[None]] = []
+        self._gate_until = -math.inf  # monotonic time before which no create is sent (shared Retry-After)
+        self._strikes = 0  # cuts by 429s with no create accepted in between (a repeat cuts harder)
+        self._clean = 0  # accepted creates since the last change of the window after slow start
+        self._last_cut = -math.inf  # when the window was last cut by a 429
+        self._freed: collections.deque[float] = collections.deque()  # when slots were freed, for idle time
+        self.stats = LimitStats(peak_window=self._window)
         self.lease: Lease | None = None  # a shared slot held with each local one (set before the first job)
 
     def __repr__(self) -> str:
-        """Current size and ceiling."""
-        return f"<InFlightLimit {self.total}/{self._maximum}>"
+        """Current window and cap."""
+        cap = "discover" if self._maximum is None else self._maximum
+        return f"<InFlightLimit {self._window} of max {cap}, {self._held} held>"
+
+    # -- settings ------------------------------------------------------------------------------------------
 
     @property
-    def maximum(self) -> int:
-        """The ceiling the adapted size grows back to."""
+    def maximum(self) -> int | None:
+        """The explicit cap (None: discover the server's limit without one)."""
         return self._maximum
 
     @maximum.setter
-    def maximum(self, value: int) -> None:
-        """Set a new ceiling (any thread); `resize()` on the loop thread applies it to the limiter."""
+    def maximum(self, value: int | None) -> None:
+        """Set a new cap (any thread); `resize()` on the loop thread applies it."""
         self._maximum = value
 
     def resize(self) -> None:
-        """Loop thread: make the current size the ceiling (applies to waiting jobs at once)."""
-        if self._limiter is not None:
-            self._limiter.total_tokens = self._maximum
+        """Loop thread: apply the cap (at once to waiting jobs; a higher one lets the window grow)."""
+        self._set(self._window)
 
     @property
     def total(self) -> int:
-        """The current (adapted) number of slots."""
-        return self._maximum if self._limiter is None else int(self._limiter.total_tokens)
+        """The current window: jobs that may hold a slot now."""
+        return self._window
 
     @property
-    def limiter(self) -> anyio.CapacityLimiter:
-        """The underlying limiter (created on first use, which must be on the loop thread)."""
-        if self._limiter is None:
-            self._limiter = anyio.CapacityLimiter(self._maximum)
-        return self._limiter
+    def held(self) -> int:
+        """Slots taken now."""
+        return self._held
 
-    async def acquire(self) -> None:
-        """Wait for a slot (held by the current task), then for the shared lease if one is set."""
-        await self.limiter.acquire()
+    @property
+    def waiting(self) -> int:
+        """Jobs waiting for a slot."""
+        return sum(not f.done() for f in self._waiters)
+
+    @property
+    def estimate(self) -> int:
+        """The concurrency to plan with (ETAs, a cluster's lease): the found limit, else the cap, else 32."""
+        if self.found is not None:
+            return self.found
+        return self._maximum if self._maximum is not None else max(self._window, 32)
+
+    def recall(self, limit: int, exact: bool) -> None:
+        """Start from a remembered limit: `exact` (a 429 showed it) or a level proven free of 429s."""
+        self.found = limit if exact else None
+        self._clean = 0
+        self._set(limit)
+        self.stats.peak_window = self._window
+
+    def learned(self) -> tuple[int, bool] | None:
+        """What is worth remembering: (found limit, True), or (most tasks held without a 429, False)."""
+        if self.found is not None:
+            return self.found, True
+        return (self.stats.peak_active, False) if self.stats.peak_active > START else None
+
+    # -- slots ---------------------------------------------------------------------------------------------
+
+    async def acquire(self, *, front: bool = False) -> None:
+        """Wait for a slot (`front`: ahead of the others, for a create the server refused), then the lease."""
+        if self._held < self._window and not self.waiting:
+            self._held += 1
+        else:
+            waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            if front:
+                self._waiters.appendleft(waiter)
+            else:
+                self._waiters.append(waiter)
+            try:
+                await waiter
+            except BaseException:
+                if waiter.done() and not waiter.cancelled():
+                    self._give_back()  # handed a slot, but cancelled before taking it
+                else:
+                    self._waiters.remove(waiter)
+                raise
         if self.lease is not None:
             try:
                 await self.lease.acquire()
             except BaseException:
-                self.limiter.release()
+                self._give_back()
                 raise
 
-    def release(self) -> None:
-        """Give the current task's slot (and its shared lease) back."""
-        self.limiter.release()
+    def release(self, *, active: bool = False) -> None:
+        """Give a slot (and its lease) back; `active` when it held an accepted task (its status is final)."""
+        if active:
+            self._active -= 1
+            if self.waiting:  # a job takes this slot now: how long until its create goes out is idle time
+                self._freed.append(self._clock())
+        self._give_back()
         if self.lease is not None:
             self.lease.release()
 
-    def record_create(self, *, throttled: bool) -> None:
-        """Adapt after a create: shrink on a 429, grow slowly after clean ones."""
-        limiter = self.limiter
-        now = time.monotonic()
-        if throttled:
-            self._clean_creates = 0
-            if now - self._last_shrink >= 1.0:
-                self._last_shrink = now
-                limiter.total_tokens = max(1, int(limiter.total_tokens * 0.75))
-        elif limiter.total_tokens < self._maximum:
-            self._clean_creates += 1
-            if self._clean_creates >= limiter.total_tokens:
-                self._clean_creates = 0
-                limiter.total_tokens = min(self._maximum, limiter.total_tokens + 1)
+    def _give_back(self) -> None:
+        """Free one local slot and hand free slots to waiters."""
+        self._held -= 1
+        self._wake()
+
+    def _wake(self) -> None:
+        """Hand free slots to the longest-waiting jobs (a slot moves straight to its new holder)."""
+        while self._waiters and self._held < self._window:
+            waiter = self._waiters.popleft()
+            if waiter.done():
+                continue
+            self._held += 1
+            waiter.set_result(None)
+
+    def changed(self) -> asyncio.Future[None]:
+        """A future resolved when the window next grows (a batch tops its queue of waiting jobs up then)."""
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._changed = [f for f in self._changed if not f.done()]
+        self._changed.append(future)
+        return future
+
+    def _notify(self) -> None:
+        """Resolve the `changed()` futures."""
+        futures, self._changed = self._changed, []
+        for future in futures:
+            if not future.done():
+                future.set_result(None)
+
+    def _set(self, window: int) -> None:
+        """Resize the window (within 1 and the cap) and serve waiters."""
+        if self._maximum is not None:
+            window = min(window, self._maximum)
+        grew = window > self._window
+        self._window = max(1, window)
+        self.stats.peak_window = max(self.stats.peak_window, self._window)
+        self._wake()
+        if grew:
+            self._notify()
+
+    # -- creates -------------------------------------------------------------------------------------------
+
+    async def gate(self) -> None:
+        """Wait until the shared back-off after a 429 has passed (every create waits here)."""
+        while (left := self._gate_until - self._clock()) > 0:
+            await asyncio.sleep(left)
+
+    def sending(self) -> float:
+        """A create is about to go out: returns its send time (pass it to `accepted`/`throttled`)."""
+        now = self._clock()
+        if self._freed:  # the slot this create reuses sat idle since the oldest unreused final status
+            idle = now - self._freed.popleft()
+            self.stats.refills += 1
+            self.stats.idle_seconds += idle
+            self.stats.max_idle = max(self.stats.max_idle, idle)
+        return now
+
+    def accepted(self, sent: float) -> None:
+        """The server created the task: it holds the slot until its final status; grow while work queues."""
+        self._active += 1
+        self._strikes = 0
+        self.stats.accepted += 1
+        self.stats.peak_active = max(self.stats.peak_active, self._active)
+        if not self.waiting:
+            return
+        if self.found is None:
+            self._set(self._window + 1)  # slow start: a window of accepted creates doubles it
+            return
+        self._clean += 1
+        if self._clean >= PROBE_EVERY * self._window:
+            self._clean = 0
+            self._set(self._window + 1)  # additive probe above the found limit
+
+    def throttled(self, sent: float, retry_after: float | None) -> float:
+        """The server answered 429 (nothing was created): shrink the window for everyone, shut the shared gate
+        for Retry-After (or a doubling back-off), give the slot back. Returns the seconds the gate stays shut.
+        """
+        now = self._clock()
+        self.stats.throttled += 1
+        if sent >= self._last_cut:  # not one more answer of the burst the last cut already counted
+            self._strikes += 1
+            # What the server holds for us is what it admits; never below half (a 429 not caused by us).
+            window = max(1, self._active, self._window // 2)
+            if self._strikes > 1:
+                window = min(window, max(1, self._window * 3 // 4))  # refused again: multiplicative cut
+            self._last_cut = now
+            self.found = window
+            self._clean = 0
+            self._set(min(window, self._window))
+        if retry_after is not None:
+            # A small spread only: one gate serves all our creates, and the server's value is whole seconds.
+            wait = retry_after * (1 + 0.05 * random.random())
+        else:
+            wait = _BACKOFF * 2 ** min(self._strikes - 1, 5) * (0.5 + 0.5 * random.random())
+        self._gate_until = max(self._gate_until, now + wait)
+        self._give_back()
+        if self.lease is not None:
+            self.lease.release()
+        return self._gate_until - now
+
+    def failed(self) -> None:
+        """A create failed otherwise (no task, or an unknown outcome the job reports): free the slot."""
+        self.release()

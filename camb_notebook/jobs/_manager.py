@@ -42,7 +42,7 @@ class JobManager:
         *,
         journal: Journal | None = None,
         home: str | Path | None = None,
-        max_in_flight: int = DEFAULTS.max_in_flight,
+        max_in_flight: int | None = DEFAULTS.max_in_flight,
         policy: PollPolicy | None = None,
         loop: LoopThread | None = None,
         dispatcher: Dispatcher | None = None,
@@ -71,7 +71,8 @@ class JobManager:
         """Counts by state and the limit."""
         jobs = self._registry.jobs.values()
         active = sum(not j.done() for j in jobs)
-        return f"<JobManager {len(jobs)} jobs ({active} active), max_in_flight={self.limit.maximum}>"
+        cap = self.limit.maximum or f"discover (now {self.limit.total})"
+        return f"<JobManager {len(jobs)} jobs ({active} active), max_in_flight={cap}>"
 
     @property
     def registry(self) -> Registry:
@@ -109,15 +110,15 @@ class JobManager:
         return self._runner.limit
 
     @property
-    def max_in_flight(self) -> int:
-        """How many jobs may be between create and result at once."""
+    def max_in_flight(self) -> int | None:
+        """The cap on jobs holding a task on the server at once (None: discover the server's limit)."""
         return self.limit.maximum
 
     @max_in_flight.setter
-    def max_in_flight(self, value: int) -> None:
-        """Resize the limit (applies to waiting jobs at once)."""
-        if value < 1:
-            raise UsageError(f"max_in_flight must be at least 1, not {value}")
+    def max_in_flight(self, value: int | None) -> None:
+        """Set the cap, or None to discover without one (applies to waiting jobs at once)."""
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+            raise UsageError(f"max_in_flight must be a whole number ≥ 1, or None, not {value!r}")
         self.limit.maximum = value
         self.loop.call_soon(self.limit.resize)
 
@@ -231,11 +232,8 @@ class JobManager:
         return self._recovery.get(id_or_prefix)
 
     def forget(self, jobs: Iterable[Job]) -> None:
-        """Drop finished jobs (and batch handles) from this session's list so a long stream of batches keeps
-        no memory per chunk.
-
-        Their journal rows and cached results stay (get() still finds them); unfinished jobs are kept.
-        """
+        """Drop finished jobs and batch handles from this session's list so a long stream of batches keeps no
+        memory per chunk (journal rows and cached results stay: get() still finds them); unfinished stay."""
         self.loop.call_soon(self._registry.forget, [job for job in jobs if job.done()])
 
     def resume(self) -> list[Job]:
@@ -306,6 +304,7 @@ class JobManager:
             task.cancel()
         if tasks:
             await asyncio.wait(tasks)
+        self._runner.memory.save(self.limit, force=True)
         aclose = getattr(self.api, "aclose", None)
         if aclose is not None:
             await aclose()

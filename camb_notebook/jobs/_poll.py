@@ -11,8 +11,11 @@ without polling long tasks often. Runs on the engine's loop thread. See docs/des
   then poll densely (waits of (1 - lead) / 3 of it, growing with any overrun, never longer than the
   no-history wait). `lead` < 1 keeps the median stable: it includes our own detection delay, so sleeping
   to all of it would let it creep upwards.
-* A `PollGroup` (a batch's chunks, created under the same load): a chunk seen done after D s of polling
-  brings each sibling's next poll forward to D s after that sibling began (at once for older ones).
+* A `PollGroup` (a batch's chunks, created under the same load): its oldest job leads on a denser first
+  wait (`group_first`), the others follow on stretched waits, and a chunk seen done after D s brings each
+  sibling's next poll forward to D s after that sibling began (`_poll_group`).
+* A `Timing` (this session's PENDING/SUCCESS ages of like tasks) overrides the schedule while it brackets
+  the end: one probe between the bounds, then a poll just after the shortest seen (`_poll_group`).
 
 `cap` bounds every wait, the long first one included, so it keeps meaning "longest pause". Jitter
 (±`jitter`, only downwards for the first wait with history) keeps many jobs from polling in lockstep.
@@ -24,7 +27,7 @@ import asyncio
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 import anyio
@@ -44,6 +47,7 @@ from camb_notebook.api import (
     ResultUnavailableError,
     TaskStatus,
 )
+from camb_notebook.jobs._poll_group import FOLLOW, PollGroup, Sibling, Timing
 from camb_notebook.jobs._settings import DEFAULTS
 
 __all__ = ["PollGroup", "PollPolicy", "TaskApi", "fetch_result", "poll_until_terminal"]
@@ -76,6 +80,7 @@ class PollPolicy:
     cap: float = DEFAULTS.poll_cap
     jitter: float = 0.2
     lead: float = 0.85
+    group_first: float = 0.25  # the first waits of a group's leader without history (it polls for all)
     deadline: float | None = DEFAULTS.deadline
     max_poll_failures: int = 10
     result_attempts: int = 3
@@ -99,59 +104,6 @@ class PollPolicy:
         return wait * rng(1 - self.jitter, 1 if early else 1 + self.jitter)
 
 
-@dataclass(eq=False)
-class _Sibling:
-    """A polling job as its group sees it: when it began and last polled, when a sibling says it is due."""
-
-    started: float
-    polled: float
-    due: float | None = None
-    wake: asyncio.Event = field(default_factory=asyncio.Event)
-
-    async def sleep(self, delay: float) -> None:
-        """Wait `delay` s, or less if a sibling's SUCCESS sets an earlier due time meanwhile."""
-        until = time.monotonic() + delay
-        while True:
-            self.wake.clear()
-            left = (until if self.due is None else min(until, self.due)) - time.monotonic()
-            if left <= 0:
-                return
-            with anyio.move_on_after(left):
-                await self.wake.wait()
-
-
-class PollGroup:
-    """Jobs created under the same load (a batch's chunks): one seen SUCCESS times its siblings' next polls.
-
-    A chunk seen done after D s of polling says its siblings are likely done D s after they began: the older
-    ones are polled at once, the younger ones when they reach D. Loop thread only. No sibling is polled again
-    sooner than `min_gap` s after its last poll, so one still running is not asked for every chunk that ends.
-    """
-
-    def __init__(self, min_gap: float = 0.25) -> None:
-        """An empty group."""
-        self.min_gap = min_gap
-        self.polls = 0  # status polls its members sent (a batch's summary counts its requests with it)
-        self._members: set[_Sibling] = set()
-
-    def join(self, member: _Sibling) -> None:
-        """Register a job that began polling."""
-        self._members.add(member)
-
-    def leave(self, member: _Sibling) -> None:
-        """Forget a job that stopped polling."""
-        self._members.discard(member)
-
-    def succeeded(self, member: _Sibling) -> None:
-        """`member` saw SUCCESS: bring forward each sibling's next poll to when it has run as long."""
-        took = time.monotonic() - member.started
-        for other in self._members:
-            due = max(other.started + took, other.polled + self.min_gap)
-            if other is not member and (other.due is None or due < other.due):
-                other.due = due
-                other.wake.set()
-
-
 def _transient(exc: BaseException) -> bool:
     """Network trouble or a server-side error that a later poll may not see again."""
     if isinstance(exc, (ApiConnectionError, ApiTimeout, RateLimitedError)):
@@ -169,20 +121,24 @@ async def poll_until_terminal(
     on_status: Callable[[TaskStatus], None] | None = None,
     expected: float | None = None,
     group: PollGroup | None = None,
+    timing: Timing | None = None,
 ) -> TaskStatus:
     """Poll until SUCCESS (returned) or another terminal status (raised as its JobError), or the deadline.
 
-    `expected`: seconds until the task is likely done (None without history); `group`: its batch siblings.
+    `expected`: seconds until the task is likely done (None without history); `group`: its batch siblings;
+    `timing`: what this session saw of like tasks (fed with what this poll sees).
     """
     started = time.monotonic()
-    me = _Sibling(started, started)
+    me = Sibling(started, started)
     if group is not None:
         group.join(me)
     try:
         failures = 0
+        probed = False  # the timing's one probe between its bounds was sent
         while True:
             elapsed = time.monotonic() - started
-            delay = policy.delay(elapsed, expected)
+            delay, timed = _delay(policy, elapsed, expected, group, me, timing, probed)
+            probed = probed or timed
             if policy.deadline is not None:
                 remaining = policy.deadline - elapsed
                 if remaining <= 0:
@@ -218,6 +174,11 @@ async def poll_until_terminal(
                     ) from exc
                 continue
             failures = 0
+            if timing is not None:  # PENDING as of sending the poll; SUCCESS as of its answer
+                if status.status == "PENDING":
+                    timing.pending(me.polled - started)
+                elif status.status == "SUCCESS":
+                    timing.success(time.monotonic() - started)
             if on_status is not None:
                 on_status(status)
             if status.is_terminal:
@@ -227,6 +188,28 @@ async def poll_until_terminal(
     finally:
         if group is not None:
             group.leave(me)
+
+
+def _delay(
+    policy: PollPolicy,
+    elapsed: float,
+    expected: float | None,
+    group: PollGroup | None,
+    me: Sibling,
+    timing: Timing | None,
+    probed: bool,
+) -> tuple[float, bool]:
+    """The wait before the next poll, and whether the timing chose it (see the module docstring)."""
+    leads = group is None or group.leads(me)
+    if timing is not None:
+        at = timing.next_poll(elapsed, probed or not leads)  # followers never probe
+        if at is not None:
+            return max(at - elapsed, 0.0), True
+    if group is None:
+        return policy.delay(elapsed, expected), False
+    if leads:
+        return replace(policy, first=min(policy.first, policy.group_first)).delay(elapsed, expected), False
+    return FOLLOW * policy.delay(elapsed, expected), False
 
 
 def _late(policy: PollPolicy, task_id: str, job: Any) -> JobDeadlineExceeded:

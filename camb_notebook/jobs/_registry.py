@@ -42,6 +42,7 @@ class Registry:
             str, Job
         ] = {}  # batch handles: one job each to the user; their chunks are in `jobs`
         self.infos: dict[str, RequestInfo] = {}
+        self.batch_of: dict[str, str] = {}  # chunk job id -> its batch's id (journaled with the chunk's row)
         self.inflight: dict[Key, Job] = {}
         self.cancel_reasons: dict[str, str | None] = {}
         # Seconds a create's claim keeps retrying a locked journal before creating without it (a kernel
@@ -67,6 +68,7 @@ class Registry:
                 self.jobs.pop(job.id, None)
                 self.batches.pop(job.id, None)  # a batch handle holds its chunks' requests and results
                 self.infos.pop(job.id, None)
+                self.batch_of.pop(job.id, None)
 
     def user_jobs(self) -> list[Job]:
         """The jobs as the user sees them, oldest first: each batch once, not the chunk jobs inside it."""
@@ -133,6 +135,7 @@ class Registry:
             key_id=self.key_id,
             host=_HOST,
             heartbeat=time.time(),
+            batch_id=self.batch_of.get(job.id, ""),
         )
 
     def cancelled_error(self, job: Job) -> JobCancelled:

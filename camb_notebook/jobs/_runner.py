@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import random
 import sqlite3
 import time
 from collections.abc import Awaitable, Callable
@@ -29,13 +28,36 @@ from camb_notebook.jobs._cached import cached
 from camb_notebook.jobs._deadline import JobClock, within
 from camb_notebook.jobs._job import Job
 from camb_notebook.jobs._limit import InFlightLimit
+from camb_notebook.jobs._limit_memory import LimitMemory
 from camb_notebook.jobs._poll import PollGroup, PollPolicy, TaskApi, fetch_result, poll_until_terminal
+from camb_notebook.jobs._poll_group import Timing, Timings
 from camb_notebook.jobs._registry import Key, Registry
 from camb_notebook.jobs._request import RequestInfo, describe
 
 __all__ = ["Fetch", "Runner"]
 
 Fetch = Callable[[Job, int], Awaitable[Any]]  # replaces the single result fetch: `fetch(job, run_id)`
+_RETRY_AFTER_CAP = 120.0  # a longer Retry-After on create fails the job at once (no silent long sleeps)
+
+
+class _Slot:
+    """One job's hold on the in-flight limit, given back once (at the final status, or on any exit)."""
+
+    def __init__(self, limit: InFlightLimit) -> None:
+        """Not held yet."""
+        self.limit = limit
+        self.held = False
+        self.active = False  # the slot holds a task the server accepted
+
+    def take(self, *, active: bool) -> None:
+        """The job got its slot (holding an accepted task already, when `active`)."""
+        self.held, self.active = True, active
+
+    def free(self) -> None:
+        """Give the slot back (once)."""
+        if self.held:
+            self.held = False
+            self.limit.release(active=self.active)
 
 
 class Runner:
@@ -47,6 +69,8 @@ class Runner:
         self.registry = registry
         self.policy = policy
         self.limit = limit
+        self.memory = LimitMemory(registry.journal, limit)  # the limit found per key and base URL
+        self.timings = Timings()  # how long like tasks took this session (times the first polls)
         self.breaker: QuotaExceeded | None = None
         self._leases: asyncio.Future[None] | None = None
         self.clock = JobClock()  # the whole-job deadline of each running job (create, polls, fetch)
@@ -76,6 +100,7 @@ class Runner:
             key = (job.family, info.hash)
             job._engine.assign(expected_duration=_median(registry, job.family, info.size))
             registry.key_id = key_id(self.api)
+            self.memory.recall(self.api, registry.key_id)
             self._start_leases()
             if job.task_id is None and use_cache:  # a known task (retry of a failed poll) is polled again
                 if await self._reuse(job, key):
@@ -86,14 +111,18 @@ class Runner:
                     return
             registry.record(job)
             registry.inflight.setdefault(key, job)
-            if job.task_id is None:
-                await self._create_within_limit(job)
-            else:
-                await self.limit.acquire()
+            slot = _Slot(self.limit)
             try:
-                await self._poll_and_fetch(job, fetch, group)
+                timing: Timing | None = None
+                if job.task_id is None:
+                    await self._create_within_limit(job, slot)
+                    timing = self.timings.get(job.family, info.size)  # polled from its creation on
+                else:
+                    await self.limit.acquire()
+                    slot.take(active=True)
+                await self._poll_and_fetch(job, fetch, group, slot, timing)
             finally:
-                self.limit.release()
+                slot.free()
         except asyncio.CancelledError:
             registry.cancelled(job)
         except Exception as exc:
@@ -108,14 +137,17 @@ class Runner:
     async def reattach(self, job: Job) -> None:
         """Loop thread: continue polling/fetching a resumed job under the limiter, as the in-flight twin."""
         registry = self.registry
+        slot = _Slot(self.limit)
         try:
-            async with self.limit.limiter:
-                await self._poll_and_fetch(job)
+            await self.limit.acquire()
+            slot.take(active=True)
+            await self._poll_and_fetch(job, slot=slot)
         except asyncio.CancelledError:
             registry.cancelled(job)
         except Exception as exc:
             registry.finish(job, "failed", error=exc)
         finally:
+            slot.free()
             self.clock.forget(job.id)
             registry.release((job.family, registry.infos[job.id].hash), job)
 
@@ -146,40 +178,49 @@ class Runner:
         if self._leases is None or self._leases.done():
             self._leases = asyncio.ensure_future(keep_leases(self.registry))
 
-    async def _create_within_limit(self, job: Job) -> None:
-        """Take an in-flight slot and create the task; on a 429 give the slot back, wait, and try again.
+    async def _create_within_limit(self, job: Job, slot: _Slot) -> None:
+        """Take a slot, pass the shared gate and create the task; on a 429 the window shrinks for every
+        waiting create, the gate shuts for the Retry-After, and this job waits first in line to try again.
 
         A 429 on create was provably not processed, so retrying cannot duplicate work; this is how a burst
         larger than the server's (unpublished) concurrency limit still completes. Returns holding the slot.
         """
         started = time.monotonic()
+        front = False
         while True:
-            await self.limit.acquire()
+            await self.limit.acquire(front=front)
+            slot.take(active=False)
+            await self.limit.gate()
+            sent = self.limit.sending()
             try:
                 await self._create(job)
-                return
             except RateLimitedError as exc:
-                self.limit.release()
-                wait = max(exc.retry_after or 1.0, 0.5) * (1 + random.random() / 2)
+                slot.held = False
+                wait = self.limit.throttled(sent, exc.retry_after)
                 deadline = self.policy.deadline
-                if deadline is not None and time.monotonic() - started + wait > deadline:
+                if (exc.retry_after or 0) > _RETRY_AFTER_CAP or (
+                    deadline is not None and time.monotonic() - started + wait > deadline
+                ):
                     raise
                 job._engine.update(state="queued")
-                await asyncio.sleep(wait)
-            except BaseException:
-                self.limit.release()
-                raise
+                front = True
+                continue
+            finally:
+                self.memory.save(self.limit)
+            self.limit.accepted(sent)
+            slot.active = True
+            return
 
     async def _create(self, job: Job) -> None:
         """Journal the intent, create the task, journal the task_id right away."""
         self.check_breaker(job)
         job._engine.update(state="creating")
         self.registry.record(job)
-        hits = self._rate_limit_hits()
         deadline = self.policy.deadline
+        create = getattr(self.api, "create_or_429", self.api.create)  # 429s come back at once: we back off
         try:
             task_id = await within(
-                self.api.create(job.family, job.request),
+                create(job.family, job.request),
                 self.clock.left(job.id, deadline),
                 lambda: AmbiguousSubmitError(
                     f"the create did not finish within the job's {deadline:g} s deadline; the task may exist"
@@ -187,21 +228,21 @@ class Runner:
             )
         except PaymentRequiredError as exc:
             raise QuotaExceeded(f"not created: {exc}", job=job) from exc
-        finally:
-            self.limit.record_create(throttled=self._rate_limit_hits() > hits)
         job._engine.update(
             state="pending", task_id=task_id, submitted_at=time.time(), server_status="PENDING"
         )
         self.registry.record(job)
 
-    def _rate_limit_hits(self) -> int:
-        """429s the wire client has seen so far (0 for clients that don't count them)."""
-        return int(getattr(self.api, "rate_limit_hits", 0))
-
     async def _poll_and_fetch(
-        self, job: Job, fetch: Fetch | None = None, group: PollGroup | None = None
+        self,
+        job: Job,
+        fetch: Fetch | None = None,
+        group: PollGroup | None = None,
+        slot: _Slot | None = None,
+        timing: Timing | None = None,
     ) -> None:
-        """Poll until terminal (timed by the expected duration, if known), then fetch and store the result."""
+        """Poll until terminal (timed by the expected duration, if known), free the slot (the server freed
+        its own), then fetch and store the result."""
         assert job.task_id is not None
         run_id = job.run_id
         deadline = self.policy.deadline
@@ -215,9 +256,12 @@ class Runner:
                 on_status=lambda s: _seen(job, s),
                 expected=_remaining(job),
                 group=group,
+                timing=timing,
             )
             run_id = status.run_id
             assert run_id is not None
+            if slot is not None:
+                slot.free()
             job._engine.update(state="fetching", run_id=run_id)
             self.registry.record(job)
         step = (

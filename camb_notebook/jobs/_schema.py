@@ -55,7 +55,23 @@ ALTER TABLE results ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX IF NOT EXISTS results_by_age ON results (stored_at);
 """
 
-_MIGRATIONS = {1: SCHEMA_V1, 2: _V2}  # version -> the script that brings version-1 up to it
+# Version 3: the in-flight limit found per API key and base URL (`scope` hashes both; see _limit_memory).
+_V3 = """
+CREATE TABLE IF NOT EXISTS limits (
+    scope TEXT PRIMARY KEY,
+    in_flight INTEGER NOT NULL,
+    exact INTEGER NOT NULL,
+    updated_at REAL NOT NULL
+);
+"""
+
+# Version 4: the batch of a chunk job ('' for a job on its own): an earlier kernel's batch is one job.
+_V4 = """
+ALTER TABLE jobs ADD COLUMN batch_id TEXT NOT NULL DEFAULT '';
+CREATE INDEX IF NOT EXISTS jobs_by_batch ON jobs (batch_id);
+"""
+
+_MIGRATIONS = {1: SCHEMA_V1, 2: _V2, 3: _V3, 4: _V4}  # version -> the script that brings version-1 up to it
 CURRENT = max(_MIGRATIONS)
 
 

@@ -15,14 +15,14 @@ __all__ = ["DEFAULTS", "Settings"]
 class Settings:
     """What a user may tune about the engine; the defaults hold for the real API and the sandbox alike."""
 
-    max_in_flight: int = 32  # jobs created and not yet fetched at once (shrinks by itself on 429s)
+    max_in_flight: int | None = None  # cap on tasks held on the server at once (None: discover the limit)
     poll_cap: float = 10.0  # longest pause between two status polls of a job, in seconds
     deadline: float | None = 900.0  # give up polling a job after this many seconds (None: never)
     max_characters: int | None = None  # default budget of every batch: billable characters it may send
 
     def __post_init__(self) -> None:
         """Refuse values the engine cannot work with (one line each, before anything runs)."""
-        if self.max_in_flight < 1:
+        if self.max_in_flight is not None and self.max_in_flight < 1:
             _refuse(f"max_in_flight must be at least 1, not {self.max_in_flight}")
         if self.poll_cap <= 0:
             _refuse(f"poll_cap must be positive, not {self.poll_cap}")

@@ -173,6 +173,11 @@ def result(magics: MagicsContext, args: argparse.Namespace, out: str | None) -> 
     """Show the result of a finished job (raises its error if it failed)."""
     job = session_for(magics).get_job(args.job)
     value = plain(block(job.result))  # waits if needed; a failure is one line
+    rows = getattr(job, "rows", None)  # an earlier kernel's batch of translations: its texts as a table
+    if callable(rows) and job.family == "translation":
+        import pandas as pd
+
+        value = pd.DataFrame(list(rows()), columns=["chunk", "target", "text", "translation"])
     if out:
         magics.shell.push({out: value})
         return None
@@ -238,6 +243,11 @@ def panel(magics: MagicsContext, args: argparse.Namespace, out: str | None) -> A
 @magic_arguments("camb config")
 def config(magics: MagicsContext, args: argparse.Namespace, out: str | None) -> None:
     """Show the settings in effect (`%config CambMagics.<name> = value` changes them)."""
+    session = session_for(magics)
     for name in sorted(magics.class_trait_names(config=True)):
-        print(f"CambMagics.{name} = {getattr(magics, name)!r}")
-    print(repr(session_for(magics)))
+        value = getattr(magics, name)
+        note = ""
+        if name == "max_in_flight" and value is None:
+            note = f"  # discover the server's limit (window now {session.manager.limit.total})"
+        print(f"CambMagics.{name} = {value!r}{note}")
+    print(repr(session))

@@ -16,7 +16,7 @@ class MagicsContext(Protocol):
 
     shell: Any  # the IPython shell: `user_ns` for `$var`, `push()` for `-o NAME`
     poll_cap: float  # longest pause between two status polls of a job, in seconds
-    max_in_flight: int  # most jobs created and not yet fetched at once
+    max_in_flight: int | None  # cap on tasks held on the server at once (None: discover the limit)
     deadline: float | None  # give up polling a job after this many seconds (None: never)
     max_characters: int | None  # default budget of every batch (billable characters; None: no cap)
     default_target: str  # target language when --to is omitted ("" means --to is required)

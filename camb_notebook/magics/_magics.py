@@ -29,8 +29,9 @@ class CambMagics(Magics):
     ).tag(config=True)
     max_in_flight = Int(
         DEFAULTS.max_in_flight,
+        allow_none=True,
         min=1,
-        help="Most jobs created and not yet fetched at once (shrinks by itself on 429s).",
+        help="Cap on tasks held on the server at once (None: discover the server's limit per key).",
     ).tag(config=True)
     deadline = Float(
         DEFAULTS.deadline,

@@ -60,6 +60,10 @@ class Connection:
         """Create a task."""
         return await self.client.create(family, request)
 
+    async def create_or_429(self, family: Any, request: Any) -> str:
+        """Create a task; a 429 raises at once (the engine backs off itself)."""
+        return await self.client.create_or_429(family, request)
+
     async def status(self, family: Any, task_id: str) -> Any:
         """Poll a task."""
         return await self.client.status(family, task_id)

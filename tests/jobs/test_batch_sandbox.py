@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -88,32 +89,33 @@ def test_payment_required_stops_new_chunks_and_returns_what_finished(
     assert camb_sandbox.stats.tasks_created["translation"] == 11
 
 
-def test_rate_limit_holds_every_chunk_at_the_shared_cooldown(camb_sandbox: Sandbox, tmp_path: Path) -> None:
-    """After one 429 every later request of every chunk waits at the client cooldown; nothing duplicated."""
-    delays: list[float] = []
-
-    async def record(seconds: float) -> None:
-        delays.append(seconds)
-
-    # A frozen clock keeps the cooldown closed, so each later request records exactly one (instant) wait.
-    api = ApiClient(
-        api_key=camb_sandbox.api_key, base_url=camb_sandbox.base_url, sleep=record, clock=lambda: 0.0
-    )
+def test_rate_limit_holds_every_chunk_at_the_shared_gate(camb_sandbox: Sandbox, tmp_path: Path) -> None:
+    """After a 429 on create no create goes out before the shared gate opens; nothing is duplicated."""
+    sent: list[float] = []
+    api = ApiClient(api_key=camb_sandbox.api_key, base_url=camb_sandbox.base_url)
     engine = _manager(camb_sandbox, tmp_path, api)
+    create = api.create_or_429
+
+    async def recording(family: str, request: dict[str, object]) -> str:
+        sent.append(time.monotonic())
+        return await create(family, request)  # type: ignore[arg-type]
+
+    api.create_or_429 = recording  # type: ignore[method-assign]
     try:
         camb_sandbox.configure(fault_retry_after=1)
         camb_sandbox.fail_next("429", route="POST translate")
         texts = _texts(40)
         batch = translation_batch(engine, texts, to="it-it", chunk_size=10)
         _assert_translated(batch, texts, "it-it")
+        gate = engine.limit._gate_until  # when the shared gate opened again
     finally:
         engine.close()
     stats = camb_sandbox.stats
     assert stats.faults_injected == {"429": 1}
     assert stats.tasks_created["translation"] == 4
-    assert stats.requests["POST translate"] == 5
-    later = sum(count for route, count in stats.requests.items() if route != "POST translate")
-    assert len(delays) >= later and all(d >= 1.0 for d in delays)
+    assert stats.requests["POST translate"] == 5 == len(sent)
+    assert engine.limit.stats.throttled == 1
+    assert sorted(sent)[-1] >= gate  # the refused create went out again only once the gate opened
 
 
 def test_rerunning_a_batch_creates_no_tasks(manager: JobManager, camb_sandbox: Sandbox) -> None:

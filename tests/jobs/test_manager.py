@@ -245,7 +245,7 @@ def test_blocking_on_a_job_from_the_engine_thread_is_refused(manager: JobManager
 
 
 class CountingApi:
-    """Wraps the real ApiClient and records how many jobs sit between create and result at once."""
+    """Wraps the real ApiClient and counts the jobs holding a server task at once (create → final status)."""
 
     def __init__(self, api: Any) -> None:
         """Wrap `api`."""
@@ -258,15 +258,15 @@ class CountingApi:
         return str(await self.api.create(family, request))
 
     async def status(self, family: Any, task_id: str) -> Any:
-        """Poll."""
-        return await self.api.status(family, task_id)
+        """Poll; a final status ends the job's flight (its result is fetched outside the limit)."""
+        status = await self.api.status(family, task_id)
+        if status.is_terminal:
+            self.active -= 1
+        return status
 
     async def result(self, family: Any, run_id: int) -> Any:
-        """Fetch, ending the job's flight."""
-        try:
-            return await self.api.result(family, run_id)
-        finally:
-            self.active -= 1
+        """Fetch."""
+        return await self.api.result(family, run_id)
 
     async def aclose(self) -> None:
         """Close the wrapped client."""
@@ -274,7 +274,7 @@ class CountingApi:
 
 
 def test_in_flight_limit_holds_and_can_be_resized(manager: JobManager, camb_sandbox: Any) -> None:
-    """At most max_in_flight jobs run between create and result; raising the limit lets more through."""
+    """At most max_in_flight jobs hold a server task at once; raising the cap lets the window grow to it."""
     camb_sandbox.config.processing_time["translation"] = 0.2
     counting = CountingApi(manager.api)
     manager.api = counting

@@ -49,8 +49,8 @@ def test_a_batch_with_a_failed_chunk_shows_its_rows_a_summary_and_the_retry_hint
     table, summary = drawer.result_box.children
     assert isinstance(table, w.Output) and isinstance(summary, w.HTML)
     shown = table.outputs[0]["data"]["text/html"]
-    # ok: two rows' camb_status and their QA status (qa_fr-fr); the failed row has no QA
-    assert shown.count(">ok<") == 4 and shown.count(">failed<") == 1 and "JobFailed" in shown
+    # ok: two rows' camb_status_fr-fr, camb_status and QA status (qa_fr-fr); the failed row has no QA
+    assert shown.count(">ok<") == 6 and shown.count(">failed<") == 2 and "JobFailed" in shown
     note = comm_log.latest(summary, "value")
     assert note.startswith("<code>1 of 3 row-translations failed (JobFailed: ") and "PROCESSING_ERROR" in note
     assert note.endswith("); .retry_failed() re-sends only those rows</code>") and "submit again" not in note
@@ -71,5 +71,5 @@ def test_a_batch_where_every_chunk_failed_is_red_and_still_lists_its_rows(
     assert batch.state == "failed" and batch.done_count == 0
     assert comm_log.latest(drawer.bar, "bar_style") == "danger"
     table, summary = drawer.result_box.children
-    assert table.outputs[0]["data"]["text/html"].count(">failed<") == 3
+    assert table.outputs[0]["data"]["text/html"].count(">failed<") == 6  # camb_status_fr-fr and camb_status
     assert "3 of 3 row-translations failed" in comm_log.latest(summary, "value")

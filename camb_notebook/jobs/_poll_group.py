@@ -1,0 +1,129 @@
+"""Poll coordination: a batch's chunks poll as one group, and the session learns how long tasks take.
+
+* `PollGroup`: jobs created under the same load (a batch's chunks). The oldest one still polling leads: it
+  polls on the dense schedule; the others stretch their waits (`FOLLOW`×), since they cannot end before it.
+  A chunk seen done after D s brings each sibling's next poll forward to D s after that sibling began (at
+  once for older ones): a cohort of tasks created together is found done with about one poll each.
+* `Timing`: per family and input size, the longest age at which a task was still PENDING (`lo`) and the
+  shortest at which one was SUCCESS (`hi`). The next task polls first between them (once, while they are
+  apart), then at `hi`: for tasks of a steady length the first polls close in on the end from both sides,
+  so the result is seen within a few hundredths of a second without polling often.
+
+Loop thread only. Usage: `group = PollGroup()`; `timing = Timings().get("translation", size)`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+
+import anyio
+
+from camb_notebook.jobs._journal import size_bucket
+
+__all__ = ["FOLLOW", "PollGroup", "Sibling", "Timing", "Timings"]
+
+FOLLOW = 3.0  # a follower's waits are this many times its own schedule (the leader's end wakes it anyway)
+_APART = 0.02  # `lo` and `hi` closer than this share of `hi` (or 10 ms) need no probe between them
+_AFTER = 0.005  # seconds after `hi` the poll goes out (the server's clock and ours tick apart)
+
+
+@dataclass(eq=False)
+class Sibling:
+    """A polling job as its group sees it: when it began and last polled, when a sibling says it is due."""
+
+    started: float
+    polled: float
+    due: float | None = None
+    wake: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def sleep(self, delay: float) -> None:
+        """Wait `delay` s, or less if a sibling's SUCCESS sets an earlier due time meanwhile."""
+        until = time.monotonic() + delay
+        while True:
+            self.wake.clear()
+            left = (until if self.due is None else min(until, self.due)) - time.monotonic()
+            if left <= 0:
+                return
+            with anyio.move_on_after(left):
+                await self.wake.wait()
+
+
+class PollGroup:
+    """Jobs created under the same load (see the module doc). No sibling is polled again sooner than
+    `min_gap` s after its last poll, so one still running is not asked for every chunk that ends."""
+
+    def __init__(self, min_gap: float = 0.25) -> None:
+        """An empty group."""
+        self.min_gap = min_gap
+        self.polls = 0  # status polls its members sent (a batch's summary counts its requests with it)
+        self._members: dict[Sibling, None] = {}  # in the order they began polling: the first one leads
+
+    def join(self, member: Sibling) -> None:
+        """Register a job that began polling."""
+        self._members[member] = None
+
+    def leads(self, member: Sibling) -> bool:
+        """True for the oldest member still polling."""
+        return next(iter(self._members), None) is member
+
+    def leave(self, member: Sibling) -> None:
+        """Forget a job that stopped polling; a new leader with no due time polls at once (minimum gap)."""
+        led = self.leads(member)
+        self._members.pop(member, None)
+        head = next(iter(self._members), None)
+        if led and head is not None and head.due is None:
+            head.due = max(time.monotonic(), head.polled + self.min_gap)
+            head.wake.set()
+
+    def succeeded(self, member: Sibling) -> None:
+        """`member` saw SUCCESS: bring forward each sibling's next poll to when it has run as long."""
+        took = time.monotonic() - member.started
+        for other in self._members:
+            due = max(other.started + took, other.polled + self.min_gap)
+            if other is not member and (other.due is None or due < other.due):
+                other.due = due
+                other.wake.set()
+
+
+@dataclass
+class Timing:
+    """Ages (seconds since polling began) that bracket how long one kind of task takes (module doc)."""
+
+    lo: float = 0.0  # a task was still PENDING at this age
+    hi: float | None = None  # a task was SUCCESS by this age (None: not known, or a later task overran it)
+
+    def pending(self, age: float) -> None:
+        """A poll at `age` saw PENDING."""
+        if self.hi is not None and age >= self.hi - _AFTER:
+            self.hi = None  # this task runs longer than the fastest seen: bracket again
+        self.lo = max(self.lo, age)
+
+    def success(self, age: float) -> None:
+        """A poll at `age` saw SUCCESS."""
+        self.hi = age if self.hi is None else min(self.hi, age)
+        if self.lo >= self.hi:
+            self.lo = 0.0  # a faster task than the slowest seen: the lower bound starts again
+
+    def next_poll(self, elapsed: float, probed: bool) -> float | None:
+        """The age to poll at next (None: no estimate, or past it — the schedule decides)."""
+        hi = self.hi
+        if hi is None or elapsed >= hi:
+            return None
+        low = max(self.lo, elapsed)
+        if not probed and self.lo > 0 and hi - low > max(0.01, _APART * hi):
+            return (low + hi) / 2
+        return hi + _AFTER
+
+
+class Timings:
+    """One `Timing` per (family, input size bucket), kept for the session."""
+
+    def __init__(self) -> None:
+        """Nothing seen yet."""
+        self._seen: dict[tuple[str, int], Timing] = {}
+
+    def get(self, family: str, size: int) -> Timing:
+        """The timing of tasks like this one (created on first use)."""
+        return self._seen.setdefault((family, size_bucket(size)), Timing())
