@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from camb.client import CambAI
+from suite_helpers import wait_until
 
 from camb_notebook.api import AmbiguousSubmitError, TtsResult, UsageError
 from camb_notebook.jobs import Journal
@@ -30,8 +31,10 @@ def test_tts_reads_tts_stream_whole_as_a_job(camb: Camb, camb_sandbox: Sandbox) 
     assert _posts(camb_sandbox) == {"tts": 0, "tts-stream": 1}
     assert camb_sandbox.stats.tasks_created.get("tts", 0) == 0  # no task: the answer is the audio
     assert job.state == "succeeded" and job.task_id is None
-    row = Journal(camb.manager.journal.home).get(job.id)
-    assert row is not None and row.family == "tts" and row.state == "succeeded"
+    journal = Journal(camb.manager.journal.home)
+    wait_until(lambda: getattr(journal.get(job.id), "state", None) == "succeeded", what="the row final")
+    assert journal.get(job.id).family == "tts"  # type: ignore[union-attr]
+    journal.close()
     fresh = camb.tts(TEXT, voice=VOICE, language="en-us", cache=False)  # cache=False: sent again
     assert fresh.result(timeout=20).audio == result.audio and _posts(camb_sandbox)["tts-stream"] == 2
 
