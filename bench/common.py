@@ -6,18 +6,22 @@ Usage: `texts = make_texts(10_000, duplicates=0.3)`; `with session(sb, max_in_fl
 from __future__ import annotations
 
 import contextlib
+import json
 import math
 import random
+import re
 import statistics
 import tempfile
 from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
 
 from sandbox_proc import API_KEY, SandboxProcess
 
 from camb_notebook import Camb
 from camb_notebook.jobs import PollPolicy
 
-__all__ = ["describe", "make_texts", "percentile", "session", "summary"]
+__all__ = ["describe", "make_texts", "percentile", "publish", "session", "summary"]
 
 _WORDS = ["the", "quick", "brown", "fox", "jumps", "over", "a", "lazy", "dog", "while", "seven", "bright"]
 _WORDS += ["owls", "watch", "from", "an", "old", "oak", "tree", "near", "the", "quiet", "river", "at", "dawn"]
@@ -75,3 +79,14 @@ def session(
         if policy is not None:
             camb.manager.policy = policy
         yield camb
+
+
+def publish(here: Path, json_name: str, result: dict[str, Any], section: str, begin: str, end: str) -> None:
+    """Write a scenario's JSON beside RESULTS.md and put its section there (replaced in place if present)."""
+    (here / json_name).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    page = (here / "RESULTS.md").read_text(encoding="utf-8")
+    if begin in page:
+        page = re.sub(re.escape(begin) + ".*?" + re.escape(end), lambda _: section, page, flags=re.S)
+    else:
+        page = page.rstrip("\n") + "\n\n" + section + "\n"
+    (here / "RESULTS.md").write_text(page, encoding="utf-8")

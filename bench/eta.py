@@ -10,9 +10,7 @@ bench/eta_results.json and the "ETA" section of bench/RESULTS.md).
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import re
 import sys
 import time
 from pathlib import Path
@@ -21,7 +19,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from common import make_texts, session  # noqa: E402
+from common import make_texts, publish, session  # noqa: E402
 from sandbox_proc import SandboxProcess  # noqa: E402
 
 from camb_notebook.jobs import Estimate  # noqa: E402
@@ -112,13 +110,7 @@ def main() -> None:
     print(section)
     if args.quick:
         return
-    (HERE / "eta_results.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    page = (HERE / "RESULTS.md").read_text(encoding="utf-8")
-    if BEGIN in page:
-        page = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), lambda _: section, page, flags=re.S)
-    else:
-        page = page.rstrip("\n") + "\n\n" + section + "\n"
-    (HERE / "RESULTS.md").write_text(page, encoding="utf-8")
+    publish(HERE, "eta_results.json", result, section, BEGIN, END)
 
 
 if __name__ == "__main__":

@@ -13,9 +13,7 @@ Usage: `python bench/quality.py [--quick]` (a minute or two; writes bench/qualit
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import re
 import statistics
 import sys
 import time
@@ -26,7 +24,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import pandas as pd  # noqa: E402
-from common import make_texts, session  # noqa: E402
+from common import make_texts, publish, session  # noqa: E402
 from sandbox_proc import SandboxProcess  # noqa: E402
 
 import camb_notebook.frames  # noqa: E402, F401 (registers df.camb)
@@ -154,13 +152,7 @@ def main() -> None:
     print(section)
     if args.quick:
         return
-    (HERE / "quality_results.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    page = (HERE / "RESULTS.md").read_text(encoding="utf-8")
-    if BEGIN in page:
-        page = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), lambda _: section, page, flags=re.S)
-    else:
-        page = page.rstrip("\n") + "\n\n" + section + "\n"
-    (HERE / "RESULTS.md").write_text(page, encoding="utf-8")
+    publish(HERE, "quality_results.json", result, section, BEGIN, END)
 
 
 if __name__ == "__main__":

@@ -175,7 +175,11 @@ def tts_frame(
     texts are synthesized once. `run`: `concurrency`, `cache`, `errors` ("raise" or "coerce" non-strings).
     Re-running after `camb.resume()` in a new kernel re-creates nothing.
     """
-    options = {"voice": voice, "language": lang, "out_dir": out_dir, **run}
+    if session is None:
+        from camb_notebook.sessions import session as default_session
+
+        session = default_session()
+    options = {"voice": session.checked_voice(voice), "language": lang, "out_dir": out_dir, **run}
     return _speech_frame(tts_batch, df, column, assemble_tts, into=into, session=session, **options)
 
 

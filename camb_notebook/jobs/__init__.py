@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from camb_notebook.jobs._batch_summary import BatchSummary
     from camb_notebook.jobs._budget import NOT_SENT, is_not_sent
     from camb_notebook.jobs._dispatch import Dispatcher
+    from camb_notebook.jobs._earlier_batch import EarlierBatch, fold_state
     from camb_notebook.jobs._estimate import Estimate
     from camb_notebook.jobs._job import FINAL_STATES, Job, JobState
     from camb_notebook.jobs._job_display import set_display_hook
@@ -46,6 +47,7 @@ __all__ = [
     "BatchOutcome",
     "BatchSummary",
     "Dispatcher",
+    "EarlierBatch",
     "Errors",
     "Estimate",
     "Job",
@@ -66,6 +68,7 @@ __all__ = [
     "default_home",
     "dubbing_batch",
     "fetch_result",
+    "fold_state",
     "invalid_reason",
     "is_not_sent",
     "poll_until_terminal",
@@ -86,6 +89,7 @@ _MODULES = (
     "_batch_summary",
     "_budget",
     "_dispatch",
+    "_earlier_batch",
     "_estimate",
     "_job",
     "_job_display",

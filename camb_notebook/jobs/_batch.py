@@ -147,6 +147,7 @@ class BatchJob(Job, Generic[T]):
             group=self._group,
             **known,
         )
+        self._manager.registry.batch_of[job.id] = self.id  # journaled: the batch is one job after a restart
         self.jobs.append(job)
         if primary:
             self.chunks[job] = unit

@@ -56,6 +56,7 @@ class JobRecord:
     key_id: str = ""  # a hash of the API key (never the key): tasks of another key are not adopted
     host: str = ""  # with pid and heartbeat: the lease of the process that polls this job
     heartbeat: float = 0.0
+    batch_id: str = ""  # the batch this chunk job belongs to ('' for a job on its own)
 
 
 _COLUMNS = tuple(f.name for f in fields(JobRecord))
@@ -155,6 +156,12 @@ class Journal:
         """Rows whose id starts with `prefix` (newest first)."""
         escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         return self._select("WHERE id LIKE ? ESCAPE '\\' ORDER BY created_at DESC", (escaped + "%",))
+
+    def batch_rows(self, prefix: str) -> list[JobRecord]:
+        """Chunk rows of the batches whose id starts with `prefix`, oldest first."""
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        where = "WHERE batch_id != '' AND batch_id LIKE ? ESCAPE '\\' ORDER BY created_at"
+        return self._select(where, (escaped + "%",))
 
     def recent(self, limit: int = 200) -> list[JobRecord]:
         """The newest `limit` rows."""

@@ -17,6 +17,7 @@ from typing import Any
 from camb_notebook.api import AmbiguousSubmitError, JobCancelled, UsageError, result_from_dict
 from camb_notebook.jobs._adopt import watch
 from camb_notebook.jobs._dispatch import Dispatcher
+from camb_notebook.jobs._earlier_batch import EarlierBatch
 from camb_notebook.jobs._job import FINAL_STATES, Job
 from camb_notebook.jobs._journal import JobRecord
 from camb_notebook.jobs._lease import owner_alive, take_lease
@@ -58,6 +59,8 @@ class Recovery:
         matches = [j for i, j in known if i.startswith(id_or_prefix)]
         if not matches:
             matches = self.loop.run_sync(self._load, id_or_prefix)
+        if not matches:  # an earlier kernel's batch: one job made of its chunks' rows
+            matches = self.loop.run_sync(self._load_batches, id_or_prefix)
         if len(matches) == 1:
             return matches[0]
         if not matches:
@@ -73,20 +76,39 @@ class Recovery:
 
     async def _load(self, prefix: str) -> list[Job]:
         """Loop thread: rebuild jobs of earlier sessions from the journal; unfinished ones keep moving."""
-        jobs = []
-        for row in self.registry.journal.find(prefix):
-            if (known := self.registry.jobs.get(row.id)) is not None:
-                jobs.append(known)
-                continue
-            job = self._adopt(row)
-            if row.state in FINAL_STATES:
-                self._settle(job, row)
-            elif owner_alive(row, Registry.driven_here):
-                self._start_follow(job, row)  # another live kernel polls it: watch its row
-            else:
-                self._take_over(job, row)
-            jobs.append(job)
-        return jobs
+        return [self._rebuild(row) for row in self.registry.journal.find(prefix)]
+
+    def _rebuild(self, row: JobRecord) -> Job:
+        """Loop thread: this session's job of `row`, else one rebuilt from it (settled, followed or taken)."""
+        if (known := self.registry.jobs.get(row.id)) is not None:
+            return known
+        job = self._adopt(row)
+        if row.state in FINAL_STATES:
+            self._settle(job, row)
+        elif owner_alive(row, Registry.driven_here):
+            self._start_follow(job, row)  # another live kernel polls it: watch its row
+        else:
+            self._take_over(job, row)
+        return job
+
+    async def _load_batches(self, prefix: str) -> list[Job]:
+        """Loop thread: earlier kernels' batches whose id starts with `prefix`, each one job of its chunks."""
+        return self._fold(self.registry.journal.batch_rows(prefix), {})
+
+    def _fold(self, rows: list[JobRecord], jobs: dict[str, Job]) -> list[Job]:
+        """Register one EarlierBatch per batch id among `rows` (chunks rebuilt unless in `jobs`)."""
+        by_batch: dict[str, list[JobRecord]] = {}
+        for row in rows:
+            by_batch.setdefault(row.batch_id, []).append(row)
+        batches: list[Job] = []
+        for batch_id, chunk_rows in by_batch.items():
+            known = self.registry.batches.get(batch_id)
+            if known is None:
+                chunks = [jobs.get(row.id) or self._rebuild(row) for row in chunk_rows]
+                known = EarlierBatch(batch_id, chunks, dispatcher=self.dispatcher)
+                self.registry.batches[batch_id] = known
+            batches.append(known)
+        return batches
 
     def _adopt(self, row: JobRecord) -> Job:
         """Build a Job (not yet final) from a journal row and register it."""
@@ -103,6 +125,8 @@ class Recovery:
         )
         self.registry.infos[job.id] = RequestInfo(row.request_hash, json.loads(row.request), row.size)
         self.registry.jobs[job.id] = job
+        if row.batch_id:  # rewritten rows keep their batch
+            self.registry.batch_of[job.id] = row.batch_id
         return job
 
     def _settle(self, job: Job, row: JobRecord) -> None:
@@ -158,7 +182,8 @@ class Recovery:
         """Loop thread: take over dead owners' unfinished rows (polled, or reported); followed jobs too."""
         registry = self.registry
         jobs = [registry.jobs[i] for i in list(self._followed) if i in registry.jobs]  # the same handles
-        for row in registry.journal.unfinished():
+        unfinished = registry.journal.unfinished()
+        for row in unfinished:
             if row.id in self._followed or owner_alive(row, Registry.driven_here):
                 continue
             job = self._adopt(row)
@@ -166,4 +191,8 @@ class Recovery:
             self._take_over(job, row)
             if row.id not in self._followed:  # lost the lease to another process: not ours to show
                 jobs.append(job)
+        resumed = {job.id: job for job in jobs}
+        batched = {row.batch_id for row in unfinished if row.batch_id and row.id in resumed}
+        for batch_id in batched - registry.batches.keys():  # shown as one job each (jobs(), the board)
+            self._fold(registry.journal.batch_rows(batch_id), resumed)
         return jobs

@@ -42,6 +42,7 @@ class Registry:
             str, Job
         ] = {}  # batch handles: one job each to the user; their chunks are in `jobs`
         self.infos: dict[str, RequestInfo] = {}
+        self.batch_of: dict[str, str] = {}  # chunk job id -> its batch's id (journaled with the chunk's row)
         self.inflight: dict[Key, Job] = {}
         self.cancel_reasons: dict[str, str | None] = {}
         self.closing = False
@@ -63,6 +64,7 @@ class Registry:
             if job.done():
                 self.jobs.pop(job.id, None)
                 self.infos.pop(job.id, None)
+                self.batch_of.pop(job.id, None)
 
     def user_jobs(self) -> list[Job]:
         """The jobs as the user sees them, oldest first: each batch once, not the chunk jobs inside it."""
@@ -129,6 +131,7 @@ class Registry:
             key_id=self.key_id,
             host=_HOST,
             heartbeat=time.time(),
+            batch_id=self.batch_of.get(job.id, ""),
         )
 
     def cancelled_error(self, job: Job) -> JobCancelled:

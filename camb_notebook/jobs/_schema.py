@@ -65,7 +65,13 @@ CREATE TABLE IF NOT EXISTS limits (
 );
 """
 
-_MIGRATIONS = {1: SCHEMA_V1, 2: _V2, 3: _V3}  # version -> the script that brings version-1 up to it
+# Version 4: the batch of a chunk job ('' for a job on its own): an earlier kernel's batch is one job.
+_V4 = """
+ALTER TABLE jobs ADD COLUMN batch_id TEXT NOT NULL DEFAULT '';
+CREATE INDEX IF NOT EXISTS jobs_by_batch ON jobs (batch_id);
+"""
+
+_MIGRATIONS = {1: SCHEMA_V1, 2: _V2, 3: _V3, 4: _V4}  # version -> the script that brings version-1 up to it
 CURRENT = max(_MIGRATIONS)
 
 

@@ -137,6 +137,7 @@ class SpeechBatch(BatchJob[T]):
                 raise UsageError(f"file not found: {path}")
             family, cache = self._speech.family, self._speech.cache
             job = self._manager.submit(family, request, cache=cache, group=self._group)
+            self._manager.registry.batch_of[job.id] = self.id  # journaled with the chunk's row
             self.jobs.append(job)
             value = self._accept(index, await job)
             if isinstance(value, TtsResult):

@@ -173,6 +173,11 @@ def result(magics: MagicsContext, args: argparse.Namespace, out: str | None) -> 
     """Show the result of a finished job (raises its error if it failed)."""
     job = session_for(magics).get_job(args.job)
     value = plain(block(job.result))  # waits if needed; a failure is one line
+    rows = getattr(job, "rows", None)  # an earlier kernel's batch of translations: its texts as a table
+    if callable(rows) and job.family == "translation":
+        import pandas as pd
+
+        value = pd.DataFrame(list(rows()), columns=["chunk", "target", "text", "translation"])
     if out:
         magics.shell.push({out: value})
         return None

@@ -2,7 +2,7 @@
 
 Each handler carries its own `magic_arguments` parser (its docstring is the summary in `%camb help`); the
 key and languages are checked before anything is submitted. Main thread only.
-Usage: `run_line(magics, "tts hi --voice 1")` (in `_registry`).
+Usage: `run_line(magics, "tts hi --voice 20298")` (in `_registry`).
 """
 
 from __future__ import annotations

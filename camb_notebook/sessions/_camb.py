@@ -227,19 +227,19 @@ class Camb(SubtitleMethods, VoiceMethods, CatalogMethods, DatasetMethods, Dictio
 
         `stream=True` reads `tts-stream` (maybe with `speech_model`/`output_format`): a SpeechStream at once.
         """
-        request = requests.tts_request(text, voice, language, stream=stream)
+        request = self._tts_request(
+            text, voice, language, stream=stream, stream_only=speech_model or output_format
+        )
         if stream:
             self.require_key()
             return speech_stream(
                 self.api, self._manager, request, speech_model=speech_model, output_format=output_format
             )
-        if speech_model or output_format:
-            raise UsageError("speech_model and output_format apply to streamed speech", hint="stream=True")
         return self._submit("tts", request, cache)
 
     def translated_tts(self, text: str, *, voice: int | Voice, to: Any, source: Any = "en-us") -> Job:
         """Translate `text` and speak the translation; returns the Job at once."""
-        return self._submit("translated_tts", requests.translated_tts_request(text, voice, to, source), True)
+        return self._submit("translated_tts", self._translated_tts_request(text, voice, to, source), True)
 
     def transcribe(self, media: str | Path | bytes, *, language: Any, filename: str | None = None) -> Job:
         """Transcribe a media URL, file path or bytes (`filename` names bytes); returns the Job at once."""
@@ -300,7 +300,7 @@ class Camb(SubtitleMethods, VoiceMethods, CatalogMethods, DatasetMethods, Dictio
         """The account's voices from the API, optionally filtered by a name/description substring."""
         from camb_notebook.sessions._tables import voices_frame
 
-        return voices_frame(self._manager.loop.run_sync(self.api.list_voices), query)
+        return voices_frame(self.voice_list(refresh=True), query)
 
     def require_key(self, hint: str | None = None) -> None:
         """Raise MissingKeyError (with `hint`, else the default one) unless an API key can be found."""

@@ -4,7 +4,7 @@
 `camb-loop` thread, so the kernel never blocks; iterate it for the chunks as they arrive, `await` it or call
 `result()` for the whole value, or display it (a player or text that grows in place). A failure mid-stream
 ends it with one error and keeps what arrived; a gone translation endpoint (404/410) falls back to a task.
-Usage: `speech = camb.tts("Hi there", voice=1, stream=True); speech` (or `for chunk in speech: ...`).
+Usage: `speech = camb.tts("Hi there", voice=20298, stream=True); speech` (or `for chunk in speech: ...`).
 """
 
 from __future__ import annotations

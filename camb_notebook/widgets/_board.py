@@ -10,15 +10,24 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import json
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
+from camb_notebook.widgets._board_rows import (
+    PILL_RUNNING,
+    PILL_TEXT,
+    PILLS,
+    Row,
+    chunks_html,
+    fold_batches,
+    row_from_job,
+    row_from_record,
+    status_html,
+)
 from camb_notebook.widgets._results import result_views
 from camb_notebook.widgets._snapshot import TERMINAL, format_duration
 from camb_notebook.widgets._ticker import TICKER
@@ -26,107 +35,17 @@ from camb_notebook.widgets._ticker import TICKER
 if TYPE_CHECKING:
     from camb_notebook.jobs import JobRecord, Journal
     from camb_notebook.sessions import Camb
-    from camb_notebook.widgets._snapshot import AnyJob
 
 __all__ = ["FILTERS", "PAGE", "PILLS", "PILL_RUNNING", "PILL_TEXT", "JobsBoard", "Row", "status_html"]
 
 FILTERS = ("all", "running", "succeeded", "failed", "cancelled")
 _COLUMNS = ("family", "created", "status", "elapsed", "rows", "", "")
-_TEXT_FAMILIES = frozenset({"translation", "tts", "translated_tts"})
-# Status pills: white text on a fixed background, >= 4.5:1 in light and dark themes alike (5.1-6.2:1).
-PILL_TEXT = "#ffffff"
-PILLS = {"succeeded": "#2e7d32", "failed": "#c62828", "cancelled": "#616161"}
-PILL_RUNNING = "#1565c0"
 PAGE = 20  # rows per board page
-
-
-@dataclass(frozen=True)
-class Row:
-    """One job as the board shows it (a live Job, or a journal record from this or an earlier kernel)."""
-
-    id: str
-    family: str
-    state: str
-    created_at: float
-    finished_at: float | None
-    rows: int | None
-    chars: int
-    error: str
-    job: AnyJob | None  # None for journal-only rows (no live handle in this kernel)
-
-    def elapsed(self, now: float) -> float:
-        """Seconds from creation to the end (or now)."""
-        return max(0.0, (self.finished_at if self.finished_at is not None else now) - self.created_at)
-
-    def matches(self, status: str) -> bool:
-        """True when the row passes the status filter."""
-        if status == "all":
-            return True
-        if status == "running":
-            return self.state not in TERMINAL
-        return self.state == status
-
-
-def _rows_of(request: Mapping[str, Any] | None) -> int | None:
-    """How many texts a translation request holds."""
-    texts = (request or {}).get("texts")
-    return len(texts) if isinstance(texts, list | tuple) else None
-
-
-def row_from_job(job: AnyJob) -> Row:
-    """A live job as a row (a batch counts its row-translations)."""
-    request: Mapping[str, Any] | None = getattr(job, "request", None)
-    total = getattr(job, "total", None)
-    texts = (request or {}).get("texts")
-    if not isinstance(texts, list | tuple):  # speech requests carry one `text`
-        texts = [(request or {}).get("text") or ""]
-    chars = sum(len(str(t)) for t in texts)
-    sent = getattr(job, "task_id", None) is not None and not getattr(job, "cached", False)
-    return Row(
-        id=str(job.id),
-        family=str(job.family),
-        state=str(job.state),
-        created_at=float(job.created_at),
-        finished_at=job.finished_at,
-        rows=total if total is not None else _rows_of(request),
-        chars=chars if sent and job.family in _TEXT_FAMILIES else 0,
-        error="" if job.error is None else str(job.error),
-        job=job,
-    )
-
-
-def row_from_record(record: JobRecord) -> Row:
-    """A journal record (a job of this or an earlier kernel) as a row without a live handle."""
-    family = str(record.family)
-    sent = record.task_id is not None
-    try:
-        request = json.loads(record.request)
-    except ValueError:
-        request = {}
-    return Row(
-        id=str(record.id),
-        family=family,
-        state=str(record.state),
-        created_at=float(record.created_at),
-        finished_at=record.finished_at,
-        rows=_rows_of(request if isinstance(request, dict) else None),
-        chars=int(record.size or 0) if sent and family in _TEXT_FAMILIES else 0,
-        error=str(record.error or ""),
-        job=None,
-    )
 
 
 async def _recent(journal: Journal) -> list[JobRecord]:
     """Loop thread (the journal's only thread): the most recent records."""
     return journal.recent()
-
-
-def status_html(row: Row) -> str:
-    """The status cell: the state word on a coloured pill, with the error (escaped) as a tooltip."""
-    background = PILLS.get(row.state, PILL_RUNNING)
-    title = f' title="{html.escape(row.error)}"' if row.error else ""
-    style = f"background:{background};color:{PILL_TEXT};border-radius:8px;padding:0 7px;font-weight:600"
-    return f"<span style='{style}'{title}>{html.escape(row.state)}</span>"
 
 
 class _RowWidgets:
@@ -217,7 +136,9 @@ class JobsBoard:
         live = {str(job.id): row_from_job(job) for job in manager.registry.user_jobs()}
         hidden = live.keys() | manager.registry.chunk_ids()
         recent = manager.loop.run_sync(_recent, manager.journal, timeout=5.0)
-        records = [row_from_record(r) for r in recent if str(r.id) not in hidden]
+        kept = [r for r in recent if str(r.id) not in hidden and r.batch_id not in live]
+        batch_of = {str(r.id): r.batch_id for r in kept if r.batch_id}
+        records = fold_batches([row_from_record(r) for r in kept], batch_of)
         newest = sorted(live.values(), key=lambda row: row.created_at, reverse=True)
         return newest + sorted(records, key=lambda row: row.created_at, reverse=True)
 
@@ -288,6 +209,13 @@ class JobsBoard:
     def show_result(self, row: Row) -> None:
         """Result button (main thread): show the job's result under the table (journal jobs: cached)."""
         title = w.HTML(f"<b>{html.escape(row.family)}</b> <code>{html.escape(row.id)}</code>")
+        if row.chunks:  # an earlier kernel's batch: its chunks, each with its status and error
+            note = (
+                f" · a batch of {len(row.chunks)} chunks; <code>camb.get_job(id).result()</code> gives them"
+            )
+            title = w.HTML(title.value + note)
+            self.result.children = (title, w.HTML(chunks_html(row)))
+            return
         try:
             job = row.job if row.job is not None else self.session.manager.get(row.id)
             views = result_views(job.result(timeout=5.0), getattr(job, "request", None))

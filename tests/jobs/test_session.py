@@ -55,8 +55,8 @@ def test_every_family_runs_end_to_end(camb: Camb, tmp_path: Path) -> None:
     story.write_text("Once upon a time, a notebook talked.")
     jobs = {
         "translate": camb.translate("Good morning", to="French (France)", formality="formal"),
-        "tts": camb.tts("Hello there", voice=1),
-        "translated_tts": camb.translated_tts("Hello there", voice=1, to="de-de"),
+        "tts": camb.tts("Hello there", voice=20298),
+        "translated_tts": camb.translated_tts("Hello there", voice=20298, to="de-de"),
         "transcribe_bytes": camb.transcribe(make_wav("hello from bytes"), language="en-us"),
         "transcribe_path": camb.transcribe(wav, language="auto"),
         "transcribe_url": camb.transcribe("https://example.com/talk.mp3", language="en-us"),

@@ -23,7 +23,7 @@ SPOKEN = "Streaming speech, chunk by chunk."
 def test_speech_chunks_arrive_in_order_and_complete(camb: Camb, camb_sandbox: Any) -> None:
     """Iterating yields every chunk in order; together they are the whole WAV that result() returns."""
     camb_sandbox.configure(stream_chunks=5)
-    speech = camb.tts(SPOKEN, voice=1, stream=True)
+    speech = camb.tts(SPOKEN, voice=20298, stream=True)
     chunks = list(speech)
     assert len(chunks) == 5 and chunks == speech.chunks
     result = speech.result(timeout=20)
@@ -34,7 +34,7 @@ def test_speech_chunks_arrive_in_order_and_complete(camb: Camb, camb_sandbox: An
 def test_first_chunk_is_yielded_while_the_stream_is_still_open(camb: Camb, camb_sandbox: Any) -> None:
     """The first chunk reaches the caller before the server has sent the rest."""
     camb_sandbox.configure(stream_chunks=4, stream_chunk_delay=0.3)
-    speech = camb.tts(SPOKEN, voice=1, stream=True)
+    speech = camb.tts(SPOKEN, voice=20298, stream=True)
     first = next(iter(speech))
     assert first.startswith(b"RIFF") and not speech.stream.done and not speech.done()
     assert len(speech.result(timeout=20).audio) > len(first)
@@ -43,14 +43,14 @@ def test_first_chunk_is_yielded_while_the_stream_is_still_open(camb: Camb, camb_
 async def test_every_format_awaits_with_its_content_type(camb: Camb) -> None:
     """`await` gives the whole audio of each documented format with that format's Content-Type."""
     for fmt, content_type in CONTENT_TYPES.items():
-        speech = await camb.tts(SPOKEN, voice=1, stream=True, output_format=fmt)
+        speech = await camb.tts(SPOKEN, voice=20298, stream=True, output_format=fmt)
         assert speech.content_type == content_type and speech.audio, fmt
 
 
 def test_dropped_connection_ends_the_stream_and_keeps_what_arrived(camb: Camb, camb_sandbox: Any) -> None:
     """A cut mid-stream raises one ApiConnectionError after the chunks that arrived, which stay kept."""
     camb_sandbox.fail_next("cut", route="POST tts-stream")
-    speech = camb.tts(SPOKEN, voice=1, stream=True)
+    speech = camb.tts(SPOKEN, voice=20298, stream=True)
     received: list[bytes] = []
     with pytest.raises(ApiConnectionError, match="stream broke after 1 chunks"):
         received.extend(speech)
@@ -85,7 +85,7 @@ def test_stream_misuse_fails_before_any_request(camb: Camb, camb_sandbox: Any) -
     with pytest.raises(UsageError, match="one text"):
         camb.translate(["a", "b"], to="fr-fr", stream=True)  # type: ignore[call-overload]
     with pytest.raises(UsageError, match="streamed speech"):
-        camb.tts(SPOKEN, voice=1, output_format="wav")  # type: ignore[call-overload]
+        camb.tts(SPOKEN, voice=20298, output_format="wav")  # type: ignore[call-overload]
     assert sum(camb_sandbox.stats.requests.values()) == 0
 
 
@@ -93,4 +93,4 @@ def test_stream_without_a_key_is_refused_at_once(monkeypatch: pytest.MonkeyPatch
     """With no key anywhere, stream=True raises MissingKeyError before starting anything."""
     monkeypatch.chdir(tmp_path)
     with Camb(base_url="http://127.0.0.1:9") as camb, pytest.raises(MissingKeyError):
-        camb.tts(SPOKEN, voice=1, stream=True)
+        camb.tts(SPOKEN, voice=20298, stream=True)

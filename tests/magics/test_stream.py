@@ -73,7 +73,7 @@ def test_dropped_tts_stream_fails_in_one_line_and_keeps_what_arrived(ip: Any, sa
     [
         ("%camb translate $texts --to fr-fr --stream", "--stream takes one text"),
         ("%camb translate hi --to fr-fr,de-de --stream", "--stream takes one target"),
-        ("%camb tts hello --voice 1 --format wav", "apply to streamed speech"),
+        ("%camb tts hello --voice 20298 --format wav", "apply to streamed speech"),
     ],
 )
 def test_stream_misuse_is_a_usage_error(ip: Any, sandboxed: Any, cell: str, words: str) -> None:

@@ -111,6 +111,20 @@ CASES = [
     Case("bad-flag-choice", "%camb translate hi --to fr-fr --formality rude", UsageError, "invalid choice"),
     Case("missing-required-flag", "%camb tts hi", UsageError, "required: --voice"),
     Case("bad-voice-id", "%camb tts hi --voice abc", UsageError, "invalid int value: 'abc'"),
+    Case(
+        "unknown-voice-id",
+        "%camb tts hi --voice 999999",
+        UsageError,
+        "voice 999999 is not one of this account's",
+        reaches_server=True,  # one list-voices request (no task): checked against the account's list
+    ),
+    Case(
+        "negative-voice-id",
+        "%camb tts hi --voice -5",
+        UsageError,
+        "voice -5 is not one of this account's",
+        reaches_server=True,
+    ),
     Case("unterminated-quote", '%camb translate "hi --to fr-fr', UsageError, "Unterminated"),
     Case("bad-output-name", "%camb translate hi --to fr-fr -o 1abc", UsageError, "not a valid variable name"),
     Case("two-output-names", "%camb x << translate hi --to fr-fr -o y", UsageError, "Two result names"),

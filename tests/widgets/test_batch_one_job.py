@@ -102,3 +102,34 @@ def test_status_colours_reach_4_5_to_1(background: str) -> None:
     """Each status pill's text/background contrast (WCAG), the same in the dark and the light theme."""
     light, dark = sorted((_luminance(PILL_TEXT), _luminance(background)), reverse=True)
     assert (light + 0.05) / (dark + 0.05) >= 4.5
+
+
+def test_an_earlier_sessions_batch_is_one_board_row_with_its_chunks_as_detail(
+    comm_log: CommLog, camb: Camb, camb_sandbox: Sandbox
+) -> None:
+    """Chunk rows carry their batch id: another session's board folds them into one row; Result lists them."""
+    with Camb(api_key=camb_sandbox.api_key, base_url=camb_sandbox.base_url) as earlier:
+        batch = _batch(earlier)
+        earlier.wait(batch, timeout=30)
+    board = JobsBoard(camb)
+    [row] = board.collect()
+    assert (row.id, row.state, len(row.chunks), row.rows) == (batch.id, "succeeded", 8, 16)
+    board.show_result(row)
+    title, detail = board.result.children
+    assert "a batch of 8 chunks" in title.value
+    assert all(chunk.id in detail.value for chunk in batch.jobs)
+
+
+def test_an_earlier_sessions_unfinished_batch_is_one_job(
+    comm_log: CommLog, camb: Camb, camb_sandbox: Sandbox
+) -> None:
+    """get_job(batch id) from another session's journal: one unfinished job over its 8 chunks."""
+    camb_sandbox.configure(processing_time={"translation": 30.0})
+    earlier = Camb(api_key=camb_sandbox.api_key, base_url=camb_sandbox.base_url)
+    batch = _batch(earlier)
+    _until(lambda: sum(job.task_id is not None for job in batch.jobs) == 8)
+    earlier.close()  # its rows stay resumable, as after a kernel restart
+    again = camb.get_job(batch.id[:8])
+    assert again.id == batch.id and len(again.jobs) == 8 and not again.done()
+    assert [row.id for row in JobsBoard(camb).collect()] == [batch.id]
+    assert list(camb.jobs()["id"]) == [batch.id]
