@@ -38,9 +38,16 @@ def _peak_rss() -> int:
     raise RuntimeError("no VmHWM in /proc/self/status (the scale scenario needs Linux)")
 
 
-def worker(rows: int, base_url: str, home: str, chunk_size: int) -> dict[str, Any]:
-    """Build the frame, translate it, and measure CPU, wall, assembly time and memory (in this process)."""
-    frame = pd.DataFrame({"id": np.arange(rows, dtype="int64"), "text": make_texts(rows)})
+def worker(
+    rows: int, base_url: str, home: str, chunk_size: int, input_dtype: str = "default"
+) -> dict[str, Any]:
+    """Build the frame, translate it, and measure CPU, wall, assembly time and memory (in this process).
+
+    `input_dtype`: "default" (pandas' own inference: Arrow-backed `str` on pandas 3) or "object".
+    """
+    texts = pd.Series(make_texts(rows), dtype=None if input_dtype == "default" else input_dtype)
+    frame = pd.DataFrame({"id": np.arange(rows, dtype="int64"), "text": texts})
+    del texts
     gc.collect()
     frame_bytes = int(frame.memory_usage(deep=True).sum())
     rss_before = psutil.Process().memory_info().rss
@@ -76,12 +83,14 @@ def worker(rows: int, base_url: str, home: str, chunk_size: int) -> dict[str, An
     }
 
 
-def run_size(sb: SandboxProcess, rows: int, home: str, chunk_size: int) -> dict[str, Any]:
+def run_size(
+    sb: SandboxProcess, rows: int, home: str, chunk_size: int, *, input_dtype: str = "default"
+) -> dict[str, Any]:
     """Run one size in a worker process against a reset sandbox; adds the server's CPU time."""
     sb.setup(0.0, None)
     server_cpu = sb.cpu_seconds()
     proc = subprocess.run(
-        [sys.executable, __file__, str(rows), sb.base_url, home, str(chunk_size)],
+        [sys.executable, __file__, str(rows), sb.base_url, home, str(chunk_size), input_dtype],
         capture_output=True,
         text=True,
         check=True,
@@ -107,5 +116,5 @@ def scenario(sb: SandboxProcess, home: str, *, quick: bool) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    rows_arg, url_arg, home_arg, chunk_arg = sys.argv[1:5]
-    print(json.dumps(worker(int(rows_arg), url_arg, home_arg, int(chunk_arg))))
+    rows_arg, url_arg, home_arg, chunk_arg, dtype_arg = sys.argv[1:6]
+    print(json.dumps(worker(int(rows_arg), url_arg, home_arg, int(chunk_arg), dtype_arg)))

@@ -6,8 +6,7 @@ Usage: `assemble_wide(df, "text", outcome)`.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
-from typing import Any
+from collections.abc import Hashable
 
 import numpy as np
 import pandas as pd
@@ -21,6 +20,7 @@ from camb_notebook.frames._columns import (
     summarize,
 )
 from camb_notebook.frames._quality import qa_long, qa_wide
+from camb_notebook.frames._text import spread_column, text_dtype
 from camb_notebook.jobs import BatchOutcome, invalid_reason
 
 __all__ = [
@@ -40,84 +40,75 @@ def _invalid_rows(source: pd.Series, positions: np.ndarray) -> list[tuple[int, s
     return found
 
 
-def _text_dtype(source: pd.Series) -> Any:
-    """Dtype of new text columns: the source's string dtype if it has one, else object (NaN for missing)."""
-    return source.dtype if isinstance(source.dtype, pd.StringDtype) else object
-
-
-def _text_column(values: Sequence[str | None] | np.ndarray, index: pd.Index, dtype: Any) -> pd.Series:
-    """A text column over `index` whose missing entries are NaN (the dtype's own NA for string dtypes)."""
-    array = np.asarray(values, dtype=object)
-    array[pd.isna(array)] = np.nan
-    return pd.Series(array, index=index, dtype=dtype)
-
-
-def _spread(per_text: Sequence[str | None], positions: np.ndarray) -> np.ndarray:
-    """Per input row, the value of its distinct text (None for unsent rows); vectorized for big frames."""
-    table = np.empty(len(per_text) + 1, dtype=object)
-    table[: len(per_text)] = per_text
-    table[-1] = None  # position -1 (not sent) picks this slot
-    spread: np.ndarray = table[positions]
-    return spread
-
-
 def _target_status(
-    outcome: BatchOutcome, target: str, positions: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per input row, one target's status and error (computed per distinct text, then spread)."""
-    errors = outcome.errors[target]
-    statuses = [row_status(True, error) for error in errors]
-    status = _spread(statuses, positions)
-    status[positions < 0] = STATUS_SKIPPED
-    return status, _spread([e or None for e in errors], positions)
+    outcome: BatchOutcome, target: str, positions: np.ndarray, invalid: list[tuple[int, str]]
+) -> tuple[tuple[list[str | None], np.ndarray], tuple[list[str | None], np.ndarray]]:
+    """One target's status and error columns as (per-distinct table, per-row position) each.
+
+    Unsent rows point at a `skipped` entry; invalid rows at one entry each (their own reason).
+    """
+    errors: list[str | None] = [e or None for e in outcome.errors[target]]
+    statuses: list[str | None] = [row_status(True, error) for error in errors]
+    status_at = positions.copy()
+    status_at[positions < 0] = len(statuses)
+    statuses.append(STATUS_SKIPPED)
+    error_at = positions.copy()
+    if invalid:
+        statuses.append(STATUS_INVALID)
+        for row, reason in invalid:
+            status_at[row] = len(statuses) - 1
+            error_at[row] = len(errors)
+            errors.append(reason)
+    return (statuses, status_at), (errors, error_at)
 
 
 def assemble_wide(df: pd.DataFrame, column: Hashable, outcome: BatchOutcome) -> pd.DataFrame:
     """The input frame plus `<column>_<target>`, `camb_status_<target>` and `camb_error_<target>` per target,
     QA columns, and the row summary `camb_status` / `camb_error` over every target's status in the frame."""
-    dtype = _text_dtype(df[column])
+    dtype = text_dtype(df[column])
     positions = np.asarray(outcome.plan.positions, dtype=np.intp)
-    added: dict[str, pd.Series] = {}
+    out = df.copy()
     for target in outcome.targets:
-        added[f"{column}_{target}"] = _text_column(
-            _spread(outcome.translations[target], positions), df.index, dtype
-        )
+        out[f"{column}_{target}"] = spread_column(outcome.translations[target], positions, df.index, dtype)
     invalid = _invalid_rows(df[column], positions)
     for target in outcome.targets:
-        statuses, errors = _target_status(outcome, target, positions)
-        for row, reason in invalid:
-            statuses[row], errors[row] = STATUS_INVALID, reason
-        added[f"{STATUS_PREFIX}{target}"] = _text_column(statuses, df.index, dtype)
-        added[f"{ERROR_PREFIX}{target}"] = _text_column(errors, df.index, dtype)
-    added.update(qa_wide(outcome, positions, df.index))
-    out = df.copy()
-    for name, values in added.items():
+        (statuses, status_at), (errors, error_at) = _target_status(outcome, target, positions, invalid)
+        out[f"{STATUS_PREFIX}{target}"] = spread_column(statuses, status_at, df.index, dtype)
+        out[f"{ERROR_PREFIX}{target}"] = spread_column(errors, error_at, df.index, dtype)
+    for name, values in qa_wide(outcome, positions, df.index).items():
         out[name] = values
-    summary, messages = summarize(out)
+    (summary, summary_at), (messages, message_at) = summarize(out)
     out = out.drop(columns=["camb_status", "camb_error"], errors="ignore")  # an earlier batch's, recomputed
-    out["camb_status"] = _text_column(summary, df.index, dtype)
-    out["camb_error"] = _text_column(messages, df.index, dtype)
+    out["camb_status"] = spread_column(summary, summary_at, df.index, dtype)
+    out["camb_error"] = spread_column(messages, message_at, df.index, dtype)
     return out
+
+
+def _interleave(parts: list[tuple[list[str | None], np.ndarray]]) -> tuple[list[str | None], np.ndarray]:
+    """Per-target (table, positions) pairs as one row-major pair: row i, target j at i × targets + j."""
+    table: list[str | None] = []
+    columns = []
+    for values, at in parts:
+        columns.append(np.where(at < 0, -1, at + len(table)))
+        table.extend(values)
+    return table, np.stack(columns, axis=1).ravel()
 
 
 def assemble_long(df: pd.DataFrame, column: Hashable, outcome: BatchOutcome) -> pd.DataFrame:
     """One row per (input row, target), row-major, with `camb_target`, `camb_translation`, status, error."""
-    dtype = _text_dtype(df[column])
+    dtype = text_dtype(df[column])
     count = len(outcome.targets)
     repeated = df.iloc[np.repeat(np.arange(len(df)), count)]
     out = repeated.reset_index(drop=True)
-    per_target = [outcome.rows(target) for target in outcome.targets]
-    texts = [per_target[j][0][i] for i in range(len(df)) for j in range(count)]
-    errors = [per_target[j][1][i] for i in range(len(df)) for j in range(count)]
-    sent = [index >= 0 for index in outcome.plan.positions for _ in range(count)]
-    out["camb_target"] = _text_column(list(outcome.targets) * len(df), out.index, dtype)
-    out["camb_translation"] = _text_column(texts, out.index, dtype)
-    statuses = [row_status(s, e) for s, e in zip(sent, errors, strict=True)]
-    for row, reason in _invalid_rows(df[column], np.asarray(outcome.plan.positions, dtype=np.intp)):
-        for j in range(count):
-            statuses[row * count + j], errors[row * count + j] = STATUS_INVALID, reason
-    out["camb_status"] = _text_column(statuses, out.index, dtype)
-    out["camb_error"] = _text_column(errors, out.index, dtype)
+    positions = np.asarray(outcome.plan.positions, dtype=np.intp)
+    invalid = _invalid_rows(df[column], positions)
+    per_target = [_target_status(outcome, target, positions, invalid) for target in outcome.targets]
+    targets = (list(outcome.targets), np.tile(np.arange(count, dtype=np.intp), len(df)))
+    texts = _interleave([(list(outcome.translations[t]), positions) for t in outcome.targets])
+    out["camb_target"] = spread_column(*targets, out.index, dtype)
+    out["camb_translation"] = spread_column(*texts, out.index, dtype)
+    out["camb_status"] = spread_column(*_interleave([status for status, _ in per_target]), out.index, dtype)
+    out["camb_error"] = spread_column(*_interleave([error for _, error in per_target]), out.index, dtype)
     qa_long(out, outcome)
     out.index = repeated.index
     return out

@@ -106,30 +106,35 @@ def check_outputs(
         )
 
 
-def summarize(out: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+def summarize(out: pd.DataFrame) -> tuple[tuple[list[str | None], np.ndarray], tuple[list[str], np.ndarray]]:
     """Per row, the worst `camb_status_<target>` of the frame and its targets' errors (`fr-fr: …; de-de: …`).
 
-    Reads every batch's per-target columns, so an earlier batch's failures stay in the summary.
+    Reads every batch's per-target columns, so an earlier batch's failures stay in the summary. Each result
+    is (table, per-row position into it, -1: missing), what `spread_column` builds a column from; the ranks
+    are compared column-wise (no Python object per row) and only failing rows' messages are joined.
     """
     names = [c for c in out.columns if isinstance(c, str) and c.startswith(STATUS_PREFIX)]
     targets = [c[len(STATUS_PREFIX) :] for c in names]
     rows = len(out)
-    rank = np.zeros(rows, dtype=np.int8)
-    messages: list[tuple[str, np.ndarray]] = []
-    for target in targets:
-        values = out[f"{STATUS_PREFIX}{target}"].to_numpy(dtype=object)
-        ranks = pd.Series(values, dtype=object).map(_RANK).fillna(0).to_numpy(dtype=np.int8)
-        rank = np.maximum(rank, ranks)
-        if f"{ERROR_PREFIX}{target}" in out.columns:
-            errors = out[f"{ERROR_PREFIX}{target}"].to_numpy(dtype=object)
-            messages.append((target, errors))
-    status: np.ndarray = _BY_RANK[rank]
-    error = np.full(rows, None, dtype=object)
+    rank = np.zeros(rows, dtype=np.intp)
     failing = np.zeros(rows, dtype=bool)
-    for _, errors in messages:
-        failing |= ~pd.isna(errors)
-    for row in np.flatnonzero(failing):  # few rows fail: join their messages in Python
-        parts = [(t, str(e[row])) for t, e in messages if not pd.isna(e[row])]
+    messages: list[tuple[str, pd.Series]] = []
+    for target in targets:
+        values = out[f"{STATUS_PREFIX}{target}"]
+        for name, level in _RANK.items():
+            hit = values.eq(name).to_numpy(dtype=bool, na_value=False)
+            rank[hit] = np.maximum(rank[hit], level)
+        if f"{ERROR_PREFIX}{target}" in out.columns:
+            errors = out[f"{ERROR_PREFIX}{target}"]
+            failing |= errors.notna().to_numpy(dtype=bool)
+            messages.append((target, errors))
+    joined: list[str] = []
+    joined_at = np.full(rows, -1, dtype=np.intp)
+    failing_rows = np.flatnonzero(failing)
+    found = [(t, e.iloc[failing_rows].to_numpy(dtype=object)) for t, e in messages]  # failing rows only
+    for k, row in enumerate(failing_rows):  # few rows fail: join their messages in Python
+        parts = [(t, str(e[k])) for t, e in found if not pd.isna(e[k])]
         same = len(parts) > 1 and len({text for _, text in parts}) == 1  # e.g. an invalid text: said once
-        error[row] = parts[0][1] if same else "; ".join(f"{t}: {m}" for t, m in parts)
-    return status, error
+        joined_at[row] = len(joined)
+        joined.append(parts[0][1] if same else "; ".join(f"{t}: {m}" for t, m in parts))
+    return (list(_BY_RANK), np.where(rank == 0, -1, rank)), (joined, joined_at)

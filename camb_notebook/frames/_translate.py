@@ -143,7 +143,7 @@ def translate_frame(
     batch = translation_batch(
         session.manager,
         frame[column].tolist(),
-        labels=frame.index.tolist(),
+        labels=frame.index,  # read only to name bad rows: no list of a million labels
         to=to,
         source=source,
         chunk_size=chunk_size,

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from camb_notebook.frames import assemble_long, assemble_wide
+from camb_notebook.frames._text import ARROW_TEXT
 from camb_notebook.jobs._batch_plan import BatchOutcome, clean_texts, plan_texts
 
 
@@ -88,6 +89,33 @@ def test_new_text_columns_follow_the_source_string_dtype(dtype: str) -> None:
     assert out["text_fr-fr"].isna().tolist() == [False, True]
     if dtype == "object":
         assert out["text_fr-fr"].iloc[1] is np.nan
+
+
+def test_object_source_gives_arrow_backed_text_columns_where_pandas_has_them() -> None:
+    """An object-dtype source gets pandas' Arrow-backed `str` columns (pandas ≥ 2.3 with pyarrow; object on
+    pandas 2.2), in both layouts, with NaN for missing entries and the same values either way."""
+    df = pd.DataFrame({"text": pd.Series(["hi", None, "yo", "hi"], dtype=object)})
+    assert df["text"].dtype == object
+    plan = plan_texts(clean_texts(df["text"].tolist()))
+    outcome = BatchOutcome.empty(plan, ["fr-fr", "de-de"])
+    outcome.translations["fr-fr"][:] = ["salut", "yé"]
+    outcome.translations["de-de"][0] = "hallo"
+    outcome.errors["de-de"][1] = "JobFailed: boom"
+    wide, long = assemble_wide(df, "text", outcome), assemble_long(df, "text", outcome)
+    expected = ARROW_TEXT if ARROW_TEXT is not None else np.dtype(object)
+    for column in ["text_fr-fr", "camb_status_fr-fr", "camb_error_de-de", "camb_status", "camb_error"]:
+        assert wide[column].dtype == expected, column
+    for column in ["camb_target", "camb_translation", "camb_status", "camb_error"]:
+        assert long[column].dtype == expected, column
+    assert wide["text_fr-fr"].tolist()[0] == "salut" and wide["text_fr-fr"].tolist()[2:] == ["yé", "salut"]
+    assert wide["text_fr-fr"].iloc[1] is np.nan and wide["camb_error_fr-fr"].isna().all()
+    assert wide["camb_status"].tolist() == ["ok", "skipped", "failed", "ok"]
+    assert wide["camb_error"].tolist()[2] == "de-de: JobFailed: boom"
+    assert long["camb_translation"].tolist()[:2] == ["salut", "hallo"]
+    assert long["camb_translation"].isna().tolist()[2:6] == [True, True, False, True]
+    statuses = ["ok", "ok", "skipped", "skipped", "ok", "failed", "ok", "ok"]
+    assert long["camb_status"].tolist() == statuses
+    assert long["camb_error"].tolist()[5] == "JobFailed: boom"
 
 
 def test_duplicate_index_labels_survive_both_layouts() -> None:

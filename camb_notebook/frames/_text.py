@@ -1,0 +1,92 @@
+"""Text columns of translated frames as pandas' Arrow-backed strings, built from distinct values by position.
+
+Where the installed pandas has them (pandas ≥ 2.3 with pyarrow), new text columns use the `str` dtype
+(`StringDtype("pyarrow", na_value=nan)`, pandas 3's default): one UTF-8 buffer per column instead of a
+Python object per row, missing entries NaN as in the object columns it replaces. Elsewhere (pandas 2.2, or no
+pyarrow) they stay object. A string-dtype source keeps its own dtype. A column is a table of distinct values
+(a translation per distinct text, a handful of statuses) and a position per row (-1: missing); the Arrow path
+encodes the table in slices (pyarrow's own conversion of a `str` caches a UTF-8 copy inside that `str`, which
+the batch's outcome keeps alive) and builds the column with one `take`, so no per-row Python object is made.
+Usage: `column = spread_column(per_text, positions, df.index, text_dtype(df["text"]))`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["ARROW_TEXT", "spread_column", "text_dtype"]
+
+_SLICE = 65_536  # distinct values encoded per slice: bounds the transient bytes objects
+
+
+def _arrow_text_dtype() -> Any:
+    """pandas' Arrow-backed `str` dtype when pandas (≥ 2.3) and pyarrow have it, else None."""
+    try:
+        import pyarrow  # noqa: F401  (pandas checks lazily; a missing pyarrow must mean "no", here)
+
+        return pd.StringDtype("pyarrow", na_value=np.nan)
+    except (ImportError, TypeError, ValueError):  # TypeError: pandas 2.2 has no na_value
+        return None
+
+
+ARROW_TEXT: Any = _arrow_text_dtype()
+
+
+def text_dtype(source: pd.Series) -> Any:
+    """Dtype of new text columns: the source's string dtype if it has one, else Arrow `str` or object."""
+    if isinstance(source.dtype, pd.StringDtype):
+        return source.dtype
+    return ARROW_TEXT if ARROW_TEXT is not None else object
+
+
+def _missing(value: object) -> bool:
+    """None or NaN (the two ways a table marks a missing entry)."""
+    return value is None or (isinstance(value, float) and value != value)
+
+
+def _arrow_table(values: Sequence[Any]) -> Any:
+    """The distinct values plus a trailing null (what position -1 picks), as one large_string array."""
+    import pyarrow as pa
+
+    parts = []
+    for start in range(0, len(values), _SLICE):
+        encoded = [None if _missing(v) else str(v).encode("utf-8") for v in values[start : start + _SLICE]]
+        parts.append(pa.array(encoded, type=pa.large_binary()).cast(pa.large_string()))
+    parts.append(pa.nulls(1, type=pa.large_string()))
+    return pa.concat_arrays(parts)
+
+
+def _arrow_column(values: Sequence[Any], positions: np.ndarray, index: pd.Index) -> pd.Series:
+    """Per row the value at its position (-1: NaN), as an Arrow `str` column built by one `take`."""
+    import pyarrow as pa
+
+    table = _arrow_table(values)
+    picks = np.where(positions < 0, len(values), positions)
+    taken = pa.chunked_array([table.take(pa.array(picks))])
+    del table
+    array_type = ARROW_TEXT.construct_array_type()
+    try:
+        array = array_type(taken, dtype=ARROW_TEXT)  # pandas 3
+    except TypeError:
+        array = array_type(taken)  # pandas 2.3: the NaN-semantics class takes the values only
+    return pd.Series(array, index=index, copy=False)
+
+
+def spread_column(values: Sequence[Any], positions: np.ndarray, index: pd.Index, dtype: Any) -> pd.Series:
+    """A text column over `index`: per row `values[position]`, NaN (the dtype's NA) where position is -1."""
+    positions = np.asarray(positions, dtype=np.intp)
+    if ARROW_TEXT is not None and dtype == ARROW_TEXT and dtype.na_value is ARROW_TEXT.na_value:
+        try:
+            return _arrow_column(values, positions, index)
+        except UnicodeEncodeError:  # a lone surrogate cannot be UTF-8: keep that column as objects
+            dtype = object
+    table = np.empty(len(values) + 1, dtype=object)
+    table[: len(values)] = values
+    table[-1] = np.nan
+    spread = table[positions]
+    spread[pd.isna(spread)] = np.nan
+    return pd.Series(spread, index=index, dtype=dtype)
