@@ -4,7 +4,8 @@ The API publishes no concurrency limit, so the window is found from both sides. 
 (`START`) and, while jobs wait for a slot, grow by one for each accepted create (a window of accepted creates
 doubles it; creates stay clocked by their answers, so an overshoot costs at most the creates then in flight).
 The first 429 ends slow start: the window becomes the tasks the server holds for us at that moment (what it
-admitted), at once for every waiting create, and its Retry-After shuts one shared gate that all creates pass.
+admitted; at least half the window), at once for every waiting create, and its Retry-After shuts one shared
+gate that all creates pass.
 Then AIMD around it: a clean run of `PROBE_EVERY` windows of accepted creates (with work queued) grows it by
 one; a 429 sets it to what the server held, and a 429 right after one with no create accepted in between cuts
 that by a quarter. An explicit `maximum` caps all of it; a remembered limit (journal) is a starting point.
