@@ -13,11 +13,7 @@ import pandas as pd
 
 from camb_notebook.frames._columns import (
     ERROR_PREFIX,
-    STATUS_CANCELLED,
-    STATUS_FAILED,
     STATUS_INVALID,
-    STATUS_NOT_SENT,
-    STATUS_OK,
     STATUS_PREFIX,
     STATUS_SKIPPED,
     row_status,
@@ -28,12 +24,6 @@ from camb_notebook.frames._text import spread_column, text_dtype
 from camb_notebook.jobs import BatchOutcome, invalid_reason
 
 __all__ = [
-    "STATUS_CANCELLED",
-    "STATUS_FAILED",
-    "STATUS_INVALID",
-    "STATUS_NOT_SENT",
-    "STATUS_OK",
-    "STATUS_SKIPPED",
     "assemble_long",
     "assemble_wide",
 ]

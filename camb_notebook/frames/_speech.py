@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from camb_notebook.api import UsageError, Voice
-from camb_notebook.frames._assemble import STATUS_FAILED, STATUS_NOT_SENT, STATUS_OK, STATUS_SKIPPED
+from camb_notebook.frames._columns import STATUS_FAILED, STATUS_NOT_SENT, STATUS_OK, STATUS_SKIPPED
 from camb_notebook.frames._translate import _assign_into
 from camb_notebook.jobs import (
     SpeechBatch,

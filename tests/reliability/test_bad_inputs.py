@@ -111,16 +111,17 @@ CASES = [
     Case("bad-flag-choice", "%camb translate hi --to fr-fr --formality rude", UsageError, "invalid choice"),
     Case("missing-required-flag", "%camb tts hi", UsageError, "required: --voice"),
     Case("bad-voice-id", "%camb tts hi --voice abc", UsageError, "invalid int value: 'abc'"),
+    Case("too-short-speech", "%camb tts hi --voice 20298", UsageError, "3–3000 characters"),
     Case(
         "unknown-voice-id",
-        "%camb tts hi --voice 999999",
+        "%camb tts hello --voice 999999",
         UsageError,
         "voice 999999 is not one of this account's",
         reaches_server=True,  # one list-voices request (no task): checked against the account's list
     ),
     Case(
         "negative-voice-id",
-        "%camb tts hi --voice -5",
+        "%camb tts hello --voice -5",
         UsageError,
         "voice -5 is not one of this account's",
         reaches_server=True,
