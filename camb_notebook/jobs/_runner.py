@@ -189,10 +189,10 @@ class Runner:
         started = time.monotonic()
         front = False
         while True:
-            await self.limit.acquire(front=front)
+            freed = await self.limit.acquire(front=front)
             slot.take(active=False)
             await self.limit.gate()
-            sent = self.limit.sending()
+            sent = self.limit.sending(freed)
             try:
                 await self._create(job)
             except RateLimitedError as exc:
