@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from IPython.utils.io import capture_output
 from reliability_helpers import wait_until
+from suite_helpers import suite_shell
 
 from camb_notebook.api import (
     ApiConnectionError,
@@ -229,11 +230,7 @@ _PROGRESS = re.compile(r"\[\d\d:\d\d\]")
 @pytest.fixture(scope="module")
 def shell() -> Any:
     """The suite's in-process IPython shell (started here if no other test module started it)."""
-    from IPython.testing import globalipapp
-
-    started = globalipapp.start_ipython() or globalipapp.get_ipython()
-    started.history_manager.enabled = False
-    return started
+    return suite_shell()
 
 
 @pytest.fixture
