@@ -3,6 +3,7 @@
 `wait_until(predicate, timeout, what)` is the one bounded wait for tests (fails with `what` on timeout).
 `hold_tasks(sandbox)` / `release_tasks(sandbox)` keep sandbox tasks PENDING until the test says so, so a test
 that needs a job still running never races the fast sandbox's ~50 ms tasks on a loaded machine.
+`suite_shell()` is the one in-process IPython shell every test module shares, set up as a kernel's.
 """
 
 from __future__ import annotations
@@ -13,9 +14,36 @@ from typing import Any
 
 import pytest
 
-__all__ = ["HOLD_SECONDS", "hold_tasks", "protected_translation", "release_tasks", "wait_until"]
+__all__ = [
+    "HOLD_SECONDS",
+    "hold_tasks",
+    "protected_translation",
+    "release_tasks",
+    "suite_shell",
+    "wait_until",
+]
 
 HOLD_SECONDS = 3600.0  # "processing time" of held tasks: longer than any test, finite (JSON-safe)
+
+
+def suite_shell() -> Any:
+    """The process's IPython shell (started if none is), history off, formatting every MIME type.
+
+    `globalipapp.start_ipython()` makes a *terminal* shell, whose display formatter is text/plain only, and it
+    is the `InteractiveShell` singleton the widget tests' `Output` captures use afterwards. A kernel formats
+    every type, so the shared shell does too, whichever test module starts it first (else a later widget test
+    finds no `text/html` in its outputs).
+    """
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.testing import globalipapp
+
+    if InteractiveShell.initialized():  # a widget test that formatted a table made the singleton first
+        shell = InteractiveShell.instance()
+    else:
+        shell = globalipapp.start_ipython() or globalipapp.get_ipython()
+    shell.history_manager.enabled = False
+    shell.display_formatter.active_types = shell.display_formatter.format_types
+    return shell
 
 
 def wait_until(predicate: Callable[[], Any], timeout: float = 20.0, what: str = "the condition") -> Any:

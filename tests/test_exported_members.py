@@ -131,6 +131,7 @@ LAYERS = {
         "poll_until_terminal",
         "quality_options",
         "set_display_hook",
+        "submit_direct",
         "transcription_batch",
         "translation_batch",
         "tts_batch",

@@ -17,9 +17,14 @@ from typing import Any
 import httpx
 
 from camb_notebook.api._dictionaries import DictionaryCalls
-from camb_notebook.api._errors import DeprecatedEndpointWarning, InvalidResponseError
+from camb_notebook.api._errors import (
+    AmbiguousSubmitError,
+    CambError,
+    DeprecatedEndpointWarning,
+    InvalidResponseError,
+)
 from camb_notebook.api._languages import CATALOG, Language, LanguageCatalog, LanguageLike
-from camb_notebook.api._models import Voice
+from camb_notebook.api._models import TtsResult, Voice
 from camb_notebook.api._parse import opt_int, parse_voices
 from camb_notebook.api._requests import clean_body, lang, tts_stream_body
 from camb_notebook.api._send import json_body
@@ -181,6 +186,21 @@ class ApiClient(VoiceCloning, SubtitleRoutes, DictionaryCalls):
         return AudioStream(
             lambda: self._open_stream("tts-stream", payload, what="tts-stream"), what="tts-stream"
         )
+
+    async def speak(self, request: Mapping[str, Any]) -> TtsResult:
+        """Speech from `POST tts-stream`, read whole: what `tts()` without stream=True sends (the `tts` task
+        route is deprecated upstream). Cut off after audio arrived, it may be billed: AmbiguousSubmitError."""
+        stream = self.tts_stream(request["text"], request["voice_id"], request["language"])
+        try:
+            audio = await stream.read()
+        except CambError as exc:
+            if not stream.chunks:
+                raise
+            raise AmbiguousSubmitError(
+                f"the speech broke off after {len(stream.audio):,} bytes ({exc}); it may be billed",
+                hint="Call tts() again to resend it",
+            ) from exc
+        return TtsResult(audio=audio, content_type=(stream.content_type or "").split(";")[0])
 
     def translation_stream(
         self,

@@ -216,7 +216,9 @@ class DatasetJob(BatchJob[DatasetResult]):
         self._inner = inner
         inner._engine.future.result()
         self._counts["tasks"] += sum(1 for job in inner.jobs if job.task_id is not None and not job.cached)
-        self._jm.forget(inner.jobs)  # their rows and results stay in the journal; memory stays flat
+        # The inner batch and its chunks leave the session's lists (their rows and results stay in the
+        # journal): a handle kept there would hold every batch's texts and translations (memory ∝ rows).
+        self._jm.forget([inner, *inner.jobs])
         if self._stop is not None:
             raise self._stop
         if isinstance(inner.error, _STOPPING):

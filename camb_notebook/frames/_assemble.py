@@ -13,27 +13,17 @@ import pandas as pd
 
 from camb_notebook.frames._columns import (
     ERROR_PREFIX,
-    STATUS_CANCELLED,
-    STATUS_FAILED,
     STATUS_INVALID,
-    STATUS_NOT_SENT,
-    STATUS_OK,
     STATUS_PREFIX,
     STATUS_SKIPPED,
     row_status,
-    summarize,
+    with_summary,
 )
 from camb_notebook.frames._quality import qa_long, qa_wide
 from camb_notebook.frames._text import spread_column, text_dtype
 from camb_notebook.jobs import BatchOutcome, invalid_reason
 
 __all__ = [
-    "STATUS_CANCELLED",
-    "STATUS_FAILED",
-    "STATUS_INVALID",
-    "STATUS_NOT_SENT",
-    "STATUS_OK",
-    "STATUS_SKIPPED",
     "assemble_long",
     "assemble_wide",
 ]
@@ -87,11 +77,7 @@ def assemble_wide(df: pd.DataFrame, column: Hashable, outcome: BatchOutcome) -> 
         out[f"{ERROR_PREFIX}{target}"] = spread_column(errors, error_at, df.index, dtype)
     for name, values in qa_wide(outcome, positions, df.index).items():
         out[name] = values
-    (summary, summary_at), (messages, message_at) = summarize(out)
-    out = out.drop(columns=["camb_status", "camb_error"], errors="ignore")  # an earlier batch's, recomputed
-    out["camb_status"] = spread_column(summary, summary_at, df.index, dtype)
-    out["camb_error"] = spread_column(messages, message_at, df.index, dtype)
-    return out
+    return with_summary(out, dtype)
 
 
 def _interleave(parts: list[tuple[list[str | None], np.ndarray]]) -> tuple[list[str | None], np.ndarray]:

@@ -7,17 +7,21 @@ one of them. The row summary `camb_status` / `camb_error` is the one exception: 
 `camb_status_<target>` column of the frame, earlier batches' included, so two batches on one frame never
 clobber each other. A `camb_status` / `camb_error` with no `camb_status_<target>` beside it is not a batch's
 summary (a user's own column) and is refused like the rest. Pure pandas/numpy, vectorized over rows.
-Usage: `check_outputs(df, "text", ["fr-fr"], shape="wide", qa=True)`.
+Speech batches follow the same rule with one status pair per kind of batch (`camb_status_tts`,
+`camb_status_transcribe`, `camb_status_dub`), so a frame translated and then voiced keeps both statuses.
+Usage: `check_outputs(df, "text", ["fr-fr"], shape="wide", qa=True)`; `refuse_taken(df, "text", names)`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from camb_notebook.api import UsageError
+from camb_notebook.frames._text import spread_column
 from camb_notebook.jobs import NOT_SENT, is_not_sent
 
 __all__ = [
@@ -28,11 +32,14 @@ __all__ = [
     "STATUS_NOT_SENT",
     "STATUS_OK",
     "STATUS_SKIPPED",
+    "batch_statuses",
     "check_outputs",
     "is_cancelled",
+    "refuse_taken",
     "row_status",
     "summarize",
     "wide_outputs",
+    "with_summary",
 ]
 
 # camb_status: translated for every target / at least one target failed / never sent (missing or blank) /
@@ -87,23 +94,45 @@ def _is_batch_summary(columns: pd.Index) -> bool:
     return any(isinstance(c, str) and c.startswith(STATUS_PREFIX) for c in columns)
 
 
+def batch_statuses(kind: str) -> list[str]:
+    """The status pair a batch of one kind writes (`camb_status_tts`, `camb_error_tts`)."""
+    return [f"{STATUS_PREFIX}{kind}", f"{ERROR_PREFIX}{kind}"]
+
+
 def check_outputs(
     df: pd.DataFrame, column: Hashable, targets: Sequence[str], *, shape: str, qa: bool
 ) -> None:
     """Refuse, naming them, the output columns the frame already has (nothing is overwritten)."""
     if shape == "long":
-        outputs = list(LONG_COLUMNS)
+        refuse_taken(df, column, LONG_COLUMNS, summary=False)
     else:
-        outputs = wide_outputs(column, targets, qa=qa)
-        if column in SUMMARY or not _is_batch_summary(df.columns):
-            outputs += SUMMARY
-    taken = [name for name in outputs if name in df.columns]
+        refuse_taken(df, column, wide_outputs(column, targets, qa=qa))
+
+
+def refuse_taken(
+    df: pd.DataFrame, column: Hashable, outputs: Sequence[Hashable], *, summary: bool = True
+) -> None:
+    """One UsageError naming every column of `outputs` the frame has; with `summary`, the summary pair too
+    unless it is an earlier batch's (then it is recomputed, not overwritten)."""
+    names = list(outputs)
+    if summary and (column in SUMMARY or not _is_batch_summary(df.columns)):
+        names += SUMMARY
+    taken = [name for name in names if name in df.columns]
     if taken:
         listed = ", ".join(repr(name) for name in taken)
         raise UsageError(
             f"the frame already has the output column(s) {listed}; a batch never overwrites a column",
             hint=f"Rename or drop them first: df.drop(columns=[{listed}])",
         )
+
+
+def with_summary(out: pd.DataFrame, dtype: Any) -> pd.DataFrame:
+    """`out` with `camb_status` / `camb_error` (last) recomputed over every batch's status columns."""
+    (summary, summary_at), (messages, message_at) = summarize(out)
+    out = out.drop(columns=list(SUMMARY), errors="ignore")  # an earlier batch's, recomputed
+    out["camb_status"] = spread_column(summary, summary_at, out.index, dtype)
+    out["camb_error"] = spread_column(messages, message_at, out.index, dtype)
+    return out
 
 
 def summarize(out: pd.DataFrame) -> tuple[tuple[list[str | None], np.ndarray], tuple[list[str], np.ndarray]]:

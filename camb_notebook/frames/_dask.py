@@ -5,9 +5,11 @@ A cluster adds no speed when the API is the bottleneck, and per-partition engine
 (named after the endpoint and limit, `max_leases=max_in_flight`) with each task it has in flight: the whole
 cluster stays under one limit. What is deduped where: identical texts within a partition are sent once (the
 engine's batch); the journal and result cache are the session's home, so workers on one machine (LocalCluster)
-share one SQLite cache and an identical chunk is served from it whichever worker sent it first; on several
-machines each uses that path on its own disk. The API key travels to the workers inside the task graph
-(the cluster's own connections), never into output, logs or the journal.
+share them: every create first claims its request fingerprint in the journal, so an identical chunk in
+another worker is followed (not created again), and a partition Dask runs again (its worker died, or the
+graph is computed twice) adopts the tasks already created and reuses finished results. On several
+machines each uses that path on its own disk (dedupe per machine). The API key travels to the workers
+inside the task graph (the cluster's own connections), never into output, logs or the journal.
 Usage: `out = ddf.camb.translate("text", to=["fr-fr", "de-de"]).compute()`.
 """
 
@@ -96,6 +98,7 @@ class _ClusterLease:
         self._releaser.submit(self._semaphore.release)
 
 
+_CLAIM_PATIENCE = 120.0  # seconds a worker's create waits for the shared journal's lock (never blind)
 _SESSIONS: dict[tuple[str, str, str, int], Camb] = {}  # per worker process: one engine per endpoint/limit
 _SESSIONS_LOCK = threading.Lock()
 
@@ -113,6 +116,9 @@ def _worker_session(spec: _Spec) -> Camb:
                 max_in_flight=spec.max_in_flight,
             )
             session.manager.limit.lease = _ClusterLease(spec.semaphore, spec.max_in_flight)
+            # Workers share one journal; under load it can stay locked past a kernel's 2 s patience, and
+            # a create made without its claim could duplicate another worker's (or a rerun's) task.
+            session.manager.registry.claim_patience = _CLAIM_PATIENCE
             _SESSIONS[key] = session
         session.manager.policy = spec.policy
         return session

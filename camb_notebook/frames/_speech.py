@@ -1,9 +1,11 @@
 """Batch speech from a frame: `df.camb.tts` / `.transcribe` / `.dub`, each a SpeechBatch whose result is a
 frame.
 
-The input frame is never modified; the result frame keeps its index and adds result columns plus
-`camb_status` (`ok`, `failed`, `skipped` for missing/blank values, `not_sent` past a budget) and `camb_error`.
-Main thread.
+The input frame is never modified; the result frame keeps its index and adds result columns, this batch's
+`camb_status_<kind>` / `camb_error_<kind>` (kind `tts`, `transcribe`, `dub`; `ok`, `failed`, `skipped` for
+missing/blank values, `not_sent` past a budget) and the row summary `camb_status` / `camb_error` over every
+batch's statuses (a translated frame's included). An existing output column is refused before anything is
+sent (`_columns.py`). Main thread.
 Usage: `batch = df.camb.tts("text", voice=20298, out_dir="audio")`, then `out = batch.result()`.
 """
 
@@ -17,7 +19,15 @@ import numpy as np
 import pandas as pd
 
 from camb_notebook.api import UsageError, Voice
-from camb_notebook.frames._assemble import STATUS_FAILED, STATUS_NOT_SENT, STATUS_OK, STATUS_SKIPPED
+from camb_notebook.frames._columns import (
+    STATUS_FAILED,
+    STATUS_NOT_SENT,
+    STATUS_OK,
+    STATUS_SKIPPED,
+    batch_statuses,
+    refuse_taken,
+    with_summary,
+)
 from camb_notebook.frames._translate import _assign_into
 from camb_notebook.jobs import (
     SpeechBatch,
@@ -35,6 +45,7 @@ if TYPE_CHECKING:
 __all__ = ["dub_frame", "transcribe_frame", "tts_frame"]
 
 _SEGMENT_COLUMNS = ("start", "end", "speaker", "text")
+_LONG_TAIL = ("camb_status", "camb_error")  # a long transcript frame is new: its own status pair
 
 
 def _speech_frame(
@@ -85,16 +96,24 @@ def _statuses(outcome: SpeechOutcome) -> tuple[list[str], list[str | None]]:
     return statuses, messages
 
 
-def _with_status(out: pd.DataFrame, outcome: SpeechOutcome) -> pd.DataFrame:
-    """Add `camb_status` / `camb_error` (object columns, None where no error)."""
+def _refuse_taken(df: pd.DataFrame, column: Hashable, kind: str, outputs: Sequence[str]) -> None:
+    """Refuse (one line, before anything is sent) a frame that already has this batch's output columns."""
+    if column not in df.columns:
+        raise UsageError(f"no column {column!r} in the frame (columns: {list(df.columns)!r})")
+    refuse_taken(df, column, [*outputs, *batch_statuses(kind)])
+
+
+def _with_status(out: pd.DataFrame, outcome: SpeechOutcome, kind: str) -> pd.DataFrame:
+    """Add `camb_status_<kind>` / `camb_error_<kind>` and the recomputed summary (object, None: no error)."""
     statuses, messages = _statuses(outcome)
-    out["camb_status"] = pd.Series(statuses, index=out.index, dtype=object)
-    out["camb_error"] = pd.Series(messages, index=out.index, dtype=object)
-    return out
+    status, error = batch_statuses(kind)
+    out[status] = pd.Series(statuses, index=out.index, dtype=object)
+    out[error] = pd.Series(messages, index=out.index, dtype=object)
+    return with_summary(out, object)
 
 
 def assemble_tts(df: pd.DataFrame, outcome: SpeechOutcome) -> pd.DataFrame:
-    """The input frame plus `audio_path`, `duration_s`, `camb_status`, `camb_error`."""
+    """The input frame plus `audio_path`, `duration_s`, `camb_status_tts` / `camb_error_tts`, the summary."""
     paths: list[str | None] = []
     durations: list[float] = []
     for position, index in enumerate(outcome.plan.positions):
@@ -104,7 +123,7 @@ def assemble_tts(df: pd.DataFrame, outcome: SpeechOutcome) -> pd.DataFrame:
     out = df.copy()
     out["audio_path"] = pd.Series(paths, index=out.index, dtype=object)
     out["duration_s"] = pd.Series(durations, index=out.index, dtype="float64")
-    return _with_status(out, outcome)
+    return _with_status(out, outcome, "tts")
 
 
 def assemble_transcripts(
@@ -118,8 +137,8 @@ def assemble_transcripts(
         texts = [None if r is None else r.text for r in results]
         out["transcript"] = pd.Series(texts, index=out.index, dtype=object)
         out["segments"] = pd.Series([0 if r is None else len(r.segments) for r in results], index=out.index)
-        return _with_status(out, outcome)
-    name = f"source_{column}" if column in _SEGMENT_COLUMNS else column
+        return _with_status(out, outcome, "transcribe")
+    name = f"source_{column}" if column in (*_SEGMENT_COLUMNS, *_LONG_TAIL) else column
     rows: list[tuple[Any, ...]] = []
     labels: list[Hashable] = []
     for label, value, result, status, error in zip(
@@ -130,7 +149,7 @@ def assemble_transcripts(
             labels.append(label)
             fields = (np.nan, np.nan, None, None) if s is None else (s.start, s.end, s.speaker, s.text)
             rows.append((value, *fields, status, error))
-    columns = [name, *_SEGMENT_COLUMNS, "camb_status", "camb_error"]
+    columns = [name, *_SEGMENT_COLUMNS, *_LONG_TAIL]
     frame = pd.DataFrame(rows, columns=columns, index=pd.Index(labels, name=df.index.name))
     return frame.astype({"start": "float64", "end": "float64"})
 
@@ -144,7 +163,7 @@ def assemble_dubs(df: pd.DataFrame, targets: Sequence[str], outcome: SpeechOutco
         for kind in ("video_url", "audio_url"):
             values = [None if p is None else getattr(p, kind) for p in picked]
             out[f"{kind}_{target}"] = pd.Series(values, index=out.index, dtype=object)
-    return _with_status(out, outcome)
+    return _with_status(out, outcome, "dub")
 
 
 def _for_target(result: DubbingResult, target: str, count: int) -> DubbingResult | None:
@@ -175,6 +194,7 @@ def tts_frame(
     texts are synthesized once. `run`: `concurrency`, `cache`, `errors` ("raise" or "coerce" non-strings).
     Re-running after `camb.resume()` in a new kernel re-creates nothing.
     """
+    _refuse_taken(df, column, "tts", ["audio_path", "duration_s"])
     if session is None:
         from camb_notebook.sessions import session as default_session
 
@@ -196,6 +216,8 @@ def transcribe_frame(
     """Transcribe the media paths/URLs in `df[column]`: long, a row per segment; wide, a row per input."""
     if shape not in ("long", "wide"):
         raise UsageError(f"shape must be 'long' or 'wide', not {shape!r}")
+    if shape == "wide":
+        _refuse_taken(df, column, "transcribe", ["transcript", "segments"])
 
     def assemble(frame: pd.DataFrame, outcome: SpeechOutcome) -> pd.DataFrame:
         return assemble_transcripts(frame, column, outcome, shape)
@@ -216,6 +238,7 @@ def dub_frame(
 ) -> SpeechBatch[pd.DataFrame]:
     """Dub the media URL in `df[column]` into every target; one task per URL, URL columns per target."""
     targets = _target_names(to)
+    _refuse_taken(df, column, "dub", [f"{kind}_{t}" for t in targets for kind in ("video_url", "audio_url")])
 
     def assemble(frame: pd.DataFrame, outcome: SpeechOutcome) -> pd.DataFrame:
         return assemble_dubs(frame, targets, outcome)

@@ -22,7 +22,7 @@ from camb_notebook.jobs import BatchJob, Errors, Estimate, translation_batch
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
-    from camb_notebook.jobs import QualityArgs
+    from camb_notebook.jobs import BatchArgs, QualityArgs
     from camb_notebook.sessions import Camb
 
 __all__ = ["Shape", "translate_frame"]
@@ -44,6 +44,19 @@ def _assign_into(name: str) -> Any:
     return assign
 
 
+if TYPE_CHECKING:
+
+    class _FrameArgs(BatchArgs, QualityArgs, total=False):
+        """`translate_frame`'s keyword options but dry_run: one list for its overloads (as the engine's)."""
+
+        shape: Shape
+        into: str | None
+        formality: str | int | None
+        gender: str | int | None
+        cache: bool
+        session: Camb | None
+
+
 @overload
 def translate_frame(
     df: pd.DataFrame,
@@ -51,20 +64,8 @@ def translate_frame(
     to: str | Sequence[str],
     source: str = ...,
     *,
-    shape: Shape = ...,
-    into: str | None = ...,
-    chunk_size: int | None = ...,
-    max_chars: int | None = ...,
-    concurrency: int | None = ...,
-    formality: str | int | None = ...,
-    gender: str | int | None = ...,
-    cache: bool = ...,
-    errors: Errors = ...,
-    session: Camb | None = ...,
     dry_run: Literal[False] = ...,
-    max_characters: int | None = ...,
-    max_tasks: int | None = ...,
-    **quality: Unpack[QualityArgs],
+    **options: Unpack[_FrameArgs],
 ) -> BatchJob[pd.DataFrame]: ...
 
 
@@ -75,20 +76,8 @@ def translate_frame(
     to: str | Sequence[str],
     source: str = ...,
     *,
-    shape: Shape = ...,
-    into: str | None = ...,
-    chunk_size: int | None = ...,
-    max_chars: int | None = ...,
-    concurrency: int | None = ...,
-    formality: str | int | None = ...,
-    gender: str | int | None = ...,
-    cache: bool = ...,
-    errors: Errors = ...,
-    session: Camb | None = ...,
     dry_run: Literal[True],
-    max_characters: int | None = ...,
-    max_tasks: int | None = ...,
-    **quality: Unpack[QualityArgs],
+    **options: Unpack[_FrameArgs],
 ) -> Estimate: ...
 
 

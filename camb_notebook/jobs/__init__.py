@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from camb_notebook.jobs._batch_quality import QualityArgs, QualityOptions, quality_options
     from camb_notebook.jobs._batch_summary import BatchSummary
     from camb_notebook.jobs._budget import NOT_SENT, is_not_sent
+    from camb_notebook.jobs._direct import submit_direct
     from camb_notebook.jobs._dispatch import Dispatcher
     from camb_notebook.jobs._earlier_batch import EarlierBatch, fold_state
     from camb_notebook.jobs._estimate import Estimate
@@ -74,6 +75,7 @@ __all__ = [
     "poll_until_terminal",
     "quality_options",
     "set_display_hook",
+    "submit_direct",
     "transcription_batch",
     "translation_batch",
     "tts_batch",
@@ -88,6 +90,7 @@ _MODULES = (
     "_batch_quality",
     "_batch_summary",
     "_budget",
+    "_direct",
     "_dispatch",
     "_earlier_batch",
     "_estimate",

@@ -31,7 +31,6 @@ from camb_notebook.jobs._registry import Registry
 __all__ = ["HEARTBEAT_EVERY", "keep_leases", "key_id", "settle_by_journal", "watch"]
 
 HEARTBEAT_EVERY = 5.0  # seconds between lease refreshes (well inside `_lease.LEASE_TTL`)
-_LOCKED_FOR = 2.0  # seconds a claim keeps retrying a locked journal before creating without it
 _WATCH_CAP = 1.0  # longest pause between two looks at a followed row
 
 Step = Literal["create", "poll", "done"]
@@ -102,7 +101,7 @@ async def _claim(registry: Registry, job: Job) -> Claim | None:
     record = registry.row(job)
     if record is None:
         return None
-    given_up = time.monotonic() + _LOCKED_FOR
+    given_up = time.monotonic() + registry.claim_patience
     while True:
         try:
             return claim(registry.journal, record, Registry.driven_here)

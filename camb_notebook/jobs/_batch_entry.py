@@ -10,7 +10,7 @@ Usage: `translation_batch(manager, texts, to=["fr-fr"], max_characters=50_000)`.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
-from typing import Any, Literal, TypedDict, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Literal, TypedDict, TypeVar, overload
 
 from camb_notebook.api import UsageError, formality_code, gender_code, resolve_language
 from camb_notebook.jobs._batch import BatchJob
@@ -29,6 +29,9 @@ from camb_notebook.jobs._batch_quality import QualityOptions
 from camb_notebook.jobs._budget import BudgetGate, check_budget
 from camb_notebook.jobs._estimate import Estimate, price_batch
 
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
 __all__ = ["BatchArgs", "translation_batch"]
 
 T = TypeVar("T")
@@ -45,27 +48,27 @@ class BatchArgs(TypedDict, total=False):
     max_tasks: int | None
 
 
+class _EntryArgs(BatchArgs, total=False):
+    """The rest of `translation_batch`'s options: one list for its overloads, which differ only in dry_run."""
+
+    source: str
+    labels: Sequence[Hashable] | None
+    formality: str | int | None
+    gender: str | int | None
+    cache: bool
+    finalize: Callable[[BatchOutcome], Any] | None
+    quality: QualityOptions | None
+    dictionaries: Sequence[int]
+
+
 @overload
 def translation_batch(
     manager: BatchHost,
     texts: Sequence[object],
     *,
     to: str | Sequence[str],
-    source: str = ...,
-    labels: Sequence[Hashable] | None = ...,
-    chunk_size: int | None = ...,
-    max_chars: int | None = ...,
-    concurrency: int | None = ...,
-    formality: str | int | None = ...,
-    gender: str | int | None = ...,
-    cache: bool = ...,
-    errors: Errors = ...,
-    finalize: Callable[[BatchOutcome], T] | None = ...,
     dry_run: Literal[False] = ...,
-    max_characters: int | None = ...,
-    max_tasks: int | None = ...,
-    quality: QualityOptions | None = ...,
-    dictionaries: Sequence[int] = ...,
+    **options: Unpack[_EntryArgs],
 ) -> BatchJob[Any]: ...
 
 
@@ -75,21 +78,8 @@ def translation_batch(
     texts: Sequence[object],
     *,
     to: str | Sequence[str],
-    source: str = ...,
-    labels: Sequence[Hashable] | None = ...,
-    chunk_size: int | None = ...,
-    max_chars: int | None = ...,
-    concurrency: int | None = ...,
-    formality: str | int | None = ...,
-    gender: str | int | None = ...,
-    cache: bool = ...,
-    errors: Errors = ...,
-    finalize: Callable[[BatchOutcome], T] | None = ...,
     dry_run: Literal[True],
-    max_characters: int | None = ...,
-    max_tasks: int | None = ...,
-    quality: QualityOptions | None = ...,
-    dictionaries: Sequence[int] = ...,
+    **options: Unpack[_EntryArgs],
 ) -> Estimate: ...
 
 
@@ -99,21 +89,8 @@ def translation_batch(
     texts: Sequence[object],
     *,
     to: str | Sequence[str],
-    source: str = ...,
-    labels: Sequence[Hashable] | None = ...,
-    chunk_size: int | None = ...,
-    max_chars: int | None = ...,
-    concurrency: int | None = ...,
-    formality: str | int | None = ...,
-    gender: str | int | None = ...,
-    cache: bool = ...,
-    errors: Errors = ...,
-    finalize: Callable[[BatchOutcome], T] | None = ...,
     dry_run: bool,
-    max_characters: int | None = ...,
-    max_tasks: int | None = ...,
-    quality: QualityOptions | None = ...,
-    dictionaries: Sequence[int] = ...,
+    **options: Unpack[_EntryArgs],
 ) -> BatchJob[Any] | Estimate: ...
 
 

@@ -18,7 +18,7 @@ import statistics
 import sys
 import time
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +60,11 @@ class JobRecord:
 
 
 _COLUMNS = tuple(f.name for f in fields(JobRecord))
+_UPSERT = (
+    f"INSERT INTO jobs ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' for _ in _COLUMNS)})"
+    f" ON CONFLICT (id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in _COLUMNS if c != 'id')}"
+    " WHERE jobs.family = excluded.family AND jobs.created_at = excluded.created_at"
+)
 
 
 def default_home() -> Path:
@@ -136,14 +141,8 @@ class Journal:
 
     def upsert(self, record: JobRecord) -> None:
         """Write one job row, committed at once; never overwrites another job's row (same id, other job)."""
-        row = asdict(record)
-        marks = ", ".join("?" for _ in _COLUMNS)
-        updates = ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS if c != "id")
-        cursor = self.db.execute(
-            f"INSERT INTO jobs ({', '.join(_COLUMNS)}) VALUES ({marks}) ON CONFLICT (id) DO UPDATE SET"
-            f" {updates} WHERE jobs.family = excluded.family AND jobs.created_at = excluded.created_at",
-            [row[c] for c in _COLUMNS],
-        )
+        # Flat fields read straight off the record (asdict() would deep-copy them on every write).
+        cursor = self.db.execute(_UPSERT, [getattr(record, c) for c in _COLUMNS])
         if cursor.rowcount == 0:
             raise sqlite3.IntegrityError(f"job id {record.id} already belongs to another job in the journal")
 

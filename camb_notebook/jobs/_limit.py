@@ -4,10 +4,11 @@ The API publishes no concurrency limit, so the window is found from both sides. 
 (`START`) and, while jobs wait for a slot, grow by one for each accepted create (a window of accepted creates
 doubles it; creates stay clocked by their answers, so an overshoot costs at most the creates then in flight).
 The first 429 ends slow start: the window becomes the tasks the server holds for us at that moment (what it
-admitted), at once for every waiting create, and its Retry-After shuts one shared gate that all creates pass.
-Then AIMD around it: a clean run of `PROBE_EVERY` windows of accepted creates (with work queued) grows it by
-one; a 429 sets it to what the server held, and a 429 right after one with no create accepted in between cuts
-that by a quarter. An explicit `maximum` caps all of it; a remembered limit (journal) is a starting point.
+admitted, plus creates in flight then that it admits after all; at least half the window), at once for every
+waiting create, and its Retry-After shuts one shared gate that all creates pass. Then AIMD around it: a clean
+run of `PROBE_EVERY` windows of accepted creates (with work queued, `PROBE_PAUSE` s after the last cut) grows
+it by one; a 429 sets it to what the server held, and a 429 right after one with no create accepted in between
+cuts that by a quarter. An explicit `maximum` caps all of it; a remembered limit (journal) is a start.
 
 A slot is held from before the create until the task's final status is seen (the server frees its own slot by
 then), so results are fetched outside the window. Waiting jobs are served first come, first served; a slot
@@ -28,10 +29,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-__all__ = ["PROBE_EVERY", "START", "InFlightLimit", "Lease", "LimitStats"]
+__all__ = ["PROBE_EVERY", "PROBE_PAUSE", "START", "InFlightLimit", "Lease", "LimitStats"]
 
 START = 8  # the first window while discovering (and never above an explicit maximum)
 PROBE_EVERY = 8  # windows of clean creates (with work queued) between two +1 probes above a found limit
+PROBE_PAUSE = 30.0  # and at least this many seconds since the last cut (a probe's 429 holds every create)
 _BACKOFF = 1.0  # seconds the gate shuts on a 429 without Retry-After (doubled on each refused retry)
 
 
@@ -77,7 +79,8 @@ class InFlightLimit:
         self._strikes = 0  # cuts by 429s with no create accepted in between (a repeat cuts harder)
         self._clean = 0  # accepted creates since the last change of the window after slow start
         self._last_cut = -math.inf  # when the window was last cut by a 429
-        self._freed: collections.deque[float] = collections.deque()  # when slots were freed, for idle time
+        self._freed: collections.deque[float] = collections.deque()  # final statuses whose slot a job awaits
+        self._handed: dict[asyncio.Future[None], float] = {}  # waiter -> when the slot it got was freed
         self.stats = LimitStats(peak_window=self._window)
         self.lease: Lease | None = None  # a shared slot held with each local one (set before the first job)
 
@@ -139,8 +142,10 @@ class InFlightLimit:
 
     # -- slots ---------------------------------------------------------------------------------------------
 
-    async def acquire(self, *, front: bool = False) -> None:
-        """Wait for a slot (`front`: ahead of the others, for a create the server refused), then the lease."""
+    async def acquire(self, *, front: bool = False) -> float | None:
+        """Wait for a slot (`front`: ahead of the others, for a create the server refused), then the lease.
+        Returns when the slot was freed by a finished task, if it was handed over from one (else None)."""
+        freed = None
         if self._held < self._window and not self.waiting:
             self._held += 1
         else:
@@ -152,17 +157,20 @@ class InFlightLimit:
             try:
                 await waiter
             except BaseException:
+                self._handed.pop(waiter, None)
                 if waiter.done() and not waiter.cancelled():
                     self._give_back()  # handed a slot, but cancelled before taking it
                 else:
                     self._waiters.remove(waiter)
                 raise
+            freed = self._handed.pop(waiter, None)
         if self.lease is not None:
             try:
                 await self.lease.acquire()
             except BaseException:
                 self._give_back()
                 raise
+        return freed
 
     def release(self, *, active: bool = False) -> None:
         """Give a slot (and its lease) back; `active` when it held an accepted task (its status is final)."""
@@ -186,6 +194,8 @@ class InFlightLimit:
             if waiter.done():
                 continue
             self._held += 1
+            if self._freed:
+                self._handed[waiter] = self._freed.popleft()
             waiter.set_result(None)
 
     def changed(self) -> asyncio.Future[None]:
@@ -220,11 +230,12 @@ class InFlightLimit:
         while (left := self._gate_until - self._clock()) > 0:
             await asyncio.sleep(left)
 
-    def sending(self) -> float:
-        """A create is about to go out: returns its send time (pass it to `accepted`/`throttled`)."""
+    def sending(self, freed: float | None = None) -> float:
+        """A create is about to go out (in a slot a finished task freed at `freed`, if `acquire` said so):
+        returns its send time (pass it to `accepted`/`throttled`)."""
         now = self._clock()
-        if self._freed:  # the slot this create reuses sat idle since the oldest unreused final status
-            idle = now - self._freed.popleft()
+        if freed is not None:  # the slot sat idle from that task's final status until now
+            idle = now - freed
             self.stats.refills += 1
             self.stats.idle_seconds += idle
             self.stats.max_idle = max(self.stats.max_idle, idle)
@@ -236,13 +247,19 @@ class InFlightLimit:
         self._strikes = 0
         self.stats.accepted += 1
         self.stats.peak_active = max(self.stats.peak_active, self._active)
+        if self.found is not None and sent < self._last_cut:
+            # In flight when the 429 came back and admitted all the same: the server holds it too, so the
+            # limit it showed is one higher than the tasks counted then (their answers were still on the way).
+            self.found += 1
+            self._set(max(self._window, self.found))
+            return
         if not self.waiting:
             return
         if self.found is None:
             self._set(self._window + 1)  # slow start: a window of accepted creates doubles it
             return
         self._clean += 1
-        if self._clean >= PROBE_EVERY * self._window:
+        if self._clean >= PROBE_EVERY * self._window and self._clock() - self._last_cut >= PROBE_PAUSE:
             self._clean = 0
             self._set(self._window + 1)  # additive probe above the found limit
 

@@ -232,8 +232,8 @@ class JobManager:
         return self._recovery.get(id_or_prefix)
 
     def forget(self, jobs: Iterable[Job]) -> None:
-        """Drop finished jobs from this session's list so a long stream of batches keeps no memory per chunk
-        (their journal rows and cached results stay: get() still finds them); unfinished jobs are kept."""
+        """Drop finished jobs and batch handles from this session's list so a long stream of batches keeps no
+        memory per chunk (journal rows and cached results stay: get() still finds them); unfinished stay."""
         self.loop.call_soon(self._registry.forget, [job for job in jobs if job.done()])
 
     def resume(self) -> list[Job]:

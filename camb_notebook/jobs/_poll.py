@@ -122,13 +122,16 @@ async def poll_until_terminal(
     expected: float | None = None,
     group: PollGroup | None = None,
     timing: Timing | None = None,
+    born: float | None = None,
 ) -> TaskStatus:
     """Poll until SUCCESS (returned) or another terminal status (raised as its JobError), or the deadline.
 
     `expected`: seconds until the task is likely done (None without history); `group`: its batch siblings;
-    `timing`: what this session saw of like tasks (fed with what this poll sees).
+    `timing`: what this session saw of like tasks (fed with what this poll sees), its ages counted from
+    `born` (when the create was sent: closer to the server's start than the end of the create's answer).
     """
     started = time.monotonic()
+    origin = started if born is None else born
     me = Sibling(started, started)
     if group is not None:
         group.join(me)
@@ -137,7 +140,8 @@ async def poll_until_terminal(
         probed = False  # the timing's one probe between its bounds was sent
         while True:
             elapsed = time.monotonic() - started
-            delay, timed = _delay(policy, elapsed, expected, group, me, timing, probed)
+            age = time.monotonic() - origin
+            delay, timed = _delay(policy, elapsed, expected, group, me, timing, probed, age)
             probed = probed or timed
             if policy.deadline is not None:
                 remaining = policy.deadline - elapsed
@@ -174,11 +178,11 @@ async def poll_until_terminal(
                     ) from exc
                 continue
             failures = 0
-            if timing is not None:  # PENDING as of sending the poll; SUCCESS as of its answer
+            if timing is not None:  # as of sending the poll (the server saw it a moment later)
                 if status.status == "PENDING":
-                    timing.pending(me.polled - started)
+                    timing.pending(me.polled - origin)
                 elif status.status == "SUCCESS":
-                    timing.success(time.monotonic() - started)
+                    timing.success(me.polled - origin)
             if on_status is not None:
                 on_status(status)
             if status.is_terminal:
@@ -198,13 +202,17 @@ def _delay(
     me: Sibling,
     timing: Timing | None,
     probed: bool,
+    age: float,
 ) -> tuple[float, bool]:
     """The wait before the next poll, and whether the timing chose it (see the module docstring)."""
     leads = group is None or group.leads(me)
     if timing is not None:
-        at = timing.next_poll(elapsed, probed or not leads)  # followers never probe
+        at = timing.next_poll(age, probed or not leads)  # followers never probe
         if at is not None:
-            return max(at - elapsed, 0.0), True
+            return max(at - age, 0.0), True
+        overrun = timing.overrun_wait(age)  # just past the ends seen: short waits, leaders and followers
+        if overrun is not None:
+            return min(overrun, policy.wait(elapsed)), False
     if group is None:
         return policy.delay(elapsed, expected), False
     if leads:

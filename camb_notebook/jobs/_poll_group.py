@@ -7,7 +7,8 @@
 * `Timing`: per family and input size, the longest age at which a task was still PENDING (`lo`) and the
   shortest at which one was SUCCESS (`hi`). The next task polls first between them (once, while they are
   apart), then at `hi`: for tasks of a steady length the first polls close in on the end from both sides,
-  so the result is seen within a few hundredths of a second without polling often.
+  so the result is seen within a few hundredths of a second without polling often. A task that runs past
+  them is polled every twentieth of its age.
 
 Loop thread only. Usage: `group = PollGroup()`; `timing = Timings().get("translation", size)`.
 """
@@ -93,6 +94,7 @@ class Timing:
 
     lo: float = 0.0  # a task was still PENDING at this age
     hi: float | None = None  # a task was SUCCESS by this age (None: not known, or a later task overran it)
+    end: float | None = None  # the last `hi` known (kept through an overrun)
 
     def pending(self, age: float) -> None:
         """A poll at `age` saw PENDING."""
@@ -103,6 +105,7 @@ class Timing:
     def success(self, age: float) -> None:
         """A poll at `age` saw SUCCESS."""
         self.hi = age if self.hi is None else min(self.hi, age)
+        self.end = self.hi
         if self.lo >= self.hi:
             self.lo = 0.0  # a faster task than the slowest seen: the lower bound starts again
 
@@ -115,6 +118,13 @@ class Timing:
         if not probed and self.lo > 0 and hi - low > max(0.01, _APART * hi):
             return (low + hi) / 2
         return hi + _AFTER
+
+    def overrun_wait(self, age: float) -> float | None:
+        """The wait for a task just past the ends seen (up to twice the last): a twentieth of its age (at
+        least 30 ms); None when no end was seen, the task is not past it, or far past it (the schedule)."""
+        if self.end is None or not self.end <= age < 2 * self.end:
+            return None
+        return max(0.03, 0.05 * age)
 
 
 class Timings:

@@ -45,6 +45,9 @@ class Registry:
         self.batch_of: dict[str, str] = {}  # chunk job id -> its batch's id (journaled with the chunk's row)
         self.inflight: dict[Key, Job] = {}
         self.cancel_reasons: dict[str, str | None] = {}
+        # Seconds a create's claim keeps retrying a locked journal before creating without it (a kernel
+        # must not stall; a Dask worker, whose partitions may be rerun, waits longer instead).
+        self.claim_patience = 2.0
         self.closing = False
         Registry._open.add(self)
 
@@ -59,10 +62,11 @@ class Registry:
         return any(job_id in r.jobs and not r.jobs[job_id].done() for r in list(cls._open) if not r.closing)
 
     def forget(self, jobs: list[Job]) -> None:
-        """Drop finished jobs from memory (their journal rows and cached results stay on disk)."""
+        """Drop finished jobs (chunk jobs or batch handles) from memory; journal rows and results stay."""
         for job in jobs:
             if job.done():
                 self.jobs.pop(job.id, None)
+                self.batches.pop(job.id, None)  # a batch handle holds its chunks' requests and results
                 self.infos.pop(job.id, None)
                 self.batch_of.pop(job.id, None)
 

@@ -113,10 +113,10 @@ class Runner:
             registry.inflight.setdefault(key, job)
             slot = _Slot(self.limit)
             try:
-                timing: Timing | None = None
+                timing: tuple[Timing, float] | None = None
                 if job.task_id is None:
-                    await self._create_within_limit(job, slot)
-                    timing = self.timings.get(job.family, info.size)  # polled from its creation on
+                    sent = await self._create_within_limit(job, slot)
+                    timing = (self.timings.get(job.family, info.size), sent)  # polled since its create
                 else:
                     await self.limit.acquire()
                     slot.take(active=True)
@@ -178,20 +178,21 @@ class Runner:
         if self._leases is None or self._leases.done():
             self._leases = asyncio.ensure_future(keep_leases(self.registry))
 
-    async def _create_within_limit(self, job: Job, slot: _Slot) -> None:
+    async def _create_within_limit(self, job: Job, slot: _Slot) -> float:
         """Take a slot, pass the shared gate and create the task; on a 429 the window shrinks for every
         waiting create, the gate shuts for the Retry-After, and this job waits first in line to try again.
 
         A 429 on create was provably not processed, so retrying cannot duplicate work; this is how a burst
-        larger than the server's (unpublished) concurrency limit still completes. Returns holding the slot.
+        larger than the server's (unpublished) concurrency limit still completes. Returns holding the slot,
+        with the time the accepted create was sent.
         """
         started = time.monotonic()
         front = False
         while True:
-            await self.limit.acquire(front=front)
+            freed = await self.limit.acquire(front=front)
             slot.take(active=False)
             await self.limit.gate()
-            sent = self.limit.sending()
+            sent = self.limit.sending(freed)
             try:
                 await self._create(job)
             except RateLimitedError as exc:
@@ -209,7 +210,7 @@ class Runner:
                 self.memory.save(self.limit)
             self.limit.accepted(sent)
             slot.active = True
-            return
+            return sent
 
     async def _create(self, job: Job) -> None:
         """Journal the intent, create the task, journal the task_id right away."""
@@ -239,7 +240,7 @@ class Runner:
         fetch: Fetch | None = None,
         group: PollGroup | None = None,
         slot: _Slot | None = None,
-        timing: Timing | None = None,
+        timing: tuple[Timing, float] | None = None,
     ) -> None:
         """Poll until terminal (timed by the expected duration, if known), free the slot (the server freed
         its own), then fetch and store the result."""
@@ -256,7 +257,8 @@ class Runner:
                 on_status=lambda s: _seen(job, s),
                 expected=_remaining(job),
                 group=group,
-                timing=timing,
+                timing=None if timing is None else timing[0],
+                born=None if timing is None else timing[1],
             )
             run_id = status.run_id
             assert run_id is not None

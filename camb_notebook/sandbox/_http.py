@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Header, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from camb_notebook.sandbox._catalog import resolve_language
 from camb_notebook.sandbox._faults import parse_faults, split_faults
 from camb_notebook.sandbox._state import LimitExceeded, SandboxState, Task
 
@@ -27,6 +28,7 @@ __all__ = [
     "lookup_run",
     "new_task",
     "route_template",
+    "run_language",
     "sandbox_error_handler",
     "status_body",
 ]
@@ -141,6 +143,21 @@ def lookup_run(request: Request, key: str, run_id: int, families: tuple[str, ...
         raise SandboxError(404, "Run not found")
     state.seen_final(task)
     return task
+
+
+def run_language(
+    request: Request, key: str, run_id: int, family: str, language: str, what: str, noun: str
+) -> tuple[Task, str]:
+    """A finished run and the locale of a `{language}` path part (422 when unknown), which the run must hold
+    under `data[what]` (a 404 naming the `noun` otherwise): the shape of every per-language result route."""
+    task = lookup_run(request, key, run_id, (family,))
+    try:
+        locale = resolve_language(language, allow_auto=False)
+    except ValueError as exc:
+        raise invalid(("path", "language"), str(exc), language) from exc
+    if locale not in task.data[what]:
+        raise SandboxError(404, f"Run {run_id} has no {locale} {noun}")
+    return task, locale
 
 
 def file_url(request: Request, task: Task, name: str) -> str:

@@ -15,10 +15,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
-from camb_notebook.sandbox._catalog import resolve_language
 from camb_notebook.sandbox._http import (
     ApiKey,
-    SandboxError,
     add_status_route,
     create_response,
     file_url,
@@ -26,6 +24,7 @@ from camb_notebook.sandbox._http import (
     invalid,
     lookup_run,
     new_task,
+    run_language,
     status_body,
 )
 from camb_notebook.sandbox._media import make_segments, pseudo_localize
@@ -114,14 +113,8 @@ async def sub_result_for_language(
     data_type: DataType | None = None,
 ) -> dict[str, Any]:
     """Return `{"transcript": cues}` (or text / a file URL with a format parameter) of one track."""
-    task = lookup_run(request, key, run_id, ("subtitles",))
-    try:
-        locale = resolve_language(language, allow_auto=False)
-    except ValueError as exc:
-        raise invalid(("path", "language"), str(exc), language) from exc
+    task, locale = run_language(request, key, run_id, "subtitles", language, "tracks", "subtitles")
     tracks = task.data["tracks"]
-    if locale not in tracks:
-        raise SandboxError(404, f"Run {run_id} has no {locale} subtitles")
     if format_type is None and data_type is None:
         return {"transcript": tracks[locale]}
     output = transcript_output(request, task, tracks[locale], f"subtitles-{locale}", format_type, data_type)
@@ -150,13 +143,7 @@ async def create_alt_format(
     run_id: int, language: str, body: AltFormatBody, request: Request, key: ApiKey
 ) -> dict[str, str]:
     """Start exporting one dubbed language in another container; the status's message holds the file URL."""
-    dub = lookup_run(request, key, run_id, ("dubbing",))
-    try:
-        locale = resolve_language(language, allow_auto=False)
-    except ValueError as exc:
-        raise invalid(("path", "language"), str(exc), language) from exc
-    if locale not in dub.data["targets"]:
-        raise SandboxError(404, f"Run {run_id} has no {locale} dub")
+    dub, locale = run_language(request, key, run_id, "dubbing", language, "targets", "dub")
     source = f"dub-{locale}.mp4" if f"dub-{locale}.mp4" in dub.files else f"dub-{locale}.wav"
     task = new_task(request, "dub_alt_format", key, cost=0, size=0)
     name = f"dub-{locale}.{body.output_format}"

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from camb_notebook.api import ApiClient, ApiKey, UsageError, Voice
-from camb_notebook.jobs import DEFAULTS, BatchJob, Job, JobManager, Settings, translation_batch
+from camb_notebook.jobs import DEFAULTS, BatchJob, Job, JobManager, Settings, submit_direct, translation_batch
 from camb_notebook.sessions import _requests as requests
 from camb_notebook.sessions._catalogs import CatalogMethods
 from camb_notebook.sessions._connection import Connection
@@ -225,7 +225,8 @@ class Camb(SubtitleMethods, VoiceMethods, CatalogMethods, DatasetMethods, Dictio
     ) -> Job | SpeechStream:
         """Speak `text` with a voice (id or Voice); returns the Job at once.
 
-        `stream=True` reads `tts-stream` (maybe with `speech_model`/`output_format`): a SpeechStream at once.
+        Both read `tts-stream` (the `tts` task route is deprecated): whole as a Job, or with `stream=True`
+        (maybe with `speech_model`/`output_format`) as a SpeechStream at once.
         """
         request = self._tts_request(
             text, voice, language, stream=stream, stream_only=speech_model or output_format
@@ -235,7 +236,7 @@ class Camb(SubtitleMethods, VoiceMethods, CatalogMethods, DatasetMethods, Dictio
             return speech_stream(
                 self.api, self._manager, request, speech_model=speech_model, output_format=output_format
             )
-        return self._submit("tts", request, cache)
+        return submit_direct(self._manager, "tts", request, self._connection.speak, cache)
 
     def translated_tts(self, text: str, *, voice: int | Voice, to: Any, source: Any = "en-us") -> Job:
         """Translate `text` and speak the translation; returns the Job at once."""

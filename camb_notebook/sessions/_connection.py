@@ -76,6 +76,10 @@ class Connection:
         """Fetch several results in bulk (batches use it)."""
         return await self.client.results(family, run_ids)
 
+    async def speak(self, request: Any) -> Any:
+        """Speech read whole from tts-stream (a direct job: no task)."""
+        return await self.client.speak(request)
+
     @property
     def rate_limit_hits(self) -> int:
         """429s the current client has seen (the engine shrinks its in-flight limit on new ones)."""

@@ -112,7 +112,9 @@ class VoiceMethods:
 
         `stream_only`: a stream-only option given (speech_model / output_format), refused without stream=True.
         """
-        request = tts_request(text, voice, language, stream=stream)
+        request = tts_request(text, voice, language, stream=True)  # tts-stream either way (tts is deprecated)
+        if not 3 <= len(request["text"]) <= 3000:
+            raise UsageError(f"speech text must be 3–3000 characters (tts-stream's limit), got {len(text)}")
         if stream_only and not stream:
             raise UsageError("speech_model and output_format apply to streamed speech", hint="stream=True")
         return request | {"voice_id": self.checked_voice(voice)}

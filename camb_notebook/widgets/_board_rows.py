@@ -79,7 +79,8 @@ def row_from_job(job: AnyJob) -> Row:
     if not isinstance(texts, list | tuple):  # speech requests carry one `text`
         texts = [(request or {}).get("text") or ""]
     chars = sum(len(str(t)) for t in texts)
-    sent = getattr(job, "task_id", None) is not None and not getattr(job, "cached", False)
+    answered = getattr(job, "server_status", None) is not None  # a direct job (tts-stream) has no task
+    sent = (getattr(job, "task_id", None) is not None or answered) and not getattr(job, "cached", False)
     return Row(
         id=str(job.id),
         family=str(job.family),
@@ -96,7 +97,7 @@ def row_from_job(job: AnyJob) -> Row:
 def row_from_record(record: JobRecord) -> Row:
     """A journal record (a job of this or an earlier kernel) as a row without a live handle."""
     family = str(record.family)
-    sent = record.task_id is not None
+    sent = record.task_id is not None or record.server_status is not None
     try:
         request = json.loads(record.request)
     except ValueError:

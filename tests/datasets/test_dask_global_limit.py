@@ -3,11 +3,16 @@
 40 partitions, each one engine batch (2 tasks: one chunk × 2 targets) in its worker's own process; two
 partitions run at once per worker, so without a shared limit 4 workers could hold 16 tasks open. Every
 worker's engine takes a lease of one `distributed.Semaphore(max_leases=8)` per task in flight, so the sandbox
-never sees more than 8 open at once. Results equal a single-process run's.
+never sees more than 8 open at once. Results equal a single-process run's. A partition that Dask runs again
+(its worker died with the partition's tasks in flight, or the graph is computed twice) creates no task twice:
+the workers share one journal, so the rerun adopts the dead worker's tasks and reuses finished results.
 """
 
 from __future__ import annotations
 
+import os
+import signal
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +21,7 @@ import dask.dataframe as dd
 import pandas as pd
 import pytest
 from distributed import Client, LocalCluster
+from suite_helpers import hold_tasks, release_tasks, wait_until
 
 import camb_notebook.frames  # noqa: F401  (registers df.camb, and ddf.camb since dask.dataframe is loaded)
 from camb_notebook.jobs import PollPolicy
@@ -59,4 +65,54 @@ def test_forty_partitions_on_four_workers_stay_under_one_limit(
         pd.testing.assert_frame_equal(out, single.result(timeout=120))
         assert out["text_fr-fr"].tolist() == [pseudo_localize(t, "fr-fr") for t in frame["text"]]
     finally:
+        camb.close()
+
+
+def _journaled_tasks(home: Path) -> int:
+    """Journal rows holding a task_id (read while the workers run: SQLite WAL allows it)."""
+    db = sqlite3.connect(home / "journal.sqlite3", timeout=10)
+    try:
+        return int(db.execute("SELECT count(*) FROM jobs WHERE task_id IS NOT NULL").fetchone()[0])
+    finally:
+        db.close()
+
+
+def test_partitions_rerun_after_their_workers_died_create_no_task_twice(
+    cluster: Client, camb_sandbox: Sandbox, tmp_path: Path
+) -> None:
+    """Kill every worker while the partitions' tasks are in flight: Dask runs those partitions again on the
+    restarted workers, and the sandbox still sees one create per distinct chunk (then none on a recompute)."""
+    home = tmp_path / "home"
+    camb = Camb(api_key=camb_sandbox.api_key, base_url=camb_sandbox.base_url, home=home)
+    camb.manager.policy = PollPolicy(first=0.05, cap=0.1, jitter=0.0)
+    try:
+        # 6 partitions of 10 rows; the last three repeat the first three: 6 distinct chunks x 2 targets.
+        frame = pd.DataFrame({"id": range(60), "text": [f"comment {i % 30}" for i in range(60)]})
+        ddf = dd.from_pandas(frame, npartitions=6, sort=False)
+        lazy = ddf.camb.translate(
+            "text", to=["fr-fr", "de-de"], session=camb, max_in_flight=LIMIT, chunk_size=10
+        )
+        hold_tasks(camb_sandbox, "translation")
+        future = cluster.compute(lazy)
+        distinct = 6  # 3 distinct partitions x 2 targets, one chunk each: held PENDING by the sandbox
+        wait_until(
+            lambda: camb_sandbox.stats.total_tasks == distinct and _journaled_tasks(home) == distinct,
+            120,
+            "every distinct chunk created and journaled",
+        )
+        dead = set(cluster.run(os.getpid).values())
+        for pid in dead:  # fault timing: every worker dies mid-partition; the nannies start new ones
+            os.kill(pid, signal.SIGKILL)
+        release_tasks(camb_sandbox)
+        out = future.result(timeout=180)
+        assert not dead & set(cluster.run(os.getpid).values())  # the partitions ran again, elsewhere
+        assert camb_sandbox.stats.total_tasks == distinct  # the reruns adopted the dead workers' tasks
+        assert out["text_de-de"].tolist() == [pseudo_localize(t, "de-de") for t in frame["text"]]
+        assert (out["camb_status"] == "ok").all()
+
+        again = lazy.compute()  # the whole graph computed a second time: every chunk from the shared cache
+        assert camb_sandbox.stats.total_tasks == distinct
+        pd.testing.assert_frame_equal(again, out)
+    finally:
+        release_tasks(camb_sandbox)
         camb.close()

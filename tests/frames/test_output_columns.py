@@ -70,3 +70,54 @@ def test_without_qa_the_qa_columns_of_an_earlier_batch_are_left_alone(camb: Any)
     df = pd.DataFrame({"title": ["Hello"], "qa_fr-fr": ["kept"]})
     out = df.camb.translate("title", to="fr-fr", qa=False, session=camb).result(timeout=30)
     assert out.loc[0, "qa_fr-fr"] == "kept" and out.loc[0, "camb_status"] == "ok"
+
+
+def test_translated_then_voiced_then_translated_keeps_every_batch_status(
+    camb: Any, camb_sandbox: Sandbox, tmp_path: Any
+) -> None:
+    """A speech batch on a translated frame adds `camb_status_tts` beside `camb_status_fr-fr`; the summary is
+    the worst of all of them, and a later translation keeps the speech status too."""
+    df = pd.DataFrame({"text": ["one", "two", "three"]})
+    first = df.camb.translate("text", to="fr-fr", session=camb).result(timeout=30)
+    first.loc[1, "camb_status_fr-fr"] = "failed"  # as if row 1 had failed in that batch
+    first.loc[1, "camb_error_fr-fr"] = "JobFailed: boom"
+    voiced = first.camb.tts("text_fr-fr", voice=20298, out_dir=tmp_path, session=camb).result(timeout=30)
+    assert voiced["camb_status_fr-fr"].tolist() == ["ok", "failed", "ok"]
+    assert voiced["camb_status_tts"].tolist() == ["ok", "ok", "ok"]
+    assert voiced["camb_status"].tolist() == ["ok", "failed", "ok"]
+    assert voiced.loc[1, "camb_error"] == "fr-fr: JobFailed: boom"
+    assert voiced["audio_path"].notna().all() and list(voiced.columns).count("camb_status") == 1
+    again = voiced.camb.translate("text", to="de-de", qa=False, session=camb).result(timeout=30)
+    assert again["camb_status_tts"].tolist() == ["ok", "ok", "ok"]
+    assert again["audio_path"].tolist() == voiced["audio_path"].tolist()
+    assert again["camb_status"].tolist() == ["ok", "failed", "ok"]
+
+
+@pytest.mark.parametrize(
+    ("columns", "call", "named"),
+    [
+        ({"text": ["a b c"], "audio_path": ["mine.wav"]}, "tts", "'audio_path'"),
+        ({"text": ["a b c"], "camb_status": ["mine"]}, "tts", "'camb_status'"),
+        ({"text": ["a b c"], "camb_status_tts": ["ok"], "camb_status": ["ok"]}, "tts", "'camb_status_tts'"),
+        ({"text": ["https://example.com/a.mp4"], "video_url_fr-fr": ["x"]}, "dub", "'video_url_fr-fr'"),
+        ({"text": ["/no/such.wav"], "transcript": ["mine"]}, "transcribe", "'transcript'"),
+    ],
+)
+def test_speech_batches_refuse_existing_output_columns_before_any_request(
+    camb: Any, camb_sandbox: Sandbox, tmp_path: Any, columns: dict[str, list[str]], call: str, named: str
+) -> None:
+    """tts / dub / wide transcribe: one UsageError line naming the column; no request at all (not even the
+    voice list), the frame intact."""
+    df = pd.DataFrame(columns)
+    before = df.copy()
+    options: dict[str, Any] = {
+        "tts": {"voice": 20298, "out_dir": tmp_path},
+        "dub": {"to": "fr-fr"},
+        "transcribe": {"shape": "wide"},
+    }[call]
+    with pytest.raises(UsageError) as caught:
+        getattr(df.camb, call)("text", session=camb, **options)
+    message = str(caught.value)
+    assert named in message and "\n" not in message and "never overwrites" in message
+    assert sum(camb_sandbox.stats.requests.values()) == 0
+    pd.testing.assert_frame_equal(df, before)

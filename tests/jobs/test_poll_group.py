@@ -38,6 +38,11 @@ def test_timing_probes_once_between_its_bounds_then_polls_just_after_the_shortes
     assert timing.next_poll(0.0, probed=False) == pytest.approx((0.8 + 1.05) / 2)
     timing.pending(1.1)  # a task still running past the shortest seen: bracket again
     assert timing.hi is None and timing.next_poll(0.0, probed=False) is None
+    # Just past the last end seen (1.05 s) the wait is a twentieth of the age; before it, or at twice it,
+    # the ordinary schedule decides.
+    assert timing.overrun_wait(1.2) == pytest.approx(0.06)
+    assert timing.overrun_wait(1.0) is None and timing.overrun_wait(2.2) is None
+    assert Timing().overrun_wait(1.2) is None  # no end seen: nothing to be past
 
 
 async def test_followers_wait_for_the_leader_and_poll_once_after_it_ends() -> None:

@@ -7,24 +7,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from suite_helpers import suite_shell
 
 
 @pytest.fixture(scope="session")
 def _global_shell() -> Any:
     """The suite's in-process IPython shell, shared with other test modules (history off: no SQLite files)."""
-    from IPython.core.interactiveshell import InteractiveShell
-    from IPython.testing import globalipapp
-
-    if InteractiveShell.initialized():  # widget tests that format a table made the singleton first
-        shell = InteractiveShell.instance()
-    else:
-        shell = (
-            globalipapp.start_ipython() or globalipapp.get_ipython()
-        )  # None when another module started it
-    shell.history_manager.enabled = False
-    # A terminal shell formats text/plain only; a kernel (and the widgets tests sharing this shell) uses all.
-    shell.display_formatter.active_types = shell.display_formatter.format_types
-    return shell
+    return suite_shell()
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from IPython.utils.io import capture_output
 from reliability_helpers import wait_until
+from suite_helpers import suite_shell
 
 from camb_notebook.api import (
     ApiConnectionError,
@@ -111,16 +112,17 @@ CASES = [
     Case("bad-flag-choice", "%camb translate hi --to fr-fr --formality rude", UsageError, "invalid choice"),
     Case("missing-required-flag", "%camb tts hi", UsageError, "required: --voice"),
     Case("bad-voice-id", "%camb tts hi --voice abc", UsageError, "invalid int value: 'abc'"),
+    Case("too-short-speech", "%camb tts hi --voice 20298", UsageError, "3–3000 characters"),
     Case(
         "unknown-voice-id",
-        "%camb tts hi --voice 999999",
+        "%camb tts hello --voice 999999",
         UsageError,
         "voice 999999 is not one of this account's",
         reaches_server=True,  # one list-voices request (no task): checked against the account's list
     ),
     Case(
         "negative-voice-id",
-        "%camb tts hi --voice -5",
+        "%camb tts hello --voice -5",
         UsageError,
         "voice -5 is not one of this account's",
         reaches_server=True,
@@ -228,11 +230,7 @@ _PROGRESS = re.compile(r"\[\d\d:\d\d\]")
 @pytest.fixture(scope="module")
 def shell() -> Any:
     """The suite's in-process IPython shell (started here if no other test module started it)."""
-    from IPython.testing import globalipapp
-
-    started = globalipapp.start_ipython() or globalipapp.get_ipython()
-    started.history_manager.enabled = False
-    return started
+    return suite_shell()
 
 
 @pytest.fixture

@@ -37,7 +37,8 @@ def test_sixty_rows_make_a_wav_file_per_row_billed_once_per_distinct_text(
 
     assert camb_sandbox.stats.tasks_created == {"tts": 56}  # 57 distinct texts, row 7 blank
     assert batch.state == "succeeded" and batch.done_count == 59 and batch.failed_count == 0
-    assert list(out.columns) == ["text", "audio_path", "duration_s", "camb_status", "camb_error"]
+    added = ["audio_path", "duration_s", "camb_status_tts", "camb_error_tts", "camb_status", "camb_error"]
+    assert list(out.columns) == ["text", *added]
     assert out.index.equals(df.index)
     assert out.loc["clip/007", "camb_status"] == "skipped" and pd.isna(out.loc["clip/007", "audio_path"])
     done = out[out["camb_status"] == "ok"]

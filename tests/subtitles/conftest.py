@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from suite_helpers import suite_shell
 
 from camb_notebook.jobs import PollPolicy
 from camb_notebook.sandbox import Sandbox
@@ -26,16 +27,7 @@ def camb(camb_sandbox: Sandbox, tmp_path: Path) -> Iterator[Camb]:
 @pytest.fixture(scope="session")
 def _shell() -> Any:
     """The suite's in-process IPython shell (shared with the magics tests; history off)."""
-    from IPython.core.interactiveshell import InteractiveShell
-    from IPython.testing import globalipapp
-
-    if InteractiveShell.initialized():
-        shell = InteractiveShell.instance()
-    else:
-        shell = globalipapp.start_ipython() or globalipapp.get_ipython()
-    shell.history_manager.enabled = False
-    shell.display_formatter.active_types = shell.display_formatter.format_types
-    return shell
+    return suite_shell()
 
 
 @pytest.fixture

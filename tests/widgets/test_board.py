@@ -26,7 +26,7 @@ def test_rows_follow_jobs_live_with_totals(comm_log: CommLog, camb: Camb, camb_s
     camb.wait(bad, timeout=20)
     hold_tasks(camb_sandbox)  # both stay running until released, however slow the machine
     good = camb.translate(["Hello", "Bye"], to="de-de", cache=False)
-    speech = camb.tts("Say hi", voice=20298, cache=False)
+    speech = camb.translated_tts("Say hi", voice=20298, to="de-de")
     board = jobs_board(camb)
     assert "2 running" in board.totals.value and "1 failed" in board.totals.value
     release_tasks(camb_sandbox)
@@ -43,6 +43,9 @@ def test_rows_follow_jobs_live_with_totals(comm_log: CommLog, camb: Camb, camb_s
         and "1 failed" in totals
         and f"{len('Broken') + len('HelloBye') + len('Say hi')} chars sent" in totals
     )
+    camb.tts("Spoken whole", voice=20298, cache=False).result(timeout=20)  # a direct job (tts-stream)
+    again = jobs_board(camb).totals.value
+    assert f"{len('Broken') + len('HelloBye') + len('Say hi') + len('Spoken whole')} chars sent" in again
 
 
 def test_filters_show_only_matching_rows(camb: Camb, camb_sandbox: Sandbox) -> None:

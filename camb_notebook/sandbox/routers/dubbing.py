@@ -10,16 +10,15 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from camb_notebook.sandbox._catalog import resolve_language
 from camb_notebook.sandbox._http import (
     ApiKey,
-    SandboxError,
     add_status_route,
     create_response,
     file_url,
     invalid,
     lookup_run,
     new_task,
+    run_language,
 )
 from camb_notebook.sandbox._media import make_segments, make_wav, pseudo_localize
 from camb_notebook.sandbox._schemas import BulkRunIds, DubBody
@@ -136,13 +135,7 @@ async def dub_transcript(
     data_type: DataType | None = None,
 ) -> dict[str, str]:
     """Return `{"transcript": text-or-URL}` of one target language of a dubbing run."""
-    task = lookup_run(request, key, run_id, ("dubbing",))
-    try:
-        locale = resolve_language(language, allow_auto=False)
-    except ValueError as exc:
-        raise invalid(("path", "language"), str(exc), language) from exc
-    if locale not in task.data["targets"]:
-        raise SandboxError(404, f"Run {run_id} has no {locale} transcript")
+    task, locale = run_language(request, key, run_id, "dubbing", language, "targets", "transcript")
     segments = task.data["segments"][locale]
     return {
         "transcript": transcript_output(
