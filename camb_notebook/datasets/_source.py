@@ -1,8 +1,9 @@
 """Reading a dataset in fixed-size batches: Parquet (file or directory), CSV or JSON Lines (pyarrow.dataset).
 
 Batches hold exactly `batch_rows` rows (the last one fewer) whatever the files' row groups are, so batch k
-always covers the same rows: that is what lets a rerun skip the batches already written. Readahead is off,
-so memory holds about one batch. Any thread (the dataset driver's). Usage:
+always covers the same rows: that is what lets a rerun skip the batches already written. One thread, no
+readahead and no Parquet pre-buffering, so memory holds about one batch. Any thread (the dataset driver's).
+Usage:
 `for table in read_batches(open_source("in.parquet"), 50_000, skip=2): ...`.
 """
 
@@ -94,8 +95,19 @@ def read_batches(source: Source, batch_rows: int, *, skip: int = 0) -> Iterator[
     Skipped batches are still read (a CSV has no index to seek by) but never converted or kept.
     """
     import pyarrow as pa
+    import pyarrow.dataset as ds
 
-    scanner = source.dataset.scanner(batch_size=batch_rows, batch_readahead=1, fragment_readahead=1)
+    # Single-threaded and without Parquet pre-buffering: the threaded scanner reads ahead whatever the
+    # readahead settings say while a batch is being translated (measured: 421 MiB of a 5M-row file buffered
+    # after 300,000 rows read slowly, against 38 MiB this way); reading is never the bottleneck here.
+    options = ds.ParquetFragmentScanOptions(pre_buffer=False) if source.format == "parquet" else None
+    scanner = source.dataset.scanner(
+        batch_size=batch_rows,
+        batch_readahead=1,
+        fragment_readahead=1,
+        use_threads=False,
+        fragment_scan_options=options,
+    )
     pending: list[Any] = []
     held = 0
     index = 0
