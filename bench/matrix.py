@@ -30,7 +30,7 @@ sys.path.insert(0, str(HERE))
 import pandas as pd  # noqa: E402
 from batch import TARGETS, run_batch  # noqa: E402
 from common import make_texts, session  # noqa: E402
-from matrix_report import acceptance, write_report  # noqa: E402
+from matrix_report import acceptance, write_report, write_rerun  # noqa: E402
 from peer import translate_column  # noqa: E402
 from sandbox_proc import API_KEY, SandboxProcess  # noqa: E402
 
@@ -199,6 +199,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--samples", type=int, default=15, help="calls for the latency median")
     parser.add_argument("--full", action="store_true", help="8,64,256 × 1,2,5, both extras, write the report")
     parser.add_argument("--json", type=Path, help="also write this run's figures to this file")
+    parser.add_argument(
+        "--rerun", metavar="TITLE", help="write these cells as a rerun section after the matrix"
+    )
     parser.add_argument("--render", action="store_true", help="measure nothing: rewrite from matrix.json")
     args = parser.parse_args(argv)
     saved = HERE / "matrix.json"
@@ -228,6 +231,8 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{'holds' if ok else 'OPEN '} {point}: {measured}")
     if args.json:
         args.json.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    if args.rerun:
+        write_rerun(result, HERE, args.rerun)
     if args.full:
         saved.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
         write_report(result, HERE)

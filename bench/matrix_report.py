@@ -14,7 +14,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
-__all__ = ["acceptance", "cell_checks", "section", "write_report"]
+__all__ = ["acceptance", "cell_checks", "section", "write_report", "write_rerun"]
 
 BEGIN, END = "<!-- matrix:begin -->", "<!-- matrix:end -->"
 LABELS = {
@@ -74,6 +74,52 @@ def acceptance(result: dict[str, Any]) -> list[tuple[str, str, bool]]:
     return rows
 
 
+def _cells_table(result: dict[str, Any]) -> list[str]:
+    """One row per cell: the limit, each variant's medians, ours / the peers."""
+    lines = [
+        "| server concurrency | processing | tasks | limit | "
+        + " | ".join(LABELS.values())
+        + " | ours / peer tuned "
+        "| ours / peer 64 |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for cell in result.get("cells", []):
+        limit, ours = cell["limit"], cell["ours_default"]["wall"]
+        lines.append(
+            f"| {cell['concurrency']} | {cell['processing']:g} s | {cell['tasks']} | {limit:g} s | "
+            + " | ".join(_cell(cell[variant], limit) for variant in LABELS)
+            + f" | {ours / cell['peer_tuned']['wall']:.2f}× | {ours / cell['peer_untuned']['wall']:.2f}× |"
+        )
+    return lines
+
+
+def write_rerun(result: dict[str, Any], folder: Path, title: str) -> None:
+    """A partial rerun (some cells, maybe the oversubscribed row) as its own section after the matrix."""
+    begin, end = "<!-- matrix_rerun:begin -->", "<!-- matrix_rerun:end -->"
+    lines = [
+        begin,
+        f"### {title}",
+        "",
+        f"{result['when']}, medians of {result['runs']} runs, load average {result['load_before']} before, "
+        f"{result['load_after']} after.",
+        "",
+        *_cells_table(result),
+    ]
+    if over := result.get("oversubscribed"):
+        lines += ["", f"Oversubscribed (`max_in_flight=1000`, c=8, 2 s): {_cell(over, over['limit'])}."]
+    lines += ["", "| acceptance point | measured | |", "|---|---|---|"]
+    lines += [f"| {point} | {measured} | {_mark(ok)} |" for point, measured, ok in acceptance(result)]
+    lines.append(end)
+    text = "\n".join(lines)
+    page_path = folder / "RESULTS.md"
+    page = page_path.read_text(encoding="utf-8")
+    if begin in page:
+        page = re.sub(re.escape(begin) + ".*?" + re.escape(end), lambda _: text, page, flags=re.S)
+    else:
+        page = page.replace(END, END + "\n\n" + text, 1)
+    page_path.write_text(page, encoding="utf-8")
+
+
 def section(result: dict[str, Any]) -> str:
     """The Markdown section, between its markers."""
     lines = [
@@ -89,19 +135,8 @@ def section(result: dict[str, Any]) -> str:
         "under a `Semaphore`, 1 s poll loop, retry on 429. Ours at defaults runs on a fresh journal (no "
         "remembered limit). Each entry: wall (× limit) · creates answered 429 · requests per task.",
         "",
-        "| server concurrency | processing | tasks | limit | "
-        + " | ".join(LABELS.values())
-        + " | ours / peer tuned "
-        "| ours / peer 64 |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        *_cells_table(result),
     ]
-    for cell in result.get("cells", []):
-        limit, ours = cell["limit"], cell["ours_default"]["wall"]
-        lines.append(
-            f"| {cell['concurrency']} | {cell['processing']:g} s | {cell['tasks']} | {limit:g} s | "
-            + " | ".join(_cell(cell[variant], limit) for variant in LABELS)
-            + f" | {ours / cell['peer_tuned']['wall']:.2f}× | {ours / cell['peer_untuned']['wall']:.2f}× |"
-        )
     if over := result.get("oversubscribed"):
         lines += [
             "",

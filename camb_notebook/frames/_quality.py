@@ -43,7 +43,7 @@ def batch_quality(
             raise UsageError(f"max_length: no column {max_length!r} in the frame")
         max_length = frame[max_length].tolist()
     args["max_length"] = max_length
-    return session.quality_arguments(frame[column].tolist(), source, args)
+    return session.quality_arguments(frame[column], source, args)  # length, per-row max_length: no list
 
 
 def _spread_results(results: Sequence[QaResult | None], positions: np.ndarray) -> tuple[list[Any], list[Any]]:

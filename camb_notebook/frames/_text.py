@@ -1,12 +1,14 @@
-"""Text columns of translated frames as pandas' Arrow-backed strings, built from distinct values by position.
+"""Text columns of translated frames, built from distinct values by position (Arrow-backed like the source).
 
-Where the installed pandas has them (pandas ≥ 2.3 with pyarrow), new text columns use the `str` dtype
-(`StringDtype("pyarrow", na_value=nan)`, pandas 3's default): one UTF-8 buffer per column instead of a
-Python object per row, missing entries NaN as in the object columns it replaces. Elsewhere (pandas 2.2, or no
-pyarrow) they stay object. A string-dtype source keeps its own dtype. A column is a table of distinct values
-(a translation per distinct text, a handful of statuses) and a position per row (-1: missing); the Arrow path
-encodes the table in slices (pyarrow's own conversion of a `str` caches a UTF-8 copy inside that `str`, which
-the batch's outcome keeps alive) and builds the column with one `take`, so no per-row Python object is made.
+A column is a table of distinct values (a translation per distinct text, a handful of statuses) and a position
+per row (-1: missing). New columns take the source column's string dtype; pandas 3 (and pandas 2.3 with
+`future.infer_string`) infers the Arrow-backed `str` dtype for text, so that is the common case, and there the
+column is built with one Arrow `take` from the table encoded in slices: no Python object per row, and no UTF-8
+copy cached inside the batch's strs (pyarrow's own conversion of a `str` caches one there, and the batch's
+outcome keeps those strs alive). An object source keeps object columns: while the engine holds every
+translation as a Python `str`, object columns share those strs (8 bytes a row) where Arrow columns would copy
+them (measured at 1M rows × 2 targets: peak growth 751 MiB with object output, 1,018 MiB with Arrow output).
+On pandas 2.2 (no NaN-semantics Arrow strings) the Arrow path is never taken.
 Usage: `column = spread_column(per_text, positions, df.index, text_dtype(df["text"]))`.
 """
 
@@ -37,10 +39,8 @@ ARROW_TEXT: Any = _arrow_text_dtype()
 
 
 def text_dtype(source: pd.Series) -> Any:
-    """Dtype of new text columns: the source's string dtype if it has one, else Arrow `str` or object."""
-    if isinstance(source.dtype, pd.StringDtype):
-        return source.dtype
-    return ARROW_TEXT if ARROW_TEXT is not None else object
+    """Dtype of new text columns: the source's string dtype if it has one, else object (module doc: why)."""
+    return source.dtype if isinstance(source.dtype, pd.StringDtype) else object
 
 
 def _missing(value: object) -> bool:

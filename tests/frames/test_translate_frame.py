@@ -110,3 +110,12 @@ def test_into_assigns_the_frame_in_the_user_namespace(camb: Camb) -> None:
     finally:
         shell.user_ns.pop("translated", None)
         InteractiveShell.clear_instance()
+
+
+def test_max_length_column_is_read_per_row(camb: Camb) -> None:
+    """A `max_length` column limits each row's translation (read from the column; no per-row list made)."""
+    df = pd.DataFrame({"text": ["Save", "Save", "Open"], "max_length": [5, None, 500]})
+    out = df.camb.translate("text", to="fr-fr", session=camb).result(30)
+    issues = out["qa_issues_fr-fr"].tolist()
+    assert issues[0] == issues[1] and any(i.startswith("too_long:") and i.endswith(">5") for i in issues[0])
+    assert not any(i.startswith("too_long:") for i in issues[2])
