@@ -24,12 +24,38 @@ __all__ = [
     "STATUS_OK",
     "STATUS_SKIPPED",
     "RunState",
+    "check_outputs",
     "output_table",
     "release_arrow_memory",
 ]
 
 # The same camb_status values as df.camb.translate: all targets translated / a target failed / not sent.
 STATUS_OK, STATUS_FAILED, STATUS_SKIPPED = "ok", "failed", "skipped"
+SUMMARY = ("camb_status", "camb_error")
+
+
+def check_outputs(names: Sequence[str], column: str, targets: Sequence[str]) -> None:
+    """Refuse, naming them, input columns that a run would add again (the rule of df.camb.translate).
+
+    Called before the run state is created, so nothing is written or sent. Duplicate names would make the
+    written Parquet unreadable by name (pyarrow: "Multiple matches"). Unlike a frame, a dataset run never
+    recomputes an earlier `camb_status` / `camb_error` summary, so the pair is always refused; so are the
+    per-target status names frames write (`camb_status_<t>`, `camb_error_<t>`), and the source column being
+    one of the outputs.
+    """
+    outputs = [f"{column}_{t}" for t in targets]
+    outputs += [f"{prefix}{t}" for t in targets for prefix in ("camb_status_", "camb_error_")]
+    outputs += SUMMARY
+    present = set(names)
+    taken = [name for name in outputs if name in present]
+    if column in outputs and column not in taken:
+        taken.append(column)
+    if taken:
+        listed = ", ".join(repr(name) for name in taken)
+        raise UsageError(
+            f"the dataset already has the output column(s) {listed}; a run never overwrites a column",
+            hint="Rename or drop them in the source, or translate into other targets",
+        )
 
 
 def output_table(

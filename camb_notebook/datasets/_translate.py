@@ -13,7 +13,7 @@ from pathlib import Path
 
 from camb_notebook.api import UsageError, formality_code, gender_code, resolve_language
 from camb_notebook.datasets._job import DatasetJob
-from camb_notebook.datasets._output import RunState
+from camb_notebook.datasets._output import RunState, check_outputs
 from camb_notebook.datasets._source import open_source
 from camb_notebook.jobs import Errors, JobManager
 from camb_notebook.jobs._batch_options import BatchOptions, resolve_targets
@@ -59,6 +59,7 @@ def translate_dataset(
         gender=gender_code(gender),
         cache=cache,
     )
+    check_outputs(opened.schema.names, column, options.targets)  # before the run state: nothing written
     target = Path(dest).expanduser().resolve()
     manifest = {
         "version": 1,

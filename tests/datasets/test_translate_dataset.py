@@ -107,3 +107,33 @@ def test_non_string_values_fail_the_run_naming_rows_unless_coerced(camb: Camb, t
     )
     assert out.rows == 3
     assert pq.read_table(tmp_path / "o.parquet").column("camb_status").to_pylist() == ["skipped"] * 3
+
+
+@pytest.mark.parametrize(
+    ("extra", "named"),
+    [
+        ({"text_fr-fr": ["x", "y"]}, "'text_fr-fr'"),
+        ({"camb_status": ["ok", "ok"]}, "'camb_status'"),
+        ({"camb_error_de-de": [None, None], "camb_error": [None, None]}, "'camb_error_de-de', 'camb_error'"),
+    ],
+)
+def test_input_with_an_output_column_is_refused_before_anything_is_written(
+    camb: Camb, camb_sandbox: Sandbox, tmp_path: Path, extra: dict[str, list[str | None]], named: str
+) -> None:
+    source = tmp_path / "in.parquet"
+    pq.write_table(pa.table({"id": [1, 2], "text": ["Hello", "World"], **extra}), source)
+    created = camb_sandbox.stats.total_tasks
+    dest = tmp_path / "out.parquet"
+    with pytest.raises(UsageError, match=f"already has the output column\\(s\\) {named};") as caught:
+        camb.translate_dataset(source, dest, to=["fr-fr", "de-de"])
+    assert "\n" not in str(caught.value)
+    assert not dest.exists() and not (tmp_path / "out.parquet.camb-partial").exists()
+    assert camb_sandbox.stats.total_tasks == created
+    # Another target has no collision with a translation column: the run goes through and reads back by name.
+    if "text_fr-fr" in extra:
+        camb.translate_dataset(source, dest, to=["de-de"]).result(timeout=60)
+        table = pq.read_table(dest)
+        assert table.column("text_de-de").to_pylist() == [
+            pseudo_localize(t, "de-de") for t in ["Hello", "World"]
+        ]
+        assert table.column("text_fr-fr").to_pylist() == ["x", "y"]
