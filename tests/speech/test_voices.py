@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from camb.client import CambAI
+from suite_helpers import wait_until
 
 from camb_notebook.api import AmbiguousSubmitError, TtsResult, UsageError
 from camb_notebook.sandbox import Sandbox, make_wav, read_wav_text
@@ -134,8 +135,8 @@ def test_speech_tab_preview_plays_a_sample_or_a_spoken_line(camb: Camb) -> None:
     assert "choose a voice" in tab.preview.output.value
     tab.load_voices()
     assert tab._loading is not None
-    tab._loading.result(timeout=10)
-    camb.manager.dispatcher.drain()
+    # The future resolves before its done-callback posts the options: drain until they are shown.
+    wait_until(lambda: camb.manager.dispatcher.drain() >= 0 and tab.voices, 10, "the voice list")
     tab.voice.value = clone.id
     tab.preview.play()
     assert "<audio" in tab.preview.output.value and "/voice-samples/" in tab.preview.output.value

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from commlog import CommLog
 from IPython.core.interactiveshell import InteractiveShell
-from suite_helpers import hold_tasks, release_tasks
+from suite_helpers import hold_tasks, release_tasks, wait_until
 
 from camb_notebook.sandbox import Sandbox, pseudo_localize
 from camb_notebook.sessions import Camb
@@ -115,8 +115,8 @@ def test_speech_loads_voices_without_blocking_and_filters_them(ui: Panel, camb: 
     """Opening Speech fetches voices on the loop thread; the name filter and gender narrow the picker."""
     ui.tabs.selected_index = 1
     assert ui.speech._loading is not None
-    ui.speech._loading.result(timeout=10)
-    camb.manager.dispatcher.drain()
+    # The future resolves before its done-callback posts the options: drain until they are shown.
+    wait_until(lambda: camb.manager.dispatcher.drain() >= 0 and ui.speech.voices, 10, "the voice list")
     assert len(ui.speech.voice.options) == len(ui.speech.voices) > 3
     ui.speech.search.value = "alice"
     assert [label for label, _ in ui.speech.voice.options] == ["Alice (sandbox) (#20298)"]
@@ -134,8 +134,8 @@ def test_speech_submit_plays_the_result(comm_log: CommLog, ui: Panel, camb: Camb
     form.submit.button.click()
     assert "voice list has not loaded" in comm_log.latest(form.submit.message, "value")
     ui.tabs.selected_index = 1
-    form._loading.result(timeout=10)  # type: ignore[union-attr]
-    camb.manager.dispatcher.drain()
+    # The future resolves before its done-callback posts the options: drain until they are shown.
+    wait_until(lambda: camb.manager.dispatcher.drain() >= 0 and form.voices, 10, "the voice list")
     form.submit.button.click()
     drawer = form.submit.drawers[0]
     camb.wait(drawer.job, timeout=20)
