@@ -7,7 +7,7 @@ one refetches once (a voice made elsewhere since), then is refused. When the lis
 minute, so a flaky `list-voices` never blocks speech nor adds a request per call. Clone names are checked and
 coded before anything is sent; the synchronous `create-custom-voice` runs on the engine's loop thread while
 the caller waits interruptibly.
-Usage: `me = camb.clone_voice("me.wav", name="Me", gender="female", age=35)`; `camb.tts("Hi", voice=me)`.
+Usage: `me = camb.clone_voice("me.wav", name="Me", gender="female", age=35)`; `camb.tts("Hello", voice=me)`.
 """
 
 from __future__ import annotations

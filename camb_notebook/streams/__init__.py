@@ -1,7 +1,7 @@
 """Streams in the notebook: a displayed `SpeechStream` / `TranslationStream` plays or grows in place.
 
 Importing this package makes displayed streams use `StreamDisplay`. Main thread only.
-Usage: `camb.tts("Hi", voice=20298, stream=True)` as the last line of a cell.
+Usage: `camb.tts("Hello", voice=20298, stream=True)` as the last line of a cell.
 """
 
 from __future__ import annotations

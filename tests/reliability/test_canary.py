@@ -95,7 +95,7 @@ def test_canary_appears_nowhere(
     session = canary_session
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        jobs = [session.translate("Hello", to="fr-fr"), session.tts("Hi", voice=20298)]
+        jobs = [session.translate("Hello", to="fr-fr"), session.tts("Hi there", voice=20298)]
         jobs.append(session.transcribe(b"RIFF0000WAVEfmt fake audio", language="en-us"))
         for fault in ("error=PROCESSING_ERROR", "timeout", "result404x9", "payment_required"):
             camb_sandbox.fail_next(fault, route="POST translate")
