@@ -1,8 +1,12 @@
 """A dataset run SIGKILLed halfway and rerun with the same call: complete, identical, no task created twice.
 
 The child (`dataset_child.py`) is killed once half its parts are written and every task the sandbox created
-has its task_id in the journal (new tasks are held PENDING, so the kill lands with tasks in flight, not in
-the middle of a create's round trip, whose outcome no client can know). The rerun reattaches the held tasks
+has its task_id in the journal (new tasks are held PENDING, so the kill lands with tasks in flight). The
+window is not full when the test looks, so a create can still be sent between that look and the kill: its
+row stays 'creating' (its outcome no client can know). Today the rerun's `resume()` closes that row as
+ambiguous (failed) and the batch then sends the chunk again, so the test counts those: a task the sandbox
+created whose task_id is in no journal row is such a create, at most one per 'creating' row the kill left;
+every other chunk is created once. The rerun reattaches the held tasks
 (`resume()`), serves finished chunks from the result cache and skips the written parts.
 """
 
@@ -51,12 +55,16 @@ def _finish(child: subprocess.Popen[str]) -> dict[str, int]:
     return counts
 
 
-def _journaled_task_ids(home: Path, where: str = "") -> int:
+def _journaled_task_ids(home: Path, where: str = "", what: str = "count(*)") -> int:
     """Rows of the child's journal holding a task_id (read while it runs: SQLite WAL allows it)."""
+    return _journal_count(home, f"task_id IS NOT NULL {where}", what)
+
+
+def _journal_count(home: Path, where: str, what: str = "count(*)") -> int:
+    """`SELECT what FROM jobs WHERE where` on the child's journal, as an int."""
     db = sqlite3.connect(home / "journal.sqlite3", timeout=10)
     try:
-        query = f"SELECT count(*) FROM jobs WHERE task_id IS NOT NULL {where}"
-        return int(db.execute(query).fetchone()[0])
+        return int(db.execute(f"SELECT {what} FROM jobs WHERE {where}").fetchone()[0])
     finally:
         db.close()
 
@@ -88,6 +96,7 @@ def test_a_killed_run_resumes_to_the_same_output_without_duplicate_creates(
     assert child.returncode == -signal.SIGKILL
     in_flight = _journaled_task_ids(home, "AND state NOT IN ('succeeded', 'failed', 'cancelled')")
     assert in_flight > 0  # the kill left created tasks for the rerun to reattach
+    ambiguous = _journal_count(home, "state = 'creating'")  # sent (maybe) before the kill, no task_id
     written = len(list(parts.glob("part-*.parquet")))
     assert 5 <= written < 10 and not dest.exists()
 
@@ -95,7 +104,14 @@ def test_a_killed_run_resumes_to_the_same_output_without_duplicate_creates(
     counts = _finish(_start(camb_sandbox, source, dest, home))
 
     assert counts["resumed"] == written * BATCH_ROWS
-    assert camb_sandbox.stats.total_tasks == reference_creates, (created, in_flight, counts)
+    # A create the kill cut off may have created a task whose id nobody learned; the rerun sends that
+    # chunk again (see the module doc). Those tasks are the only ones missing from the journal, one per
+    # 'creating' row at most; any other extra create is a chunk created twice (both ids journaled).
+    total = camb_sandbox.stats.total_tasks
+    unknown = total - _journaled_task_ids(home, what="count(DISTINCT task_id)")
+    diagnostics = (created, in_flight, ambiguous, unknown, counts)
+    assert 0 <= unknown <= ambiguous, diagnostics
+    assert total == reference_creates + unknown, diagnostics
     out, whole = pq.read_table(dest), pq.read_table(tmp_path / "whole.parquet")
     assert out.equals(whole)
     assert out.column("id").to_pylist() == list(range(ROWS))
