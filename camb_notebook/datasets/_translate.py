@@ -22,6 +22,9 @@ from camb_notebook.jobs._batch_plan import DEFAULT_CHUNK_SIZE, DEFAULT_MAX_CHARS
 __all__ = ["DEFAULT_BATCH_ROWS", "translate_dataset"]
 
 DEFAULT_BATCH_ROWS = 50_000
+# The output layout of a run's parts: 2 added the per-target camb_status_<t> / camb_error_<t> columns. A
+# partial run of another version is refused (its parts would not stack with this one's).
+MANIFEST_VERSION = 2
 
 
 def translate_dataset(
@@ -62,7 +65,7 @@ def translate_dataset(
     check_outputs(opened.schema.names, column, options.targets)  # before the run state: nothing written
     target = Path(dest).expanduser().resolve()
     manifest = {
-        "version": 1,
+        "version": MANIFEST_VERSION,
         "source": str(opened.path),
         "format": opened.format,
         "files": opened.fingerprint(),
