@@ -64,7 +64,7 @@ def test_a_rerun_in_another_session_does_not_resend_an_ambiguous_chunk(
             for e in failed["camb_error"]
         )
         ok = out["camb_status"] == "ok"
-        assert out.loc[ok, "text_fr-fr"].tolist() == [e for e, good in zip(expected, ok) if good]
+        assert out.loc[ok, "text_fr-fr"].tolist() == [e for e, good in zip(expected, ok, strict=True) if good]
 
         out = _translate(frame, second, resend_ambiguous=True)
         assert out["text_fr-fr"].tolist() == expected
