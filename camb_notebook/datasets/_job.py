@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from camb_notebook.api import (
+    AmbiguousSubmitError,
     AuthenticationError,
     JobCancelled,
     PaymentRequiredError,
@@ -27,7 +28,7 @@ from camb_notebook.datasets._output import STATUS_FAILED, RunState, output_table
 from camb_notebook.datasets._source import Source, read_batches
 from camb_notebook.datasets._store import SeenTexts
 from camb_notebook.jobs import BatchJob, BatchOutcome, Job, JobManager, translation_batch
-from camb_notebook.jobs._batch_options import BatchOptions
+from camb_notebook.jobs._batch_options import BatchOptions, Unit
 from camb_notebook.jobs._batch_plan import (
     TextPlan,
     clean_texts,
@@ -211,11 +212,17 @@ class DatasetJob(BatchJob[DatasetResult]):
             formality=options.formality,
             gender=options.gender,
             cache=options.cache,
+            resend_ambiguous=options.resend_ambiguous,
             finalize=lambda outcome: outcome,
         )
         self._inner = inner
         inner._engine.future.result()
         self._counts["tasks"] += sum(1 for job in inner.jobs if job.task_id is not None and not job.cached)
+        held = [
+            u
+            for j, u in inner.chunks.items()
+            if j.task_id is None and isinstance(j.error, AmbiguousSubmitError)
+        ]
         # The inner batch and its chunks leave the session's lists (their rows and results stay in the
         # journal): a handle kept there would hold every batch's texts and translations (memory ∝ rows).
         self._jm.forget([inner, *inner.jobs])
@@ -223,6 +230,8 @@ class DatasetJob(BatchJob[DatasetResult]):
             raise self._stop
         if isinstance(inner.error, _STOPPING):
             raise inner.error
+        if held:
+            raise _not_resent(held, self._rows_done)
         result: BatchOutcome = inner.result()
         return result
 
@@ -237,6 +246,20 @@ class DatasetJob(BatchJob[DatasetResult]):
             texts_reused=self._counts["reused"],
             tasks_created=self._counts["tasks"],
         )
+
+
+def _not_resent(held: list[Unit], written: int) -> AmbiguousSubmitError:
+    """Why a run stops at a batch with chunks whose earlier create may have made a task.
+
+    The batch's part is not written, so a rerun redoes it with the same chunks (its finished ones come
+    from the result cache; the later batches' dedupe sees the same texts as in an uninterrupted run).
+    """
+    texts = sum(len(unit.indices) for unit in held)
+    return AmbiguousSubmitError(
+        f"the run stopped after {written:,} rows: {len(held)} chunk(s) ({texts:,} texts) were not sent again,"
+        " an earlier create of theirs may have made the task (it may show in the CAMB dashboard)",
+        hint="Repeat the same call with resend_ambiguous=True to send them (possibly billed twice)",
+    )
 
 
 def _cancel_dataset(job: Job, reason: str | None) -> bool:

@@ -45,8 +45,13 @@ def translate_dataset(
     cache: bool = True,
     errors: Errors = "raise",
     overwrite: bool = False,
+    resend_ambiguous: bool = False,
 ) -> DatasetJob:
-    """Translate `source[column]` into every target, writing `dest` batch by batch; returns at once."""
+    """Translate `source[column]` into every target, writing `dest` batch by batch; returns at once.
+
+    `resend_ambiguous=True` sends chunks whose earlier create may have made a task (not part of the call's
+    identity: a rerun with it continues the same run).
+    """
     if batch_rows < 1:
         raise UsageError(f"batch_rows must be at least 1, not {batch_rows}")
     opened = open_source(source, format)
@@ -61,6 +66,7 @@ def translate_dataset(
         formality=formality_code(formality),
         gender=gender_code(gender),
         cache=cache,
+        resend_ambiguous=resend_ambiguous,
     )
     check_outputs(opened.schema.names, column, options.targets)  # before the run state: nothing written
     target = Path(dest).expanduser().resolve()

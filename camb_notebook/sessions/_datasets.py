@@ -48,6 +48,7 @@ class DatasetMethods:
         cache: bool = True,
         errors: Errors = "raise",
         overwrite: bool = False,
+        resend_ambiguous: bool = False,
     ) -> DatasetJob:
         """Translate `source[column]` into every target, writing Parquet `dest` in batches; returns at once.
 
@@ -55,7 +56,8 @@ class DatasetMethods:
         say). `dest`: a `.parquet` file, else a directory of parts: the input columns plus
         `<column>_<target>`, `camb_status` and `camb_error`, rows in input order. Memory holds about
         `batch_rows` rows; texts seen in an earlier batch are not sent again. Re-running the same call
-        after a crash continues where it stopped and creates no task for finished rows. Result: DatasetResult.
+        after a crash continues where it stopped and creates no task for finished rows; a chunk whose create
+        the crash left unknown stops it until repeated with `resend_ambiguous=True`. Result: DatasetResult.
         """
         from camb_notebook.datasets import translate_dataset
 
@@ -76,4 +78,5 @@ class DatasetMethods:
             cache=cache,
             errors=errors,
             overwrite=overwrite,
+            resend_ambiguous=resend_ambiguous,
         )
