@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from camb_notebook.api import (
+    AmbiguousSubmitError,
     AuthenticationError,
     JobCancelled,
     PaymentRequiredError,
@@ -31,7 +32,7 @@ from camb_notebook.datasets._plan import plan_batch, price_texts, start_priced
 from camb_notebook.datasets._source import Source, read_batches
 from camb_notebook.datasets._store import SeenTexts
 from camb_notebook.jobs import NOT_SENT, BatchJob, BatchOutcome, Job, JobManager
-from camb_notebook.jobs._batch_options import BatchOptions
+from camb_notebook.jobs._batch_options import BatchOptions, Unit
 from camb_notebook.jobs._batch_plan import TextPlan
 
 __all__ = ["DatasetJob", "DatasetResult"]
@@ -229,6 +230,11 @@ class DatasetJob(BatchJob[DatasetResult]):
         self._inner = inner
         inner._engine.future.result()
         self._counts["tasks"] += sum(1 for job in inner.jobs if job.task_id is not None and not job.cached)
+        held = [
+            u
+            for j, u in inner.chunks.items()
+            if j.task_id is None and isinstance(j.error, AmbiguousSubmitError)
+        ]
         gate.characters += inner.budget.characters
         gate.tasks += inner.budget.tasks
         # The inner batch and its chunks leave the session's lists (their rows and results stay in the
@@ -241,6 +247,8 @@ class DatasetJob(BatchJob[DatasetResult]):
         if inner.budget.stopped_by is not None:
             gate.stopped_by = inner.budget.stopped_by
             self._budget_stop = self._budget_text()
+        if held:
+            raise _not_resent(held, self._rows_done)
         result: BatchOutcome = inner.result()
         return result
 
@@ -268,6 +276,20 @@ class DatasetJob(BatchJob[DatasetResult]):
             not_sent_rows=self.not_sent_count,
             budget=self._budget_stop,
         )
+
+
+def _not_resent(held: list[Unit], written: int) -> AmbiguousSubmitError:
+    """Why a run stops at a batch with chunks whose earlier create may have made a task.
+
+    The batch's part is not written, so a rerun redoes it with the same chunks (its finished ones come
+    from the result cache; the later batches' dedupe sees the same texts as in an uninterrupted run).
+    """
+    texts = sum(len(unit.indices) for unit in held)
+    return AmbiguousSubmitError(
+        f"the run stopped after {written:,} rows: {len(held)} chunk(s) ({texts:,} texts) were not sent again,"
+        " an earlier create of theirs may have made the task (it may show in the CAMB dashboard)",
+        hint="Repeat the same call with resend_ambiguous=True to send them (possibly billed twice)",
+    )
 
 
 def _cancel_dataset(job: Job, reason: str | None) -> bool:

@@ -51,6 +51,7 @@ class DatasetArgs(TypedDict, total=False):
     overwrite: bool
     max_characters: int | None
     max_tasks: int | None
+    resend_ambiguous: bool
 
 
 @overload
@@ -110,12 +111,15 @@ def translate_dataset(
     dry_run: bool = False,
     max_characters: int | None = None,
     max_tasks: int | None = None,
+    resend_ambiguous: bool = False,
 ) -> DatasetJob | DatasetEstimate:
     """Translate `source[column]` into every target, writing `dest` batch by batch; returns at once.
 
     `dry_run=True` reads the column once and returns a DatasetEstimate (nothing sent, nothing written).
     `max_characters` / `max_tasks` cap what the whole run creates (the session's `max_characters` by
     default); the run stops at a batch boundary, keeps what it wrote, and the same call continues.
+    `resend_ambiguous=True` sends chunks whose earlier create may have made a task (not part of the call's
+    identity: a rerun with it continues the same run).
     """
     if batch_rows < 1:
         raise UsageError(f"batch_rows must be at least 1, not {batch_rows}")
@@ -138,6 +142,7 @@ def translate_dataset(
         cache=cache,
         max_characters=max_characters,
         max_tasks=max_tasks,
+        resend_ambiguous=resend_ambiguous,
     )
     chunk_texts([], chunk_size=options.chunk_size, max_chars=options.max_chars)  # validates the bounds
     check_outputs(opened.schema.names, column, options.targets)  # before the run state: nothing written
@@ -166,6 +171,7 @@ def translate_dataset(
                 overwrite=overwrite,
                 max_characters=max_characters,
                 max_tasks=max_tasks,
+                resend_ambiguous=resend_ambiguous,
             )
 
         estimate.start = start

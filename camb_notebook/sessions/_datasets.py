@@ -84,7 +84,8 @@ class DatasetMethods:
         ("text"), `source_lang`, `batch_rows` (50,000), `chunk_size`, `max_chars`, `concurrency`, `formality`,
         `gender`, `cache`, `errors`, `overwrite`. Memory holds about `batch_rows` rows; texts seen in an
         earlier batch are not sent again. Re-running the same call after a crash continues where it stopped
-        and creates no task for finished rows. Result: DatasetResult.
+        and creates no task for finished rows; a chunk whose create the crash left unknown stops it until
+        repeated with `resend_ambiguous=True`. Result: DatasetResult.
 
         `dry_run=True` reads the column once and returns a DatasetEstimate (rows, distinct texts, billable
         characters, tasks; `.run()` starts the run); nothing is sent or written. `max_characters` /
