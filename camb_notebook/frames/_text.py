@@ -20,6 +20,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from camb_notebook.jobs import TextStore
+
 __all__ = ["ARROW_TEXT", "spread_column", "text_dtype"]
 
 _SLICE = 65_536  # distinct values encoded per slice: bounds the transient bytes objects
@@ -60,13 +62,31 @@ def _arrow_table(values: Sequence[Any]) -> Any:
     return pa.concat_arrays(parts)
 
 
+def _store_table(store: TextStore, positions: np.ndarray) -> tuple[Any, np.ndarray]:
+    """The store's packs as Arrow chunks over their own memory plus a trailing null, and per row its pick."""
+    import pyarrow as pa
+
+    packs, pack_of, slot_of = store.layout()
+    starts = np.cumsum([0, *(len(pack) for pack in packs)])
+    held = np.frombuffer(pack_of, dtype=np.intc)
+    null = int(starts[-1])
+    at = np.where(held >= 0, starts[np.maximum(held, 0)] + np.frombuffer(slot_of, dtype=np.intc), null)
+    picks = np.where(positions < 0, null, at[np.maximum(positions, 0)])
+    chunks = [pack.arrow() for pack in packs] + [pa.nulls(1, type=pa.large_string())]
+    return pa.chunked_array(chunks, type=pa.large_string()), picks
+
+
 def _arrow_column(values: Sequence[Any], positions: np.ndarray, index: pd.Index) -> pd.Series:
     """Per row the value at its position (-1: NaN), as an Arrow `str` column built by one `take`."""
     import pyarrow as pa
 
-    table = _arrow_table(values)
-    picks = np.where(positions < 0, len(values), positions)
-    taken = pa.chunked_array([table.take(pa.array(picks))])
+    if isinstance(values, TextStore):  # the batch's packs are read in place: no copy before the take
+        table, picks = _store_table(values, positions)
+    else:
+        table = _arrow_table(values)
+        picks = np.where(positions < 0, len(values), positions)
+    taken = table.take(pa.array(picks))
+    taken = taken if isinstance(taken, pa.ChunkedArray) else pa.chunked_array([taken])
     del table
     array_type = ARROW_TEXT.construct_array_type()
     try:
@@ -79,13 +99,16 @@ def _arrow_column(values: Sequence[Any], positions: np.ndarray, index: pd.Index)
 def spread_column(values: Sequence[Any], positions: np.ndarray, index: pd.Index, dtype: Any) -> pd.Series:
     """A text column over `index`: per row `values[position]`, NaN (the dtype's NA) where position is -1."""
     positions = np.asarray(positions, dtype=np.intp)
-    if ARROW_TEXT is not None and dtype == ARROW_TEXT and dtype.na_value is ARROW_TEXT.na_value:
+    arrow = ARROW_TEXT is not None and dtype == ARROW_TEXT and dtype.na_value is ARROW_TEXT.na_value
+    if arrow and isinstance(values, TextStore) and not values.arrow_ready():
+        dtype = object  # a lone surrogate cannot be UTF-8: keep that column as objects
+    elif arrow:
         try:
             return _arrow_column(values, positions, index)
         except UnicodeEncodeError:  # a lone surrogate cannot be UTF-8: keep that column as objects
             dtype = object
     table = np.empty(len(values) + 1, dtype=object)
-    table[: len(values)] = values
+    table[: len(values)] = list(values)
     table[-1] = np.nan
     spread = table[positions]
     spread[pd.isna(spread)] = np.nan

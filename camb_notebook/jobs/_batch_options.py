@@ -99,7 +99,7 @@ def plan_units(plan: TextPlan, options: BatchOptions, outcome: BatchOutcome) -> 
     """The chunks still to translate, chunk-major so the first rows finish for every target first."""
     per_target: list[list[Unit]] = []
     for target in options.targets:
-        todo = [i for i, text in enumerate(outcome.translations[target]) if text is None]
+        todo = outcome.translations[target].missing()
         ranges = chunk_texts(
             [plan.unique[i] for i in todo], chunk_size=options.chunk_size, max_chars=options.max_chars
         )

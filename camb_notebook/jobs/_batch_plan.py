@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from camb_notebook.api import UsageError
+from camb_notebook.jobs._text_store import TextStore
 from camb_notebook.quality import QaResult
 
 __all__ = [
@@ -143,7 +144,7 @@ class BatchOutcome:
 
     plan: TextPlan
     targets: tuple[str, ...]
-    translations: dict[str, list[str | None]]
+    translations: dict[str, TextStore]  # list-like, held compact as UTF-8 (see `_text_store`)
     errors: dict[str, list[str | None]]
     qa: dict[str, list[QaResult | None]] = field(default_factory=dict)  # per target and text (None: no QA)
 
@@ -154,14 +155,14 @@ class BatchOutcome:
         return cls(
             plan=plan,
             targets=tuple(targets),
-            translations={target: [None] * size for target in targets},
+            translations={target: TextStore(size) for target in targets},
             errors={target: [None] * size for target in targets},
             qa={target: [None] * size for target in targets},
         )
 
     def rows(self, target: str) -> tuple[list[str | None], list[str | None]]:
         """Translations and error messages for `target` spread back over the input positions."""
-        done, failed = self.translations[target], self.errors[target]
+        done, failed = list(self.translations[target]), self.errors[target]  # each text decoded once
         texts = [done[index] if index >= 0 else None for index in self.plan.positions]
         messages = [failed[index] if index >= 0 else None for index in self.plan.positions]
         return texts, messages
