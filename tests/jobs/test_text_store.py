@@ -10,7 +10,7 @@ import pytest
 
 from camb_notebook.api import ApiClient, TranslationResult
 from camb_notebook.jobs import JobManager, PollPolicy, TextStore, translation_batch
-from camb_notebook.jobs._text_store import PackedTexts
+from camb_notebook.jobs._text_store import PackedTexts, StoredTexts
 from camb_notebook.sandbox import Sandbox, pseudo_localize
 
 
@@ -46,6 +46,23 @@ def test_store_behaves_like_a_list_of_optional_strings() -> None:
         store[4] = "x"
 
 
+def test_a_copy_and_a_pack_arrow_is_reading_never_change_under_it() -> None:
+    """A copy shares the packs and each side writes to its own; a write while Arrow reads the open pack
+    goes to a new pack, and what Arrow read stays as it was."""
+    store = TextStore(3)
+    store.put([0], ["a"])
+    chunks, _ = store.arrow_chunks()
+    store.put([1], ["b"])  # the pack is exported to `chunks`: a new pack takes "b"
+    assert chunks[0].to_pylist() == ["a"] and list(store) == ["a", "b", None]
+    twin = store.copy()
+    twin[2] = "twin"
+    store[2] = "mine"
+    assert list(twin) == ["a", "b", "twin"] and list(store) == ["a", "b", "mine"]
+    numbers = store.arrow_chunks()[1]
+    flat = [text for chunk in store.arrow_chunks()[0] for text in chunk.to_pylist()]
+    assert [flat[n] for n in numbers] == ["a", "b", "mine"]
+
+
 @pytest.fixture
 def manager(camb_sandbox: Sandbox, tmp_path: Path) -> Iterator[JobManager]:
     """A fresh engine on the sandbox with fast polls."""
@@ -55,9 +72,9 @@ def manager(camb_sandbox: Sandbox, tmp_path: Path) -> Iterator[JobManager]:
     engine.close()
 
 
-def test_a_recorded_chunk_keeps_its_answer_packed_once(manager: JobManager) -> None:
-    """Once the batch recorded a chunk, the chunk job's result is the store's own pack (no str per text
-    kept twice), and it still reads as the chunk's translations."""
+def test_a_recorded_chunk_keeps_a_view_into_the_store_not_the_answer(manager: JobManager) -> None:
+    """Once the batch recorded a chunk, the chunk job's result reads the batch's store (no str per text kept
+    by the job) and still reads as the chunk's translations; the store is one pack per target."""
     texts = [f"line {i} «{i}»" for i in range(30)]
     batch = translation_batch(manager, texts, to=["fr-fr", "de-de"], chunk_size=10)
     result = batch.result(timeout=30)
@@ -65,7 +82,9 @@ def test_a_recorded_chunk_keeps_its_answer_packed_once(manager: JobManager) -> N
     assert len(batch.jobs) == 6
     for job, unit in batch.chunks.items():
         answer = job.result()
-        assert isinstance(answer, TranslationResult) and isinstance(answer.texts, PackedTexts)
+        assert isinstance(answer, TranslationResult) and isinstance(answer.texts, StoredTexts)
+        assert answer.texts.store is batch.outcome.translations[unit.target]
         assert list(answer.texts) == [pseudo_localize(texts[i], unit.target) for i in unit.indices]
-        packs, _, _ = batch.outcome.translations[unit.target].layout()
-        assert any(answer.texts is pack for pack in packs)
+    for target in ("fr-fr", "de-de"):
+        chunks, _ = batch.outcome.translations[target].arrow_chunks()
+        assert len(chunks) == 1 and len(chunks[0]) == 30
