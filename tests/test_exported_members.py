@@ -151,7 +151,7 @@ LAYERS = {
         "read",
         "write",
     ],
-    "camb_notebook.datasets": ["DatasetJob", "DatasetResult", "translate_dataset"],
+    "camb_notebook.datasets": ["DatasetEstimate", "DatasetJob", "DatasetResult", "translate_dataset"],
     "camb_notebook.sessions": [
         "Camb",
         "LiveStream",

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from camb_notebook.api import (
+    AmbiguousSubmitError,
     AuthenticationError,
     JobCancelled,
     PaymentRequiredError,
@@ -24,15 +25,12 @@ from camb_notebook.api import (
     UsageError,
 )
 from camb_notebook.datasets._output import STATUS_FAILED, RunState, output_table, release_arrow_memory
+from camb_notebook.datasets._plan import plan_batch, price_texts, start_priced
 from camb_notebook.datasets._source import Source, read_batches
 from camb_notebook.datasets._store import SeenTexts
-from camb_notebook.jobs import BatchJob, BatchOutcome, Job, JobManager, translation_batch
-from camb_notebook.jobs._batch_options import BatchOptions
-from camb_notebook.jobs._batch_plan import (
-    TextPlan,
-    clean_texts,
-    plan_texts,
-)
+from camb_notebook.jobs import NOT_SENT, BatchJob, BatchOutcome, Job, JobManager
+from camb_notebook.jobs._batch_options import BatchOptions, Unit
+from camb_notebook.jobs._batch_plan import TextPlan
 
 __all__ = ["DatasetJob", "DatasetResult"]
 
@@ -51,6 +49,9 @@ class DatasetResult:
     texts_sent: int  # distinct texts handed to the engine (per target)
     texts_reused: int  # distinct texts of a batch already translated in an earlier batch
     tasks_created: int  # chunk tasks created (cache hits and reattached tasks are not counted)
+    characters_sent: int = 0  # billable characters of the chunks this run created (the budget's unit)
+    not_sent_rows: int = 0  # rows a budget kept back: `dest` is not written yet, the same call continues
+    budget: str | None = None  # why the budget stopped the run, and how to continue
 
 
 class DatasetJob(BatchJob[DatasetResult]):
@@ -72,6 +73,7 @@ class DatasetJob(BatchJob[DatasetResult]):
         self._batch_len = 0
         self._inner: BatchJob[BatchOutcome] | None = None
         self._counts = {"sent": 0, "reused": 0, "tasks": 0, "failed": 0}
+        self._budget_stop: str | None = None  # why the budget stopped the run (then `dest` is not written)
         self.total = 0
 
     @property  # type: ignore[override]
@@ -117,8 +119,10 @@ class DatasetJob(BatchJob[DatasetResult]):
         )
 
     def __repr__(self) -> str:
-        """`<DatasetJob 3f2a: pending 100,000/5,000,000 rows, 0 failed>`."""
+        """`<DatasetJob 3f2a: pending 100,000/5,000,000 rows, 0 failed>` (and rows not_sent, if any)."""
         counts = f"{self.done_count:,}/{self.total:,} rows, {self.failed_count} failed"
+        if self.not_sent_count:
+            counts += f", {self.not_sent_count:,} not_sent"
         return f"<DatasetJob {self.id}: {self.state} {counts}>"
 
     # -- the driver (its own thread: reading and writing block; the engine runs on the loop thread) -------
@@ -153,28 +157,37 @@ class DatasetJob(BatchJob[DatasetResult]):
             index = skip
             for table in read_batches(self._source, batch_rows, skip=skip):
                 self._one_batch(index, table, seen)
+                if self._budget_stop is not None:
+                    break
                 index += 1
-            if index == 0:  # an empty dataset still gets its (empty) output
+            if index == 0 and self._budget_stop is None:  # an empty dataset still gets its (empty) output
                 self._one_batch(0, self._source.schema.empty_table(), seen)
                 index = 1
         finally:
             seen.close()
+        if self._budget_stop is not None:  # the parts so far stay; the same call continues from them
+            self.not_sent_count = self.total - self._rows_done
+            self._inner = None
+            return
         state.finish(index)
 
     def _one_batch(self, index: int, table: Any, seen: SeenTexts) -> None:
-        """Translate one batch's new texts, write its part, remember its translations."""
+        """Translate one batch's new texts, write its part, remember its translations.
+
+        A budget that stops the batch's engine batch stops the run before its part (`_budget_stop`).
+        """
         if self._stop is not None:
             raise self._stop
-        column, targets = self._run["column"], self._options.targets
-        offset = index * self._run["batch_rows"]
+        targets = self._options.targets
         self._batch_len = table.num_rows
-        values = table.column(column).to_pylist()
-        labels = range(offset, offset + len(values))
-        plan = plan_texts(clean_texts(values, labels=labels, errors=self._run["errors"]))
-        known = {target: seen.lookup(target, plan.unique) for target in targets}
-        todo = [i for i in range(len(plan.unique)) if any(known[t][i] is None for t in targets)]
-        outcome = self._translate([plan.unique[i] for i in todo]) if todo else None
-        translations = {t: list(known[t]) for t in targets}
+        batch = plan_batch(
+            table, self._run["column"], index * self._run["batch_rows"], self._run["errors"], seen, targets
+        )
+        plan, todo = batch.plan, batch.todo
+        outcome = self._translate(batch.new_texts) if todo else None
+        if self._budget_stop is not None:
+            return
+        translations = {t: list(batch.known[t]) for t in targets}
         errors: dict[str, list[str | None]] = {t: [None] * len(plan.unique) for t in targets}
         fresh: dict[str, list[tuple[str, str]]] = {t: [] for t in targets}
         for t in targets:
@@ -184,7 +197,7 @@ class DatasetJob(BatchJob[DatasetResult]):
                     translations[t][i], errors[t][i] = text, error
                     if text is not None:
                         fresh[t].append((plan.unique[i], text))
-        out = output_table(table, column, plan.positions, translations, errors)
+        out = output_table(table, self._run["column"], plan.positions, translations, errors)
         staged = self._state.stage_part(index, out)
         seen.add(fresh)  # before the part counts: a crash in between redoes the part from `seen`
         self._state.commit_part(index, staged)
@@ -198,24 +211,29 @@ class DatasetJob(BatchJob[DatasetResult]):
         self._engine.update(error=self.error)
 
     def _translate(self, texts: list[str]) -> BatchOutcome:
-        """Run `texts` as one engine batch and wait for it (a stopping error stops the run)."""
-        options = self._options
-        inner: BatchJob[BatchOutcome] = translation_batch(
-            self._jm,
-            texts,
-            to=list(options.targets),
-            source=str(self._run["source_language"]),
-            chunk_size=options.chunk_size,
-            max_chars=options.max_chars,
-            concurrency=options.concurrency,
-            formality=options.formality,
-            gender=options.gender,
-            cache=options.cache,
-            finalize=lambda outcome: outcome,
+        """Run `texts` as one engine batch within what is left of the budget, and wait for it.
+
+        A stopping error stops the run; a budget that keeps a chunk back sets `_budget_stop` (the caller
+        then writes nothing of this batch: what it sent is in the result cache for the rerun).
+        """
+        gate = self.budget
+        left = replace(
+            self._options,
+            max_characters=None if gate.max_characters is None else gate.max_characters - gate.characters,
+            max_tasks=None if gate.max_tasks is None else gate.max_tasks - gate.tasks,
         )
+        estimate = price_texts(self._jm, texts, self._options)
+        inner = start_priced(self._jm, estimate, left, lambda outcome: outcome)
         self._inner = inner
         inner._engine.future.result()
         self._counts["tasks"] += sum(1 for job in inner.jobs if job.task_id is not None and not job.cached)
+        held = [
+            u
+            for j, u in inner.chunks.items()
+            if j.task_id is None and isinstance(j.error, AmbiguousSubmitError)
+        ]
+        gate.characters += inner.budget.characters
+        gate.tasks += inner.budget.tasks
         # The inner batch and its chunks leave the session's lists (their rows and results stay in the
         # journal): a handle kept there would hold every batch's texts and translations (memory ∝ rows).
         self._jm.forget([inner, *inner.jobs])
@@ -223,8 +241,23 @@ class DatasetJob(BatchJob[DatasetResult]):
             raise self._stop
         if isinstance(inner.error, _STOPPING):
             raise inner.error
+        if inner.budget.stopped_by is not None:
+            gate.stopped_by = inner.budget.stopped_by
+            self._budget_stop = self._budget_text()
+        if held:
+            raise _not_resent(held, self._rows_done)
         result: BatchOutcome = inner.result()
         return result
+
+    def _budget_text(self) -> str:
+        """The `not_sent` line of a run the budget stopped: which cap, what was sent, how to continue."""
+        gate = self.budget
+        cap = gate.max_characters if gate.stopped_by == "max_characters" else gate.max_tasks
+        return (
+            f"{NOT_SENT}: the budget {gate.stopped_by}={cap:,} stopped the run after {gate.characters:,}"
+            f" characters in {gate.tasks:,} tasks, at a batch boundary; the batches written so far stay in"
+            f" {self._state.root.name}, and the same call with a larger budget continues from there"
+        )
 
     def _summary_value(self) -> DatasetResult:
         """The result of a finished run."""
@@ -236,7 +269,24 @@ class DatasetJob(BatchJob[DatasetResult]):
             texts_sent=self._counts["sent"],
             texts_reused=self._counts["reused"],
             tasks_created=self._counts["tasks"],
+            characters_sent=self.budget.characters,
+            not_sent_rows=self.not_sent_count,
+            budget=self._budget_stop,
         )
+
+
+def _not_resent(held: list[Unit], written: int) -> AmbiguousSubmitError:
+    """Why a run stops at a batch with chunks whose earlier create may have made a task.
+
+    The batch's part is not written, so a rerun redoes it with the same chunks (its finished ones come
+    from the result cache; the later batches' dedupe sees the same texts as in an uninterrupted run).
+    """
+    texts = sum(len(unit.indices) for unit in held)
+    return AmbiguousSubmitError(
+        f"the run stopped after {written:,} rows: {len(held)} chunk(s) ({texts:,} texts) were not sent again,"
+        " an earlier create of theirs may have made the task (it may show in the CAMB dashboard)",
+        hint="Repeat the same call with resend_ambiguous=True to send them (possibly billed twice)",
+    )
 
 
 def _cancel_dataset(job: Job, reason: str | None) -> bool:

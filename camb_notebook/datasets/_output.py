@@ -18,19 +18,27 @@ from pathlib import Path
 from typing import Any
 
 from camb_notebook.api import UsageError
+from camb_notebook.jobs import NOT_SENT, is_not_sent
 
 __all__ = [
+    "STATUS_CANCELLED",
     "STATUS_FAILED",
+    "STATUS_NOT_SENT",
     "STATUS_OK",
     "STATUS_SKIPPED",
     "RunState",
     "check_outputs",
     "output_table",
     "release_arrow_memory",
+    "summary_message",
+    "target_status",
 ]
 
-# The same camb_status values as df.camb.translate: all targets translated / a target failed / not sent.
-STATUS_OK, STATUS_FAILED, STATUS_SKIPPED = "ok", "failed", "skipped"
+# The same camb_status values as df.camb.translate: all targets translated / a target failed / not sent
+# (missing or blank) / kept back by a budget / cancelled; the row summary is the worst of its targets'.
+STATUS_OK, STATUS_FAILED, STATUS_SKIPPED, STATUS_NOT_SENT = "ok", "failed", "skipped", NOT_SENT
+STATUS_CANCELLED = "cancelled"
+_RANK = {STATUS_FAILED: 6, STATUS_CANCELLED: 4, STATUS_NOT_SENT: 3, STATUS_SKIPPED: 2, STATUS_OK: 1}
 SUMMARY = ("camb_status", "camb_error")
 
 
@@ -38,10 +46,10 @@ def check_outputs(names: Sequence[str], column: str, targets: Sequence[str]) -> 
     """Refuse, naming them, input columns that a run would add again (the rule of df.camb.translate).
 
     Called before the run state is created, so nothing is written or sent. Duplicate names would make the
-    written Parquet unreadable by name (pyarrow: "Multiple matches"). Unlike a frame, a dataset run never
-    recomputes an earlier `camb_status` / `camb_error` summary, so the pair is always refused; so are the
-    per-target status names frames write (`camb_status_<t>`, `camb_error_<t>`), and the source column being
-    one of the outputs.
+    written Parquet unreadable by name (pyarrow: "Multiple matches"). The names are those a run writes
+    (`<column>_<t>`, `camb_status_<t>`, `camb_error_<t>`, `camb_status`, `camb_error`); unlike a frame, a
+    dataset run never recomputes an earlier `camb_status` / `camb_error` summary, so the pair is always
+    refused, and so is the source column being one of the outputs.
     """
     outputs = [f"{column}_{t}" for t in targets]
     outputs += [f"{prefix}{t}" for t in targets for prefix in ("camb_status_", "camb_error_")]
@@ -65,32 +73,54 @@ def output_table(
     translations: dict[str, list[str | None]],
     errors: dict[str, list[str | None]],
 ) -> Any:
-    """`table` plus `<column>_<target>` per target, `camb_status` and `camb_error` (as df.camb.translate).
+    """`table` plus the columns df.camb.translate adds, in its order: `<column>_<target>` per target, then
+    `camb_status_<target>` / `camb_error_<target>` per target, then the row summary `camb_status` /
+    `camb_error` (the worst target status; the failing targets' messages, `fr-fr: …; de-de: …`).
 
-    `positions` maps each row to its distinct text (-1: not sent); the per-text lists are spread with one
-    vectorized `take` per column.
+    `positions` maps each row to its distinct text (-1: not sent, `skipped`); statuses and messages are
+    computed per distinct text and spread with one vectorized `take` per column. (Arrow strings are valid
+    UTF-8, so the frames' `invalid` status for lone surrogates never arises here.)
     """
     import pyarrow as pa
     import pyarrow.compute as pc
 
     index = pa.array(positions, type=pa.int64())
-    unsent = pc.less(index, 0)
     size = len(next(iter(translations.values()), []))
-    take = pc.if_else(unsent, size, index)  # position -1 picks the trailing None
+    take = pc.if_else(pc.less(index, 0), size, index)  # position -1 picks the trailing entry
 
-    def spread(values: list[str | None]) -> Any:
-        return pa.array([*values, None], type=pa.string()).take(take)
+    def spread(values: Sequence[str | None], unsent: str | None = None) -> Any:
+        return pa.array([*values, unsent], type=pa.string()).take(take)
 
+    statuses = {t: [target_status(e) for e in errors[t]] for t in translations}
     out = table
     for target, values in translations.items():
         out = out.append_column(f"{column}_{target}", spread(values))
-    joined: list[str | None] = [None] * size
-    failing = [(t, e) for t, e in errors.items() if any(e)]
-    for i in range(size) if failing else ():
-        joined[i] = "; ".join(f"{t}: {e[i]}" for t, e in failing if e[i]) or None
-    row_errors = spread(joined)
-    status = pc.if_else(unsent, STATUS_SKIPPED, pc.if_else(pc.is_null(row_errors), STATUS_OK, STATUS_FAILED))
-    return out.append_column("camb_status", status.cast(pa.string())).append_column("camb_error", row_errors)
+    for target in translations:
+        out = out.append_column(f"camb_status_{target}", spread(statuses[target], STATUS_SKIPPED))
+        out = out.append_column(f"camb_error_{target}", spread(errors[target]))
+    worst = [max((s[i] for s in statuses.values()), key=_RANK.__getitem__) for i in range(size)]
+    messages = [summary_message([(t, e[i]) for t, e in errors.items()]) for i in range(size)]
+    out = out.append_column("camb_status", spread(worst, STATUS_SKIPPED))
+    return out.append_column("camb_error", spread(messages))
+
+
+def target_status(error: str | None) -> str:
+    """The `camb_status_<target>` of a sent text (the frames' rule): ok, failed, not_sent or cancelled."""
+    if error is None:
+        return STATUS_OK
+    if is_not_sent(error):
+        return STATUS_NOT_SENT
+    return STATUS_CANCELLED if error.startswith("JobCancelled:") else STATUS_FAILED
+
+
+def summary_message(parts: Sequence[tuple[str, str | None]]) -> str | None:
+    """The row's `camb_error`: its targets' messages (`fr-fr: …; de-de: …`), one message said once."""
+    found = [(t, m) for t, m in parts if m]
+    if not found:
+        return None
+    if len(found) > 1 and len({m for _, m in found}) == 1:
+        return found[0][1]
+    return "; ".join(f"{t}: {m}" for t, m in found)
 
 
 class RunState:
@@ -101,16 +131,26 @@ class RunState:
         self.dest = dest
         self.root = root
         self.parts = root / "parts"
+        self.manifest: dict[str, Any] = {}  # the call that owns the directory (set by `open`)
 
     @classmethod
     def open(cls, dest: Path, manifest: dict[str, Any], *, overwrite: bool) -> RunState:
         """The state of this call: continue a matching partial run, refuse another call's, or start anew."""
         root = dest.with_name(dest.name + ".camb-partial")
         state = cls(dest, root)
+        state.manifest = manifest
         saved = root / "manifest.json"
         if saved.exists():
-            if json.loads(saved.read_text(encoding="utf-8")) == manifest:
+            found = json.loads(saved.read_text(encoding="utf-8"))
+            if found == manifest:
                 return state
+            if not overwrite and found.get("version") != manifest["version"]:
+                raise UsageError(
+                    f"{root.name} holds an unfinished run written by another version of camb-notebook"
+                    f" (output columns of version {found.get('version')!r}, this one writes version"
+                    f" {manifest['version']!r}); its parts cannot be continued",
+                    hint="Pass overwrite=True to start over (the result cache serves what it sent)",
+                )
             if not overwrite:
                 raise UsageError(
                     f"{root.name} holds an unfinished run of another call (source, column, targets or options"

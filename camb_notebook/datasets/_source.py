@@ -89,10 +89,13 @@ def open_source(source: str | os.PathLike[str], fmt: str | None = None) -> Sourc
     return Source(path, kind, ds.dataset(str(path), format=kind))
 
 
-def read_batches(source: Source, batch_rows: int, *, skip: int = 0) -> Iterator[Any]:
+def read_batches(
+    source: Source, batch_rows: int, *, skip: int = 0, columns: list[str] | None = None
+) -> Iterator[Any]:
     """Yield pyarrow Tables of exactly `batch_rows` rows (the last may be shorter), after `skip` batches.
 
-    Skipped batches are still read (a CSV has no index to seek by) but never converted or kept.
+    Skipped batches are still read (a CSV has no index to seek by) but never converted or kept. `columns`
+    projects (a dry run reads only the text column); None reads them all.
     """
     import pyarrow as pa
     import pyarrow.dataset as ds
@@ -102,6 +105,7 @@ def read_batches(source: Source, batch_rows: int, *, skip: int = 0) -> Iterator[
     # after 300,000 rows read slowly, against 38 MiB this way); reading is never the bottleneck here.
     options = ds.ParquetFragmentScanOptions(pre_buffer=False) if source.format == "parquet" else None
     scanner = source.dataset.scanner(
+        columns=columns,
         batch_size=batch_rows,
         batch_readahead=1,
         fragment_readahead=1,

@@ -151,11 +151,13 @@ def translate_dask(
 
     `max_in_flight` (default: the session's) bounds the tasks in flight across the whole cluster; `home`
     (default: the session's) is where the workers keep the journal and result cache. `options` are
-    `translate_frame`'s (chunk_size, max_chars, formality, gender, cache, errors, protect, dnt, qa).
+    `translate_frame`'s (chunk_size, max_chars, formality, gender, cache, errors, protect, dnt, qa,
+    resend_ambiguous).
     """
     if column not in frame.columns:
         raise UsageError(f"no column {column!r} in the frame (columns: {list(frame.columns)!r})")
     allowed = {"chunk_size", "max_chars", "formality", "gender", "cache", "errors", "protect", "dnt", "qa"}
+    allowed |= {"resend_ambiguous"}  # chunks whose earlier create may have made a task are sent again
     unknown = set(options) - allowed
     if unknown:
         raise UsageError(f"unknown option(s) {sorted(unknown)} for a Dask DataFrame")

@@ -100,6 +100,7 @@ def translate_frame(
     dry_run: bool = False,
     max_characters: int | None = None,
     max_tasks: int | None = None,
+    resend_ambiguous: bool = False,
     **quality: Unpack[QualityArgs],
 ) -> BatchJob[pd.DataFrame] | Estimate:
     """Translate `df[column]` into each target; returns a BatchJob at once whose result is the new frame.
@@ -111,6 +112,7 @@ def translate_frame(
     `dry_run=True` returns an Estimate and sends nothing; `max_characters` / `max_tasks` cap what the batch
     creates (the rows left out get `camb_status="not_sent"`). Placeholders and markup are masked (`protect=`,
     `dnt=`, `dictionaries=`) and each target gets QA columns (`max_length`: an int or a column name).
+    `resend_ambiguous=True` sends chunks whose earlier create may have made a task (else their rows fail).
     """
     if dry_run and into is not None:
         raise UsageError("dry_run=True sends nothing, so into= would never be filled", hint="Drop into=")
@@ -146,6 +148,7 @@ def translate_frame(
         dry_run=dry_run,
         max_characters=max_characters,
         max_tasks=max_tasks,
+        resend_ambiguous=resend_ambiguous,
         **batch_quality(session, frame, column, source, quality),
     )
     if isinstance(batch, BatchJob) and assign is not None:

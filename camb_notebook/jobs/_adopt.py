@@ -3,8 +3,9 @@
 The runner calls `settle_by_journal()` after the in-process twin and cache checks. It runs `_lease.claim`
 and acts on it: reuse a stored result, follow a live owner (watching its row until it is final or the
 owner dies, then deciding again), adopt a dead owner's task (the job polls it), or refuse to resend a
-create whose outcome is unknown. `keep_leases()` refreshes this process's heartbeats and retries kept
-writes. Loop thread only. Usage: `step = await settle_by_journal(registry, job, policy, reuse)`.
+create whose outcome is unknown (unless the job is in `registry.resend_ambiguous`). `keep_leases()`
+refreshes this process's heartbeats and retries kept writes. Loop thread only.
+Usage: `step = await settle_by_journal(registry, job, policy, reuse)`.
 """
 
 from __future__ import annotations
@@ -69,15 +70,27 @@ async def settle_by_journal(
             )
             return "poll"
         if outcome.kind == "ambiguous":
-            when = datetime.fromtimestamp(row.updated_at, timezone.utc).isoformat(timespec="seconds")
-            raise AmbiguousSubmitError(
-                f"not sent again: job {row.id} of a kernel that exited sent this same request at {when}"
-                " and may have created its task",
-                hint="retry_failed(resend_ambiguous=True) sends it again (it may be billed twice)",
-            )
+            raise _not_resent(registry, job, row)
         job._engine.update(state="queued")
         await watch(registry, row, policy)
     return "create"
+
+
+def _not_resent(registry: Registry, job: Job, row: JobRecord) -> AmbiguousSubmitError:
+    """The error of a job whose request an earlier create may already have made a task for.
+
+    The text itself says how to resend (a batch row's `camb_error` shows the text, not the hint).
+    """
+    when = datetime.fromtimestamp(row.created_at, timezone.utc).isoformat(timespec="seconds")
+    how = (
+        "resend_ambiguous=True (or retry_failed(resend_ambiguous=True)) sends it again"
+        if job.id in registry.batch_of
+        else "submitting it with cache=False sends it again"
+    )
+    return AmbiguousSubmitError(
+        f"not sent again: an earlier create of this same request (job {row.id}, {when}) may have made its"
+        f" task, which may show in the CAMB dashboard; {how}, possibly billed twice"
+    )
 
 
 async def watch(registry: Registry, row: JobRecord, policy: PollPolicy) -> JobRecord | None:
@@ -104,7 +117,8 @@ async def _claim(registry: Registry, job: Job) -> Claim | None:
     given_up = time.monotonic() + registry.claim_patience
     while True:
         try:
-            return claim(registry.journal, record, Registry.driven_here)
+            resend = job.id in registry.resend_ambiguous
+            return claim(registry.journal, record, Registry.driven_here, resend=resend)
         except sqlite3.OperationalError as exc:
             if "locked" not in str(exc) or time.monotonic() > given_up:
                 _without_journal(registry, exc)

@@ -147,6 +147,8 @@ class BatchJob(Job, Generic[T]):
             **known,
         )
         self._manager.registry.batch_of[job.id] = self.id  # journaled: the batch is one job after a restart
+        if self._options.resend_ambiguous or (self._retry is not None and unit in self._retry.resend):
+            self._manager.registry.resend_ambiguous.add(job.id)  # read by its claim, before it creates
         self.jobs.append(job)
         if primary:
             self.chunks[job] = unit

@@ -46,6 +46,7 @@ class BatchArgs(TypedDict, total=False):
     errors: Errors
     max_characters: int | None
     max_tasks: int | None
+    resend_ambiguous: bool
 
 
 class _EntryArgs(BatchArgs, total=False):
@@ -114,6 +115,7 @@ def translation_batch(
     max_tasks: int | None = None,
     quality: QualityOptions | None = None,
     dictionaries: Sequence[int] = (),
+    resend_ambiguous: bool = False,
 ) -> BatchJob[Any] | Estimate:
     """Start translating `texts` into every target and return the BatchJob at once.
 
@@ -121,7 +123,8 @@ def translation_batch(
     Estimate instead and sends nothing (`.run()` starts the batch). `max_characters` / `max_tasks` stop
     creating before the first chunk that would pass them; its rows and the rest are `not_sent`.
     `quality` says what to mask and check (default: every syntax, QA on; see `quality_options`);
-    `dictionaries` are sent as `chosen_dictionaries`.
+    `dictionaries` are sent as `chosen_dictionaries`. A chunk whose earlier create (any run's, in the
+    journal) may have made a task is not sent again unless `resend_ambiguous=True` (its rows fail saying so).
     """
     if concurrency is not None and concurrency < 1:
         raise UsageError(f"concurrency must be at least 1, not {concurrency}")
@@ -141,6 +144,7 @@ def translation_batch(
         max_tasks=max_tasks,
         quality=quality or QualityOptions(),
         dictionaries=tuple(dictionaries),
+        resend_ambiguous=resend_ambiguous,
     )
     chunk_texts([], chunk_size=options.chunk_size, max_chars=options.max_chars)  # validates the bounds
     plan = plan_texts(clean_texts(texts, labels=labels, errors=errors))

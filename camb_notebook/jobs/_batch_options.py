@@ -70,6 +70,7 @@ class BatchOptions:
     max_tasks: int | None = None
     quality: QualityOptions = field(default_factory=QualityOptions)  # masking and QA (see _batch_quality)
     dictionaries: tuple[int, ...] = ()  # the API's `chosen_dictionaries`
+    resend_ambiguous: bool = False  # create chunks even when an earlier create of theirs may have a task
 
     def request(self, texts: Sequence[str], target: str) -> dict[str, Any]:
         """The wire request of one chunk (optional fields omitted, as the SDK does)."""

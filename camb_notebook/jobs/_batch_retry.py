@@ -33,6 +33,7 @@ class RetryPlan:
     units: list[Unit] = field(default_factory=list)
     known: dict[Unit, str] = field(default_factory=dict)  # chunk -> server task polled again
     held: list[tuple[Unit, Job]] = field(default_factory=list)  # ambiguous chunks not sent again
+    resend: set[Unit] = field(default_factory=set)  # ambiguous chunks sent again (resend_ambiguous=True)
 
 
 class Retried(Protocol):
@@ -78,6 +79,7 @@ def plan_retry(batch: Retried, *, resend_ambiguous: bool) -> RetryPlan:
             if not resend_ambiguous:
                 plan.held.append((unit, job))
                 continue
+            plan.resend.add(unit)
         plan.units.append(unit)
     covered = {(u.target, i) for u in [*plan.units, *(u for u, _ in plan.held)] for i in u.indices}
     for target in outcome.targets:

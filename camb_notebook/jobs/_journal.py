@@ -26,8 +26,9 @@ from camb_notebook.jobs._blobs import restore, stash
 from camb_notebook.jobs._notice import notice
 from camb_notebook.jobs._schema import migrate
 
-__all__ = ["URL_TTL", "JobRecord", "Journal", "default_home", "size_bucket"]
+__all__ = ["AMBIGUOUS", "URL_TTL", "JobRecord", "Journal", "default_home", "size_bucket"]
 
+AMBIGUOUS = "AmbiguousSubmitError:"  # a failed row's error prefix: its create may have made a task
 URL_TTL = 3600.0  # seconds a cached result holding presigned URLs is trusted; after that it is refetched
 BUSY_TIMEOUT = 0.2  # seconds a write waits for another process's lock (the loop thread must not stall)
 
@@ -171,10 +172,12 @@ class Journal:
         return self._select("WHERE state NOT IN ('succeeded', 'failed', 'cancelled') ORDER BY created_at", ())
 
     def fingerprint_rows(self, family: str, request_hash: str, key_id: str) -> list[JobRecord]:
-        """Unfinished rows of the same request under the same key, oldest first (see `_lease.claim`)."""
+        """Rows of the same request under the same key that `_lease.claim` weighs, oldest first: unfinished
+        ones, and failed ones whose create may have made a task (AmbiguousSubmitError, no task_id)."""
         return self._select(
             "WHERE family = ? AND request_hash = ? AND key_id = ?"
-            " AND state NOT IN ('succeeded', 'failed', 'cancelled') ORDER BY created_at",
+            " AND (state NOT IN ('succeeded', 'failed', 'cancelled') OR (state = 'failed'"
+            f" AND task_id IS NULL AND error LIKE '{AMBIGUOUS}%')) ORDER BY created_at",
             (family, request_hash, key_id),
         )
 

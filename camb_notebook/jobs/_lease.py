@@ -5,8 +5,9 @@ its heartbeat fresh; a dead one (its pid gone on this host, or no heartbeat for 
 lease to whoever takes it over first (one compare-and-set UPDATE, so two processes never both win).
 `claim()` is the check every create goes through, in one IMMEDIATE transaction, so two kernels running
 the same cell never both create: a stored result is reused, a live owner's task is followed, a dead
-owner's task is adopted, a dead owner's unfinished create is reported ambiguous, otherwise the caller's
-row becomes the request's owner. Loop thread only. Usage: `outcome = claim(journal, record, alive)`.
+owner's task is adopted, a create whose outcome is unknown (a dead owner's unfinished create, or one failed
+as ambiguous) is reported ambiguous unless the caller resends it, otherwise the caller's row becomes the
+request's owner. Loop thread only. Usage: `outcome = claim(journal, record, alive)`.
 """
 
 from __future__ import annotations
@@ -21,12 +22,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Literal
 
-from camb_notebook.jobs._journal import JobRecord, Journal
+from camb_notebook.jobs._journal import AMBIGUOUS, JobRecord, Journal
 
 __all__ = ["HOST", "LEASE_TTL", "Claim", "claim", "heartbeat", "owner_alive", "take_lease"]
 
 HOST = socket.gethostname()
 LEASE_TTL = 30.0  # seconds without a heartbeat after which an owner counts as gone (e.g. another host)
+_FINAL_STATES = ("succeeded", "failed", "cancelled")
 _FINAL = "('succeeded', 'failed', 'cancelled')"
 
 ClaimKind = Literal["create", "cached", "follow", "adopt", "ambiguous"]
@@ -69,16 +71,19 @@ def heartbeat(journal: Journal) -> None:
     )
 
 
-def claim(journal: Journal, record: JobRecord, driven_here: Callable[[str], bool]) -> Claim:
+def claim(
+    journal: Journal, record: JobRecord, driven_here: Callable[[str], bool], *, resend: bool = False
+) -> Claim:
     """Decide, atomically across processes, how the job of `record` gets its result (see the module doc).
 
     On "create" and "adopt" the job's own row is written in the same transaction (with this process's
-    lease), so the next process to look finds it and follows it.
+    lease), so the next process to look finds it and follows it. `resend=True` (the user's explicit
+    `resend_ambiguous=True`) creates even when an earlier create of the request may have made a task.
     """
     db = journal.db
     db.execute("BEGIN IMMEDIATE")
     try:
-        outcome = _decide(journal, record, driven_here)
+        outcome = _decide(journal, record, driven_here, resend)
         db.execute("COMMIT")
     except BaseException:
         if db.in_transaction:
@@ -87,8 +92,13 @@ def claim(journal: Journal, record: JobRecord, driven_here: Callable[[str], bool
     return outcome
 
 
-def _decide(journal: Journal, record: JobRecord, driven_here: Callable[[str], bool]) -> Claim:
-    """The body of `claim()`, inside its transaction."""
+def _decide(journal: Journal, record: JobRecord, driven_here: Callable[[str], bool], resend: bool) -> Claim:
+    """The body of `claim()`, inside its transaction.
+
+    A create whose outcome is unknown (a dead owner's 'creating' row, or a row failed with
+    AmbiguousSubmitError and no task_id, e.g. closed so by `resume()`) blocks new creates of the same
+    request until the user resends it; a resend marks those rows, so they block no later run.
+    """
     db = journal.db
     now = time.time()
     stored = db.execute(
@@ -103,11 +113,12 @@ def _decide(journal: Journal, record: JobRecord, driven_here: Callable[[str], bo
         for row in journal.fingerprint_rows(record.family, record.request_hash, record.key_id)
         if row.id != record.id
     ]
-    for row in others:
+    live = [row for row in others if row.state not in _FINAL_STATES]
+    for row in live:
         if owner_alive(row, driven_here):
             return Claim("follow", row)
     mine = replace(record, pid=os.getpid(), host=HOST, heartbeat=now)
-    for row in others:
+    for row in live:
         if row.task_id is not None:
             _close(db, row, "cancelled", f"JobCancelled: adopted by job {record.id} (same request)", now)
             journal.upsert(
@@ -121,13 +132,23 @@ def _decide(journal: Journal, record: JobRecord, driven_here: Callable[[str], bo
                 )
             )
             return Claim("adopt", row)
-        if row.state == "creating":
+    unknown: JobRecord | None = None  # the oldest create whose outcome is unknown
+    resent = f"AmbiguousSubmitError (resent as job {record.id}):"
+    for row in others:
+        if row.state == "creating":  # a dead owner's create: it may have reached the server
+            unknown = unknown or row
             when = datetime.fromtimestamp(row.updated_at, timezone.utc).isoformat(timespec="seconds")
-            _close(
-                db, row, "failed", f"AmbiguousSubmitError: may exist on the server (created at {when})", now
-            )
-            return Claim("ambiguous", row)
-        _close(db, row, "cancelled", "JobCancelled: never submitted: the kernel exited first", now)
+            error = f"{resent if resend else AMBIGUOUS} may exist on the server (created at {when})"
+            _close(db, row, "failed", error, now)
+        elif row.state == "failed":  # failed as ambiguous (the query returns no other failed rows)
+            unknown = unknown or row
+            if resend:
+                error = (row.error or AMBIGUOUS).replace(AMBIGUOUS, resent, 1)
+                db.execute("UPDATE jobs SET error = ? WHERE id = ?", (error, row.id))
+        elif row.state not in _FINAL_STATES:
+            _close(db, row, "cancelled", "JobCancelled: never submitted: the kernel exited first", now)
+    if unknown is not None and not resend:
+        return Claim("ambiguous", unknown)
     journal.upsert(mine)
     return Claim("create")
 

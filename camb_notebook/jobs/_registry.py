@@ -45,6 +45,8 @@ class Registry:
         self.batch_of: dict[str, str] = {}  # chunk job id -> its batch's id (journaled with the chunk's row)
         self.inflight: dict[Key, Job] = {}
         self.cancel_reasons: dict[str, str | None] = {}
+        # Jobs the user asked to create even if an earlier create of their request may have made a task.
+        self.resend_ambiguous: set[str] = set()
         # Seconds a create's claim keeps retrying a locked journal before creating without it (a kernel
         # must not stall; a Dask worker, whose partitions may be rerun, waits longer instead).
         self.claim_patience = 2.0
@@ -69,6 +71,7 @@ class Registry:
                 self.batches.pop(job.id, None)  # a batch handle holds its chunks' requests and results
                 self.infos.pop(job.id, None)
                 self.batch_of.pop(job.id, None)
+                self.resend_ambiguous.discard(job.id)
 
     def user_jobs(self) -> list[Job]:
         """The jobs as the user sees them, oldest first: each batch once, not the chunk jobs inside it."""

@@ -1,7 +1,8 @@
 """`%camb dataset translate IN OUT --column text --to fr-fr,de-de`: a dataset larger than memory, in batches.
 
 The handler checks the key, languages and paths before anything starts, then shows the run's progress
-drawer (rows done, ETA); `--wait` blocks, `-o NAME` stores the `DatasetResult`. Main thread only.
+drawer (rows done, ETA); `--wait` blocks, `-o NAME` stores the `DatasetResult`. `--dry-run` shows the
+DatasetEstimate (nothing sent or written); `--max-characters` / `--max-tasks` cap the run. Main thread only.
 Usage: `run_line(magics, "dataset translate in.parquet out.parquet --to fr-fr")` (in `_registry`).
 """
 
@@ -13,7 +14,8 @@ from typing import Any
 from IPython.core.magic_arguments import argument, magic_arguments
 
 from camb_notebook.magics._context import MagicsContext
-from camb_notebook.magics._launch import job_session, launch
+from camb_notebook.magics._cost import COST, cost_options, show_estimate
+from camb_notebook.magics._launch import job_session, launch, session_for
 from camb_notebook.magics._parsing import OUT, WAIT
 from camb_notebook.magics._translate import targets
 
@@ -23,6 +25,7 @@ __all__ = ["dataset"]
 @magic_arguments("camb dataset")
 @WAIT
 @OUT
+@COST
 @argument("action", choices=["translate"], help="what to do with the dataset")
 @argument("path", metavar="IN", help="a Parquet file or directory, a .csv or a .jsonl file")
 @argument("dest", metavar="OUT", help="a .parquet file, or a directory of Parquet parts")
@@ -35,7 +38,9 @@ __all__ = ["dataset"]
 def dataset(magics: MagicsContext, args: argparse.Namespace, out: str | None) -> Any:
     """Translate a dataset larger than memory into Parquet, in batches, resumably."""
     to = targets(magics, args.target)
-    job = job_session(magics).translate_dataset(
+    cost = cost_options(magics, args)
+    session = session_for(magics) if cost["dry_run"] else job_session(magics)  # a dry run needs no key
+    job = session.translate_dataset(
         args.path,
         args.dest,
         column=args.column,
@@ -44,5 +49,8 @@ def dataset(magics: MagicsContext, args: argparse.Namespace, out: str | None) ->
         batch_rows=args.batch_rows,
         format=args.format,
         overwrite=args.overwrite,
+        **cost,
     )
+    if cost["dry_run"]:
+        return show_estimate(magics, job, out)
     return launch(magics, job, out, args.wait)

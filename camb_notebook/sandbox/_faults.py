@@ -9,6 +9,8 @@ Grammar: `ITEM[,ITEM...]`, each ITEM optionally suffixed `xN` (N times, default 
     `resetxN`               the TCP connection is aborted before any byte (httpx: RemoteProtocolError)
     `malformedxN`           200 `application/json` whose body is truncated JSON
     `stall=SECxN`           the response is held SEC seconds, then the request is processed normally
+    `late=SECxN`            the request is processed at once, its response held SEC seconds (a create that
+                            exists on the server while its client still waits, e.g. to be killed meanwhile)
     `cutxN`                 the connection drops mid-body (after a stream's first chunk, or half a body)
   task faults (shape the task the create request makes; ignored on other routes):
     `result404xN`           after SUCCESS, the first N result fetches of its run answer 404
@@ -32,7 +34,7 @@ __all__ = ["GONE_ROUTES", "Fault", "parse_faults", "split_faults"]
 
 _ITEM = re.compile(
     r"^(?P<name>\d{3}|reset|malformed|cut|result404|pending_forever|timeout|payment_required"
-    r"|stall=(?P<secs>\d+(?:\.\d+)?)|error=(?P<reason>[A-Z_]+))(?:x(?P<times>\d+))?$"
+    r"|(?:stall|late)=(?P<secs>\d+(?:\.\d+)?)|error=(?P<reason>[A-Z_]+))(?:x(?P<times>\d+))?$"
 )
 _TASK_FAULTS = ("result404", "pending_forever", "error", "timeout", "payment_required")
 _GONE = ("404", "410")
@@ -47,7 +49,8 @@ GONE_ROUTES = frozenset({"tts-stream", "translation/stream"})
 
 @dataclass(frozen=True)
 class Fault:
-    """One parsed grammar item; `kind` is a status code, reset, malformed, stall, cut or a task fault."""
+    """One parsed grammar item; `kind` is a status code, reset, malformed, stall, late, cut or a
+    task fault."""
 
     kind: str
     times: int = 1

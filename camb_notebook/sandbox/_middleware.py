@@ -79,6 +79,8 @@ class FaultMiddleware:
         elif fault.kind == "stall":
             await asyncio.sleep(fault.seconds)
             await self.app(scope, receive, send)
+        elif fault.kind == "late":
+            await self.app(scope, receive, _late_send(send, fault.seconds))
         elif fault.kind == "cut":
             await self.app(scope, receive, self._cutting_send(scope, receive, send))
         else:
@@ -150,3 +152,14 @@ async def _send_raw(send: Send, status: int, body: bytes, headers: dict[str, str
 async def _send_json(send: Send, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
     """Send `payload` as a JSON response."""
     await _send_raw(send, status, json.dumps(payload).encode(), headers or {})
+
+
+def _late_send(send: Send, seconds: float) -> Send:
+    """Return a `send` that holds the response start `seconds` (the request was processed already)."""
+
+    async def late_send(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            await asyncio.sleep(seconds)
+        await send(message)
+
+    return late_send

@@ -19,6 +19,17 @@ from camb_notebook.jobs import BatchJob, PollPolicy
 from camb_notebook.sandbox import Sandbox, pseudo_localize
 from camb_notebook.sessions import Camb
 
+# The output columns after the input's, in df.camb.translate's order.
+OUTPUTS = [
+    "text_fr-fr",
+    "text_de-de",
+    "camb_status_fr-fr",
+    "camb_error_fr-fr",
+    "camb_status_de-de",
+    "camb_error_de-de",
+    "camb_status",
+    "camb_error",
+]
 TEXTS = ["Hello", "World", None, "Hello", "  ", "Bye", "World", "New one", "Hello"]
 
 
@@ -33,16 +44,18 @@ def camb(camb_sandbox: Sandbox, tmp_path: Path) -> Camb:
 
 def _check(table: pa.Table, ids: list[int]) -> None:
     """Input columns first, then the df.camb.translate columns; every value is the sandbox's translation."""
-    assert table.column_names == ["id", "text", "text_fr-fr", "text_de-de", "camb_status", "camb_error"]
+    assert table.column_names == ["id", "text", *OUTPUTS]
     assert table.column("id").to_pylist() == ids
     for row in table.to_pylist():
         text = row["text"]
         if text is None or not text.strip():
             assert (row["text_fr-fr"], row["camb_status"]) == (None, "skipped")
+            assert (row["camb_status_fr-fr"], row["camb_status_de-de"]) == ("skipped", "skipped")
         else:
             assert row["text_fr-fr"] == pseudo_localize(text, "fr-fr")
             assert row["text_de-de"] == pseudo_localize(text, "de-de")
             assert (row["camb_status"], row["camb_error"]) == ("ok", None)
+            assert (row["camb_status_fr-fr"], row["camb_error_de-de"]) == ("ok", None)
 
 
 def test_parquet_to_parquet_in_batches_dedupes_across_batches(
@@ -137,3 +150,73 @@ def test_input_with_an_output_column_is_refused_before_anything_is_written(
             pseudo_localize(t, "de-de") for t in ["Hello", "World"]
         ]
         assert table.column("text_fr-fr").to_pylist() == ["x", "y"]
+
+
+def test_status_columns_equal_the_frames_on_the_same_data_with_a_failed_chunk(
+    camb: Camb, camb_sandbox: Sandbox, tmp_path: Path
+) -> None:
+    import pandas as pd
+
+    import camb_notebook.frames  # noqa: F401  (registers df.camb)
+
+    texts = [*TEXTS, "Ünïcode ✓", "Last"]
+    frame = pd.DataFrame({"id": list(range(len(texts))), "text": texts})
+    source = tmp_path / "in.parquet"
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), source)
+    # One chunk per target, one at a time, no cache: the first create (fr-fr) of each run fails. (A dataset
+    # writes no QA columns: the frame's are left out.)
+    options = {"to": ["fr-fr", "de-de"], "cache": False, "concurrency": 1}
+    camb_sandbox.fail_next("error=SOURCE_NOT_FOUND", route="POST translate", times=1)
+    expected = frame.camb.translate("text", session=camb, qa=False, **options).result(timeout=60)
+    camb_sandbox.fail_next("error=SOURCE_NOT_FOUND", route="POST translate", times=1)
+    camb.translate_dataset(source, tmp_path / "out.parquet", **options).result(timeout=60)
+    got = pq.read_table(tmp_path / "out.parquet").to_pandas()
+
+    assert list(got.columns) == list(expected.columns) == ["id", "text", *OUTPUTS]
+    assert set(got["camb_status_fr-fr"]) == {"failed", "skipped"} and set(got["camb_status"]) == {
+        "failed",
+        "skipped",
+    }
+    assert set(got["camb_status_de-de"]) == {"ok", "skipped"}
+
+    def cells(df: pd.DataFrame) -> list[list[object]]:
+        return [[None if pd.isna(v) else v for v in row] for row in df[OUTPUTS].itertuples(index=False)]
+
+    assert cells(got) == cells(expected)
+
+
+def test_an_unfinished_run_of_the_old_output_layout_is_refused_with_one_line(
+    camb: Camb, camb_sandbox: Sandbox, tmp_path: Path
+) -> None:
+    source, dest = tmp_path / "in.parquet", tmp_path / "out.parquet"
+    pq.write_table(pa.table({"id": [1, 2], "text": ["Hello", "World"]}), source)
+    job = camb.translate_dataset(source, dest, to=["fr-fr"], batch_rows=1)
+    job.result(timeout=60)
+    # The state an earlier version left: its manifest (version 1) and a part without the per-target columns.
+    partial = tmp_path / "out.parquet.camb-partial"
+    (partial / "parts").mkdir(parents=True)
+    manifest = dict(job._state.manifest)
+    manifest["version"] = 1
+    (partial / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    old = pa.table(
+        {"id": [1], "text": ["Hello"], "text_fr-fr": ["x"], "camb_status": ["ok"], "camb_error": [None]}
+    )
+    pq.write_table(old, partial / "parts" / "part-000000.parquet")
+    dest.unlink()
+    created = camb_sandbox.stats.total_tasks
+    with pytest.raises(UsageError, match="written by another version of camb-notebook") as caught:
+        camb.translate_dataset(source, dest, to=["fr-fr"], batch_rows=1)
+    assert "\n" not in str(caught.value) and "overwrite=True" in str(caught.value.hint)
+    assert camb_sandbox.stats.total_tasks == created and not dest.exists()
+    # Starting over writes the new layout; the result cache serves both texts (no task created).
+    camb.translate_dataset(source, dest, to=["fr-fr"], batch_rows=1, overwrite=True).result(timeout=60)
+    assert pq.read_table(dest).column_names == [
+        "id",
+        "text",
+        "text_fr-fr",
+        "camb_status_fr-fr",
+        "camb_error_fr-fr",
+        "camb_status",
+        "camb_error",
+    ]
+    assert camb_sandbox.stats.total_tasks == created

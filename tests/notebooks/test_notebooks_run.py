@@ -215,10 +215,12 @@ def test_subtitles(execute: Callable[[str], NotebookRunner]) -> None:
 
 
 def test_large_datasets(execute: Callable[[str], NotebookRunner]) -> None:
-    """large_datasets: a Parquet file translated in batches (green bar, result, table), the magic's rerun
-    creates no task, and the Dask section returns every row."""
+    """large_datasets: a dry run's estimate, a Parquet file translated in batches (green bar, result,
+    table), the magic's rerun creates no task, and the Dask section returns every row."""
     nb = execute("large_datasets").nb
     state = WidgetState(nb)
+    dry = html_of(code_cell(nb, "est = camb.translate_dataset"))
+    assert "Dataset estimate" in dry and "nothing was sent" in dry and "(deduped across the dataset)" in dry
     run = code_cell(nb, "job = camb.translate_dataset")
     assert finished_green(state, run)
     assert "20000/20000" in state.texts(run)

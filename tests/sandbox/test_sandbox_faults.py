@@ -55,6 +55,13 @@ def test_stall_causes_a_read_timeout(api: httpx.Client) -> None:
     assert api.get("list-voices", headers=_fault("stall=1")).status_code == 200
 
 
+def test_late_creates_the_task_before_the_held_answer(camb_sandbox: Sandbox, api: httpx.Client) -> None:
+    """`late=1` processes a create at once and holds its answer: the client times out, the task exists."""
+    with pytest.raises(httpx.ReadTimeout):
+        api.post("translate", json=TRANSLATE, headers=_fault("late=1"), timeout=0.2)
+    assert camb_sandbox.stats.tasks_created == {"translation": 1}
+
+
 def test_malformed_json(api: httpx.Client) -> None:
     """`malformed` answers 200 application/json with a truncated body."""
     response = api.get("list-voices", headers=_fault("malformed"))
