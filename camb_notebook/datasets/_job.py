@@ -1,11 +1,14 @@
 """DatasetJob: a dataset larger than memory translated batch by batch through the engine, resumable.
 
 A driver thread reads `batch_rows` rows at a time (`read_batches`), drops texts already translated in this
-run (`SeenTexts`), runs the rest as one engine batch (`translation_batch`: dedupe, chunks, limit, journal,
-result cache), writes the batch's part and moves on; memory holds about one batch. Re-running the same call
-after a crash skips the written parts, reattaches the crashed run's created tasks (`manager.resume()`) and
-serves its finished chunks from the result cache, so finished rows create no task. A BatchJob whose counts
-are rows. Made by `translate_dataset` (in `_translate`), which checks the call and opens its state.
+run (`SeenTexts`), runs the rest as one engine batch (`_plan`: priced, then a BatchJob: dedupe, chunks,
+limit, journal, result cache), writes the batch's part and moves on; memory holds about one batch.
+Re-running the same call after a crash skips the written parts, reattaches the crashed run's created tasks
+(`manager.resume()`) and serves its finished chunks from the result cache, so finished rows create no task.
+A budget (`max_characters` / `max_tasks`, `self.budget`) spans the run: each engine batch gets what is left;
+the batch it stops is not written, the rest of the rows are `not_sent`, and the same call continues later.
+A BatchJob whose counts are rows. Made by `translate_dataset` (in `_translate`), which checks the call and
+opens its state.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 The handler checks the key, languages and paths before anything starts, then shows the run's progress
 drawer (rows done, ETA); `--wait` blocks, `-o NAME` stores the `DatasetResult`. `--dry-run` shows the
-DatasetEstimate (nothing sent or written); `--max-characters` / `--max-tasks` cap the run. Main thread only.
+DatasetEstimate (nothing sent or written); `--max-characters` / `--max-tasks` cap the run;
+`--resend-ambiguous` sends chunks a crash left ambiguous (see `translate_dataset`). Main thread only.
 Usage: `run_line(magics, "dataset translate in.parquet out.parquet --to fr-fr")` (in `_registry`).
 """
 
@@ -30,6 +31,11 @@ __all__ = ["dataset"]
 @argument("path", metavar="IN", help="a Parquet file or directory, a .csv or a .jsonl file")
 @argument("dest", metavar="OUT", help="a .parquet file, or a directory of Parquet parts")
 @argument("--overwrite", action="store_true", help="replace OUT (or another call's unfinished run)")
+@argument(
+    "--resend-ambiguous",
+    action="store_true",
+    help="send again chunks whose earlier create may have made a task (possibly billed twice)",
+)
 @argument("--batch-rows", type=int, default=50_000, metavar="N", help="rows per batch (default 50000)")
 @argument("--format", choices=["parquet", "csv", "jsonl"], help="input format when its suffix does not say")
 @argument("--from", dest="source", default="en-us", metavar="LANG", help="source language (default en-us)")
@@ -49,6 +55,7 @@ def dataset(magics: MagicsContext, args: argparse.Namespace, out: str | None) ->
         batch_rows=args.batch_rows,
         format=args.format,
         overwrite=args.overwrite,
+        resend_ambiguous=args.resend_ambiguous,
         **cost,
     )
     if cost["dry_run"]:

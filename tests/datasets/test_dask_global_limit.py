@@ -116,3 +116,33 @@ def test_partitions_rerun_after_their_workers_died_create_no_task_twice(
     finally:
         release_tasks(camb_sandbox)
         camb.close()
+
+
+def test_a_recomputed_partition_does_not_resend_an_ambiguous_chunk(
+    cluster: Client, camb_sandbox: Sandbox, tmp_path: Path
+) -> None:
+    """A create the server made whose answer was cut: running the cell again creates it only when asked."""
+    camb = Camb(api_key=camb_sandbox.api_key, base_url=camb_sandbox.base_url, home=tmp_path / "home")
+    camb.manager.policy = PollPolicy(first=0.05, cap=0.1, jitter=0.0)
+    try:
+        frame = pd.DataFrame({"id": range(40), "text": [f"cut partition row {i}" for i in range(40)]})
+        ddf = dd.from_pandas(frame, npartitions=4)  # 4 partitions, one chunk each
+        camb_sandbox.fail_next("cut", route="POST translate")
+        lazy = ddf.camb.translate("text", to="fr-fr", session=camb, chunk_size=10, qa=False)
+        assert (lazy.compute()["camb_status"] == "failed").sum() == 10
+        assert camb_sandbox.stats.total_tasks == 4  # the cut create made its task too
+        rerun = ddf.camb.translate(
+            "text", to="fr-fr", session=camb, chunk_size=10, qa=False
+        )  # the cell again
+        again = rerun.compute()
+        failed = again[again["camb_status"] == "failed"]
+        assert len(failed) == 10 and failed["camb_error"].str.contains("resend_ambiguous=True").all()
+        assert camb_sandbox.stats.total_tasks == 4  # not sent again unasked
+        sent = ddf.camb.translate(
+            "text", to="fr-fr", session=camb, chunk_size=10, qa=False, resend_ambiguous=True
+        )
+        out = sent.compute()
+        assert out["text_fr-fr"].tolist() == [pseudo_localize(t, "fr-fr") for t in frame["text"]]
+        assert camb_sandbox.stats.total_tasks == 5
+    finally:
+        camb.close()
