@@ -15,7 +15,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from camb_notebook.api import JobDeadlineExceeded, PaymentRequiredError, QuotaExceeded, UsageError
+from camb_notebook.api import JobDeadlineExceeded, UsageError
 from camb_notebook.jobs._deadline import within
 from camb_notebook.jobs._job import Job
 
@@ -46,6 +46,7 @@ async def _drive(runner: Runner, job: Job, work: Work, use_cache: bool) -> None:
     """Loop thread: cache → journal intent → the request → store the result, every outcome on the Job."""
     registry = runner.registry
     key: Key | None = None
+    error: BaseException | None = None
     try:
         info = await runner._describe(job)
         key = (job.family, info.hash)
@@ -70,15 +71,7 @@ async def _drive(runner: Runner, job: Job, work: Work, use_cache: bool) -> None:
         job._engine.assign(server_status="SUCCESS")  # answered (there is no task): the board counts it sent
         registry.writes.store_result(job.id, job.family, info.hash, result.to_dict())
         registry.finish(job, "succeeded", result=result)
-    except asyncio.CancelledError:
-        registry.cancelled(job)
-    except Exception as exc:
-        if isinstance(exc, PaymentRequiredError):
-            exc = QuotaExceeded(f"not spoken: {exc}", job=job)
-        if isinstance(exc, QuotaExceeded):
-            runner.trip_breaker(exc)
-        registry.finish(job, "failed", error=exc)
+    except (asyncio.CancelledError, Exception) as exc:
+        error = exc
     finally:
-        runner.clock.forget(job.id)
-        if key is not None:
-            registry.release(key, job)
+        runner.settle(job, key, error, paid="not spoken")

@@ -58,6 +58,7 @@ class LimitStats:
     refills: int = 0  # slots freed while a job waited, handed over at once
     idle_seconds: float = 0.0  # final status seen → the next create in that slot, summed
     max_idle: float = 0.0
+    early: int = 0  # creates sent while the gate was shut, in slots our own tasks freed after the 429
 
 
 class InFlightLimit:
@@ -79,6 +80,9 @@ class InFlightLimit:
         self._strikes = 0  # cuts by 429s with no create accepted in between (a repeat cuts harder)
         self._clean = 0  # accepted creates since the last change of the window after slow start
         self._last_cut = -math.inf  # when the window was last cut by a 429
+        self._refused_at = (
+            -math.inf
+        )  # when the last 429 came back (slots freed after it are the server's room)
         self._freed: collections.deque[float] = collections.deque()  # final statuses whose slot a job awaits
         self._handed: dict[asyncio.Future[None], float] = {}  # waiter -> when the slot it got was freed
         self.stats = LimitStats(peak_window=self._window)
@@ -225,8 +229,12 @@ class InFlightLimit:
 
     # -- creates -------------------------------------------------------------------------------------------
 
-    async def gate(self) -> None:
-        """Wait until the shared back-off after a 429 has passed (every create waits here)."""
+    async def gate(self, freed: float | None = None) -> None:
+        """Wait until the shared back-off after a 429 has passed. A create in a slot that one of our tasks
+        freed (`freed`, from `acquire`) after the last 429 passes at once: the server has room for it."""
+        if freed is not None and freed > self._refused_at:
+            self.stats.early += self._gate_until > self._clock()
+            return
         while (left := self._gate_until - self._clock()) > 0:
             await asyncio.sleep(left)
 
@@ -269,6 +277,7 @@ class InFlightLimit:
         """
         now = self._clock()
         self.stats.throttled += 1
+        self._refused_at = now
         if sent >= self._last_cut:  # not one more answer of the burst the last cut already counted
             self._strikes += 1
             # What the server holds for us is what it admits; never below half (a 429 not caused by us).

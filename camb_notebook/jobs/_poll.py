@@ -80,7 +80,7 @@ class PollPolicy:
     cap: float = DEFAULTS.poll_cap
     jitter: float = 0.2
     lead: float = 0.85
-    group_first: float = 0.25  # the first waits of a group's leader without history (it polls for all)
+    group_first: float = 0.1  # the first waits of a group's leader without history (it polls for all)
     deadline: float | None = DEFAULTS.deadline
     max_poll_failures: int = 10
     result_attempts: int = 3
@@ -141,7 +141,7 @@ async def poll_until_terminal(
         while True:
             elapsed = time.monotonic() - started
             age = time.monotonic() - origin
-            delay, timed = _delay(policy, elapsed, expected, group, me, timing, probed, age)
+            delay, timed = _delay(policy, elapsed, expected, group, me, timing, probed, age, started - origin)
             probed = probed or timed
             if policy.deadline is not None:
                 remaining = policy.deadline - elapsed
@@ -180,7 +180,7 @@ async def poll_until_terminal(
             failures = 0
             if timing is not None:  # as of sending the poll (the server saw it a moment later)
                 if status.status == "PENDING":
-                    timing.pending(me.polled - origin)
+                    timing.pending(me.polled - origin, started - origin)
                 elif status.status == "SUCCESS":
                     timing.success(me.polled - origin)
             if on_status is not None:
@@ -203,11 +203,13 @@ def _delay(
     timing: Timing | None,
     probed: bool,
     age: float,
+    lag: float,
 ) -> tuple[float, bool]:
-    """The wait before the next poll, and whether the timing chose it (see the module docstring)."""
+    """The wait before the next poll, and whether the timing chose it (see the module docstring); `lag`:
+    how long after its send the create was answered (polling began then)."""
     leads = group is None or group.leads(me)
     if timing is not None:
-        at = timing.next_poll(age, probed or not leads)  # followers never probe
+        at = timing.next_poll(age, probed or not leads, lag)  # followers never probe
         if at is not None:
             return max(at - age, 0.0), True
         overrun = timing.overrun_wait(age)  # just past the ends seen: short waits, leaders and followers

@@ -4,11 +4,13 @@
   polls on the dense schedule; the others stretch their waits (`FOLLOW`×), since they cannot end before it.
   A chunk seen done after D s brings each sibling's next poll forward to D s after that sibling began (at
   once for older ones): a cohort of tasks created together is found done with about one poll each.
-* `Timing`: per family and input size, the longest age at which a task was still PENDING (`lo`) and the
-  shortest at which one was SUCCESS (`hi`). The next task polls first between them (once, while they are
-  apart), then at `hi`: for tasks of a steady length the first polls close in on the end from both sides,
-  so the result is seen within a few hundredths of a second without polling often. A task that runs past
-  them is polled every twentieth of its age.
+* `Timing`: per family and input size, bounds on how long such a task runs: `lo` (a task was still PENDING
+  that long after its create was answered) and `hi` (one was SUCCESS that long after its create was sent).
+  The server starts a task between the create's send and its answer, so both are true bounds however slow
+  a create was. The next task polls first between them (once, while they are apart), then at `hi` after
+  its send, then at `hi` after its answer (done by then unless it runs longer than any seen): for tasks of a
+  steady length the end is seen within a few hundredths of a second without polling often. A task that runs
+  past them is polled every twentieth of its age.
 
 Loop thread only. Usage: `group = PollGroup()`; `timing = Timings().get("translation", size)`.
 """
@@ -26,7 +28,7 @@ from camb_notebook.jobs._journal import size_bucket
 __all__ = ["FOLLOW", "PollGroup", "Sibling", "Timing", "Timings"]
 
 FOLLOW = 3.0  # a follower's waits are this many times its own schedule (the leader's end wakes it anyway)
-_APART = 0.02  # `lo` and `hi` closer than this share of `hi` (or 10 ms) need no probe between them
+_APART = 0.005  # `lo` and `hi` closer than this share of `hi` (or 10 ms) need no probe between them
 _AFTER = 0.005  # seconds after `hi` the poll goes out (the server's clock and ours tick apart)
 
 
@@ -90,17 +92,20 @@ class PollGroup:
 
 @dataclass
 class Timing:
-    """Ages (seconds since polling began) that bracket how long one kind of task takes (module doc)."""
+    """Bounds on how long one kind of task runs (module doc). Ages are seconds since the task's create was
+    sent; `lag` is how long after its send the create was answered (the task started in between)."""
 
-    lo: float = 0.0  # a task was still PENDING at this age
-    hi: float | None = None  # a task was SUCCESS by this age (None: not known, or a later task overran it)
+    lo: float = 0.0  # a task was still PENDING this long after its create was answered
+    hi: float | None = None  # a task was SUCCESS this long after its create was sent (None: not known)
     end: float | None = None  # the last `hi` known (kept through an overrun)
 
-    def pending(self, age: float) -> None:
-        """A poll at `age` saw PENDING."""
-        if self.hi is not None and age >= self.hi - _AFTER:
+    def pending(self, age: float, lag: float = 0.0) -> None:
+        """A poll at `age` saw PENDING: the task runs longer than `age - lag` (a slow create's own wait
+        does not count: the server may have started it only when it answered)."""
+        floor = age - lag
+        if self.hi is not None and floor >= self.hi:
             self.hi = None  # this task runs longer than the fastest seen: bracket again
-        self.lo = max(self.lo, age)
+        self.lo = max(self.lo, floor)
 
     def success(self, age: float) -> None:
         """A poll at `age` saw SUCCESS."""
@@ -109,15 +114,19 @@ class Timing:
         if self.lo >= self.hi:
             self.lo = 0.0  # a faster task than the slowest seen: the lower bound starts again
 
-    def next_poll(self, elapsed: float, probed: bool) -> float | None:
-        """The age to poll at next (None: no estimate, or past it — the schedule decides)."""
+    def next_poll(self, elapsed: float, probed: bool, lag: float = 0.0) -> float | None:
+        """The age to poll at next (None: no estimate, or past it — the schedule decides): a probe between
+        the bounds, else `hi` after the send, else `hi` after the answer (a create that took `lag`)."""
         hi = self.hi
-        if hi is None or elapsed >= hi:
+        if hi is None:
             return None
         low = max(self.lo, elapsed)
-        if not probed and self.lo > 0 and hi - low > max(0.01, _APART * hi):
+        if not probed and self.lo > 0 and elapsed < hi and hi - low > max(0.01, _APART * hi):
             return (low + hi) / 2
-        return hi + _AFTER
+        for at in (hi + _AFTER, hi + lag + _AFTER):
+            if at > elapsed + _AFTER:
+                return at
+        return None
 
     def overrun_wait(self, age: float) -> float | None:
         """The wait for a task just past the ends seen (up to twice the last): a twentieth of its age (at

@@ -95,6 +95,7 @@ class Runner:
         """Loop thread: cache → intent → create → poll → fetch, with every outcome landing on the Job."""
         registry = self.registry
         key: Key | None = None
+        error: BaseException | None = None
         try:
             info = await self._describe(job)
             key = (job.family, info.hash)
@@ -123,33 +124,40 @@ class Runner:
                 await self._poll_and_fetch(job, fetch, group, slot, timing)
             finally:
                 slot.free()
-        except asyncio.CancelledError:
-            registry.cancelled(job)
-        except Exception as exc:
-            if isinstance(exc, QuotaExceeded):
-                self.trip_breaker(exc)
-            registry.finish(job, "failed", error=exc)
+        except (asyncio.CancelledError, Exception) as exc:
+            error = exc
         finally:
-            self.clock.forget(job.id)
-            if key is not None:
-                registry.release(key, job)
+            self.settle(job, key, error)
+
+    def settle(self, job: Job, key: Key | None, error: BaseException | None, paid: str = "") -> None:
+        """A job's coroutine ends: `error` lands on the job (a 402 as QuotaExceeded "`paid`: ..." when
+        `paid` names the request; QuotaExceeded trips the breaker); its deadline and request key go."""
+        if isinstance(error, asyncio.CancelledError):
+            self.registry.cancelled(job)
+        elif error is not None:
+            if paid and isinstance(error, PaymentRequiredError):
+                quota = QuotaExceeded(f"{paid}: {error}", job=job)
+                quota.__cause__, error = error, quota
+            if isinstance(error, QuotaExceeded):
+                self.trip_breaker(error)
+            self.registry.finish(job, "failed", error=error)
+        self.clock.forget(job.id)
+        if key is not None:
+            self.registry.release(key, job)
 
     async def reattach(self, job: Job) -> None:
         """Loop thread: continue polling/fetching a resumed job under the limiter, as the in-flight twin."""
-        registry = self.registry
         slot = _Slot(self.limit)
+        error: BaseException | None = None
         try:
             await self.limit.acquire()
             slot.take(active=True)
             await self._poll_and_fetch(job, slot=slot)
-        except asyncio.CancelledError:
-            registry.cancelled(job)
-        except Exception as exc:
-            registry.finish(job, "failed", error=exc)
+        except (asyncio.CancelledError, Exception) as exc:
+            error = exc
         finally:
             slot.free()
-            self.clock.forget(job.id)
-            registry.release((job.family, registry.infos[job.id].hash), job)
+            self.settle(job, (job.family, self.registry.infos[job.id].hash), error)
 
     async def _describe(self, job: Job) -> RequestInfo:
         """Hash and summarize the request (in a worker thread when files must be read)."""
@@ -189,9 +197,11 @@ class Runner:
         started = time.monotonic()
         front = False
         while True:
+            if front:  # refused: wait out the Retry-After without a slot (freed slots go on meanwhile)
+                await self.limit.gate()
             freed = await self.limit.acquire(front=front)
             slot.take(active=False)
-            await self.limit.gate()
+            await self.limit.gate(freed)
             sent = self.limit.sending(freed)
             try:
                 await self._create(job)

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from camb_notebook.api import ApiClient
+from camb_notebook.api import ApiClient, RateLimitedError
 from camb_notebook.jobs import JobManager, PollPolicy
 from camb_notebook.jobs._limit import START
 from camb_notebook.jobs._limit_memory import endpoint_of, limit_scope
@@ -63,37 +63,57 @@ def test_a_429_shrinks_the_window_for_every_waiting_create_behind_one_gate(
     camb_sandbox: Sandbox, tmp_path: Path, cap: int | None
 ) -> None:
     """Server limit 4: the first 429 sets the window to what the server held, for every waiting create at
-    once; the Retry-After holds all creates behind one gate; each task is created once, 429s stay few."""
+    once; the Retry-After holds all creates behind one gate, except one going into a slot that our own task
+    freed after the 429 (the server has room for it); a refused create waits the gate out; each task is
+    created once, 429s stay few."""
     camb_sandbox.configure(max_pending_per_key=4, processing_time={"translation": 0.3})
     manager = _engine(camb_sandbox, tmp_path, max_in_flight=cap)
-    sends: list[float] = []
+    sends: list[tuple[float, str]] = []
+    refusals: list[tuple[float, str]] = []
+    handed: list[tuple[float, float | None]] = []  # (create going out, when a finished task freed its slot)
     gates: list[tuple[float, float]] = []  # (429 answered, gate open again)
     limit = manager.limit
-    create, throttled = manager.api.create_or_429, limit.throttled  # type: ignore[attr-defined]
+    create, throttled, sending = manager.api.create_or_429, limit.throttled, limit.sending  # type: ignore[attr-defined]
 
     async def counted(family: Any, request: Any) -> str:
-        sends.append(time.monotonic())
-        return str(await create(family, request))
+        sends.append((time.monotonic(), request["texts"][0]))
+        try:
+            return str(await create(family, request))
+        except RateLimitedError:
+            refusals.append((time.monotonic(), request["texts"][0]))
+            raise
 
     def gated(sent: float, retry_after: float | None) -> float:
+        answered = time.monotonic()
         wait = throttled(sent, retry_after)
-        gates.append((time.monotonic(), time.monotonic() + wait))
+        gates.append((answered, time.monotonic() + wait))
         return wait
+
+    def sent_in(freed: float | None = None) -> float:
+        handed.append((time.monotonic(), freed))
+        return sending(freed)
 
     manager.api.create_or_429 = counted  # type: ignore[attr-defined]
     limit.throttled = gated  # type: ignore[method-assign]
+    limit.sending = sent_in  # type: ignore[method-assign]
     try:
         _run(manager, 24, "shrink")
     finally:
         manager.close()
     assert camb_sandbox.stats.tasks_created["translation"] == 24  # billed once: a 429 created nothing
     refused = _refused(camb_sandbox, 24)
-    assert refused == limit.stats.throttled == len(gates) >= 1
+    assert refused == limit.stats.throttled == len(gates) == len(refusals) >= 1
     assert refused <= 2 * START  # only creates already in flight when the first 429 came back
     assert limit.found == limit.total == 4
     assert camb_sandbox.stats.peak_concurrent_tasks <= 4 + START  # never far past the server's limit
-    for answered, opened in gates:  # no create went out while a gate was shut (all wait together)
-        assert not [t for t in sends if answered < t < opened - 1e-3]
+    for answered, opened in gates:
+        # While a gate was shut, a create went out only into a slot a task of ours freed after that 429.
+        early = [(t, freed) for t, freed in handed if answered < t < opened - 1e-3]
+        assert all(freed is not None and freed > answered - 1e-3 for _, freed in early)
+        assert limit.stats.early >= len(early)
+    for at, text in refusals:  # a refused create itself waits until its gate opened
+        opened = min(o for a, o in gates if a >= at - 1e-3)
+        assert all(t >= opened - 1e-3 for t, again in sends if again == text and t > at)
 
 
 def test_an_explicit_cap_is_a_ceiling_for_discovery(camb_sandbox: Sandbox, tmp_path: Path) -> None:

@@ -27,15 +27,21 @@ class Scripted:
 
 
 def test_timing_probes_once_between_its_bounds_then_polls_just_after_the_shortest_seen() -> None:
-    """PENDING at 0.8 s and SUCCESS by 1.2 s: the next task probes at 1.0 s, then polls at 1.2 s."""
+    """PENDING 0.8 s after a create's answer, SUCCESS 1.2 s after one's send: the next task probes at 1.0 s,
+    then polls at 1.2 s after its send, then (its create took 0.1 s) at 1.2 s after its answer."""
     timing = Timing()
     assert timing.next_poll(0.0, probed=False) is None  # nothing seen: the schedule decides
-    timing.pending(0.8)
+    timing.pending(0.85, lag=0.05)
     timing.success(1.2)
+    assert timing.lo == pytest.approx(0.8)
     assert timing.next_poll(0.0, probed=False) == pytest.approx(1.0)
-    assert timing.next_poll(1.0, probed=True) == pytest.approx(1.205)
+    assert timing.next_poll(1.0, probed=True, lag=0.1) == pytest.approx(1.205)
+    assert timing.next_poll(1.205, probed=True, lag=0.1) == pytest.approx(1.305)
+    assert timing.next_poll(1.305, probed=True, lag=0.1) is None  # past both: the overrun waits decide
     timing.success(1.05)  # the probe side closes in: the next first poll comes sooner
     assert timing.next_poll(0.0, probed=False) == pytest.approx((0.8 + 1.05) / 2)
+    timing.pending(1.1, lag=0.3)  # still PENDING 0.8 s after a slow create's answer: no news, hi stays
+    assert timing.hi == pytest.approx(1.05) and timing.lo == pytest.approx(0.8)
     timing.pending(1.1)  # a task still running past the shortest seen: bracket again
     assert timing.hi is None and timing.next_poll(0.0, probed=False) is None
     # Just past the last end seen (1.05 s) the wait is a twentieth of the age; before it, or at twice it,
