@@ -122,6 +122,7 @@ LAYERS = {
         "SpeechBatch",
         "SpeechOutcome",
         "TaskApi",
+        "TextStore",
         "default_home",
         "dubbing_batch",
         "fetch_result",

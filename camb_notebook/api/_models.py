@@ -8,7 +8,7 @@ Usage: `result_from_dict("translation", r.to_dict()) == r`.
 from __future__ import annotations
 
 import base64
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeAlias, get_args
 
@@ -109,7 +109,7 @@ def _segments(items: Any) -> tuple[Segment, ...]:
 class TranslationResult:
     """Translated texts, in the order of the request."""
 
-    texts: tuple[str, ...]
+    texts: Sequence[str]  # a tuple, or (a batch chunk once recorded) a compact PackedTexts
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe form."""

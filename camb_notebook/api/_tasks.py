@@ -112,7 +112,7 @@ class TaskFlow(Sender):
                 self._json("GET", path, kind="safe", what=what, parse=parse_translation, run_id=run_id),
                 self._tts_audio(run_id),
             )
-            return TranslatedTtsResult(text.texts, audio.audio, audio.content_type)
+            return TranslatedTtsResult(tuple(text.texts), audio.audio, audio.content_type)
         route = route_for(family)
         params = {"include_transcript": "true"} if family == "story" else None
         parse = _PARSERS[family]

@@ -20,6 +20,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from camb_notebook.jobs import TextStore
+
 __all__ = ["ARROW_TEXT", "spread_column", "text_dtype"]
 
 _SLICE = 65_536  # distinct values encoded per slice: bounds the transient bytes objects
@@ -60,13 +62,34 @@ def _arrow_table(values: Sequence[Any]) -> Any:
     return pa.concat_arrays(parts)
 
 
-def _arrow_column(values: Sequence[Any], positions: np.ndarray, index: pd.Index) -> pd.Series:
-    """Per row the value at its position (-1: NaN), as an Arrow `str` column built by one `take`."""
+def _store_table(store: TextStore, positions: np.ndarray) -> tuple[Any, np.ndarray]:
+    """The store's packs as Arrow over their own memory, and per row its pick (-1: missing)."""
     import pyarrow as pa
 
-    table = _arrow_table(values)
-    picks = np.where(positions < 0, len(values), positions)
-    taken = pa.chunked_array([table.take(pa.array(picks))])
+    chunks, where = store.arrow_chunks()
+    numbers = np.frombuffer(where, dtype=np.int64)
+    picks = np.where(positions < 0, -1, numbers[np.maximum(positions, 0)])
+    if len(chunks) == 1:  # the usual case: one pack, so the take reads one contiguous array
+        return chunks[0], picks
+    return pa.chunked_array(chunks, type=pa.large_string()), picks  # the take concatenates them first
+
+
+def _arrow_column(values: Sequence[Any], positions: np.ndarray, index: pd.Index) -> pd.Series:
+    """Per row the value at its position (-1: NaN), as an Arrow `str` column built by one `take`.
+
+    The take allocates from the system allocator: Arrow's default pool (mimalloc) kept ~2× the column
+    resident after the take (measured), the system one returns what the take's growth left over.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(values, TextStore):  # the batch's packs are read in place: no copy before the take
+        table, picks = _store_table(values, positions)
+    else:
+        table = _arrow_table(values)
+        picks = np.where(positions < 0, len(values), positions)
+    taken = pc.take(table, pa.array(picks, mask=picks < 0), memory_pool=pa.system_memory_pool())
+    taken = taken if isinstance(taken, pa.ChunkedArray) else pa.chunked_array([taken])
     del table
     array_type = ARROW_TEXT.construct_array_type()
     try:
@@ -79,13 +102,16 @@ def _arrow_column(values: Sequence[Any], positions: np.ndarray, index: pd.Index)
 def spread_column(values: Sequence[Any], positions: np.ndarray, index: pd.Index, dtype: Any) -> pd.Series:
     """A text column over `index`: per row `values[position]`, NaN (the dtype's NA) where position is -1."""
     positions = np.asarray(positions, dtype=np.intp)
-    if ARROW_TEXT is not None and dtype == ARROW_TEXT and dtype.na_value is ARROW_TEXT.na_value:
+    arrow = ARROW_TEXT is not None and dtype == ARROW_TEXT and dtype.na_value is ARROW_TEXT.na_value
+    if arrow and isinstance(values, TextStore) and not values.arrow_ready():
+        dtype = object  # a lone surrogate cannot be UTF-8: keep that column as objects
+    elif arrow:
         try:
             return _arrow_column(values, positions, index)
         except UnicodeEncodeError:  # a lone surrogate cannot be UTF-8: keep that column as objects
             dtype = object
     table = np.empty(len(values) + 1, dtype=object)
-    table[: len(values)] = values
+    table[: len(values)] = list(values)
     table[-1] = np.nan
     spread = table[positions]
     spread[pd.isna(spread)] = np.nan

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
         transcription_batch,
         tts_batch,
     )
+    from camb_notebook.jobs._text_store import TextStore
 
 __all__ = [
     "DEFAULTS",
@@ -66,6 +67,7 @@ __all__ = [
     "SpeechBatch",
     "SpeechOutcome",
     "TaskApi",
+    "TextStore",
     "default_home",
     "dubbing_batch",
     "fetch_result",
@@ -101,6 +103,7 @@ _MODULES = (
     "_manager",
     "_poll",
     "_speech_batch",
+    "_text_store",
 )
 
 

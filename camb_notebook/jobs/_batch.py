@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
 from camb_notebook.api import InvalidResponseError, JobCancelled, TranslationResult, UsageError
@@ -27,6 +27,7 @@ from camb_notebook.jobs._budget import BudgetGate
 from camb_notebook.jobs._estimate import Estimate, UnitCost, price_batch
 from camb_notebook.jobs._job import Job, JobState
 from camb_notebook.jobs._poll import PollGroup
+from camb_notebook.jobs._text_store import record_chunk
 
 __all__ = ["BatchJob"]
 
@@ -71,8 +72,8 @@ class BatchJob(Job, Generic[T]):
         self.done_count = sum(
             self._weights[i]
             for target in options.targets
-            for i, text in enumerate(self._outcome_so_far.translations[target])
-            if text is not None
+            for i in range(len(plan.unique))
+            if self._outcome_so_far.translations[target].has(i)
         )
         self.failed_count = 0
         self.cancelled_count = 0  # row-translations a cancel stopped (not failures)
@@ -133,10 +134,8 @@ class BatchJob(Job, Generic[T]):
                 if changed is not None and not changed.done():
                     changed.cancel()
 
-    async def _send_chunk(self, unit: Unit, texts: list[str], *, primary: bool = True) -> tuple[str, ...]:
-        """Translate `texts` as one engine Job of this batch: the chunk, or (not primary) its strict retry."""
-        if not texts:
-            return ()
+    def _submit(self, unit: Unit, texts: list[str], *, primary: bool) -> Job:
+        """Submit `texts` as one engine Job of this batch: the chunk, or (not primary) its strict retry."""
         request = self._options.request(texts, unit.target)
         known = {} if self._retry is None or not primary else {"task_id": self._retry.known.get(unit)}
         job = self._manager.submit(
@@ -153,16 +152,18 @@ class BatchJob(Job, Generic[T]):
         self.jobs.append(job)
         if primary:
             self.chunks[job] = unit
-        result = await job
-        if not isinstance(result, TranslationResult) or len(result.texts) != len(texts):
-            raise InvalidResponseError(f"{len(texts)} texts sent, a different number came back")
-        return result.texts
+        return job
+
+    async def _send_chunk(self, unit: Unit, texts: list[str], *, primary: bool = True) -> Sequence[str]:
+        """Translate `texts` as one engine Job of this batch (`_submit`) and return its answer."""
+        return await _answer(self._submit(unit, texts, primary=primary), texts) if texts else ()
 
     async def _run_unit(self, unit: Unit) -> None:
         """Run one chunk as an engine Job and record its translations (restored, checked) or its error."""
         work = UnitWork(self._options.quality, unit.target, [self._plan.unique[i] for i in unit.indices])
         try:
-            translated = await self._send_chunk(unit, work.sent)
+            job = self._submit(unit, work.sent, primary=True) if work.sent else None
+            translated = await _answer(job, work.sent) if job is not None else ()
             rows = await work.finish(translated, lambda texts: self._send_chunk(unit, texts, primary=False))
         except Exception as exc:  # the engine lands every failure on the job; any of them marks these rows
             if isinstance(exc, STOPPING) and self._stop is None:
@@ -170,14 +171,16 @@ class BatchJob(Job, Generic[T]):
             self._fail(unit, exc)
             return
         outcome = self._outcome_so_far
+        done: list[int] = []
         for index, row in zip(unit.indices, rows, strict=True):
             outcome.qa[unit.target][index] = row.qa
             if row.error is not None:
                 outcome.errors[unit.target][index] = row.error
                 self.failed_count += self._weights[index]
                 continue
-            outcome.translations[unit.target][index] = row.text
+            done.append(index)
             self.done_count += self._weights[index]
+        record_chunk(outcome.translations[unit.target], job, done, translated, rows)
         self._engine.update()
 
     def _fail(self, unit: Unit, exc: BaseException) -> None:
@@ -296,6 +299,14 @@ class BatchJob(Job, Generic[T]):
         if self.error is not None:
             rows.append(("error", error_text(self.error)))
         return rows
+
+
+async def _answer(job: Job, texts: list[str]) -> Sequence[str]:
+    """The chunk job's translations, checked to be one per text sent."""
+    result = await job
+    if not isinstance(result, TranslationResult) or len(result.texts) != len(texts):
+        raise InvalidResponseError(f"{len(texts)} texts sent, a different number came back")
+    return result.texts
 
 
 def _cancel_batch(job: Job, reason: str | None) -> bool:

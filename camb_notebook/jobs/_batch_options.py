@@ -93,19 +93,27 @@ class Unit:
     """One engine job of the batch: a target and the distinct-text indices of its chunk."""
 
     target: str
-    indices: tuple[int, ...]
+    indices: Sequence[int]  # a range for a run of consecutive texts (a first run: 8 bytes, not one int each)
 
 
 def plan_units(plan: TextPlan, options: BatchOptions, outcome: BatchOutcome) -> list[Unit]:
     """The chunks still to translate, chunk-major so the first rows finish for every target first."""
     per_target: list[list[Unit]] = []
     for target in options.targets:
-        todo = [i for i, text in enumerate(outcome.translations[target]) if text is None]
+        todo = outcome.translations[target].missing()
         ranges = chunk_texts(
             [plan.unique[i] for i in todo], chunk_size=options.chunk_size, max_chars=options.max_chars
         )
-        per_target.append([Unit(target, tuple(todo[i] for i in span)) for span in ranges])
+        per_target.append([Unit(target, _indices(todo, span)) for span in ranges])
     return [unit for row in itertools.zip_longest(*per_target) for unit in row if unit is not None]
+
+
+def _indices(todo: list[int], span: range) -> Sequence[int]:
+    """`todo[span]` as a range when those indices are consecutive, else as a tuple."""
+    first, last = todo[span.start], todo[span.stop - 1]
+    if last - first == len(span) - 1:
+        return range(first, last + 1)
+    return tuple(todo[i] for i in span)
 
 
 def error_text(exc: BaseException) -> str:

@@ -8,11 +8,13 @@ one set of rules. Callable from any thread. Usage: `plan = plan_texts(clean_text
 from __future__ import annotations
 
 import math
+from array import array
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 from camb_notebook.api import UsageError
+from camb_notebook.jobs._text_store import TextStore
 from camb_notebook.quality import QaResult
 
 __all__ = [
@@ -94,7 +96,7 @@ class TextPlan:
     """Distinct texts in first-seen order, and per input position the index of its text (-1: not sent)."""
 
     unique: tuple[str, ...]
-    positions: tuple[int, ...]
+    positions: Sequence[int]  # an int64 array from `plan_texts` (8 bytes a row, read by numpy in place)
 
     @property
     def sent_count(self) -> int:
@@ -105,13 +107,13 @@ class TextPlan:
 def plan_texts(texts: Sequence[str | None]) -> TextPlan:
     """Dedupe texts exactly (no normalisation) so each distinct string is translated once per target."""
     index_of: dict[str, int] = {}
-    positions: list[int] = []
+    positions = array("q")
     for text in texts:
         if text is None:
             positions.append(-1)
         else:
             positions.append(index_of.setdefault(text, len(index_of)))
-    return TextPlan(unique=tuple(index_of), positions=tuple(positions))
+    return TextPlan(unique=tuple(index_of), positions=positions)
 
 
 def chunk_texts(texts: Sequence[str], *, chunk_size: int, max_chars: int) -> list[range]:
@@ -143,7 +145,7 @@ class BatchOutcome:
 
     plan: TextPlan
     targets: tuple[str, ...]
-    translations: dict[str, list[str | None]]
+    translations: dict[str, TextStore]  # list-like, held compact as UTF-8 (see `_text_store`)
     errors: dict[str, list[str | None]]
     qa: dict[str, list[QaResult | None]] = field(default_factory=dict)  # per target and text (None: no QA)
 
@@ -154,14 +156,14 @@ class BatchOutcome:
         return cls(
             plan=plan,
             targets=tuple(targets),
-            translations={target: [None] * size for target in targets},
+            translations={target: TextStore(size) for target in targets},
             errors={target: [None] * size for target in targets},
             qa={target: [None] * size for target in targets},
         )
 
     def rows(self, target: str) -> tuple[list[str | None], list[str | None]]:
         """Translations and error messages for `target` spread back over the input positions."""
-        done, failed = self.translations[target], self.errors[target]
+        done, failed = list(self.translations[target]), self.errors[target]  # each text decoded once
         texts = [done[index] if index >= 0 else None for index in self.plan.positions]
         messages = [failed[index] if index >= 0 else None for index in self.plan.positions]
         return texts, messages

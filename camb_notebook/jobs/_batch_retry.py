@@ -64,12 +64,12 @@ def plan_retry(batch: Retried, *, resend_ambiguous: bool) -> RetryPlan:
     chunks, outcome = batch.chunks, batch._outcome_so_far
     errors = {t: list(v) for t, v in outcome.errors.items()}
     plan = RetryPlan(
-        replace(outcome, translations={t: list(v) for t, v in outcome.translations.items()}, errors=errors)
+        replace(outcome, translations={t: v.copy() for t, v in outcome.translations.items()}, errors=errors)
     )
     seen: set[Unit] = set()
     ambiguous = 0
     for job, unit in chunks.items():
-        if unit in seen or all(outcome.translations[unit.target][i] is not None for i in unit.indices):
+        if unit in seen or all(outcome.translations[unit.target].has(i) for i in unit.indices):
             continue
         seen.add(unit)
         if job.task_id is not None and job.error is not None and not isinstance(job.error, _SERVER_ENDED):
@@ -83,11 +83,7 @@ def plan_retry(batch: Retried, *, resend_ambiguous: bool) -> RetryPlan:
         plan.units.append(unit)
     covered = {(u.target, i) for u in [*plan.units, *(u for u, _ in plan.held)] for i in u.indices}
     for target in outcome.targets:
-        rest = [
-            i
-            for i, text in enumerate(outcome.translations[target])
-            if text is None and (target, i) not in covered
-        ]
+        rest = [i for i in outcome.translations[target].missing() if (target, i) not in covered]
         spans = chunk_texts(
             [batch._plan.unique[i] for i in rest],
             chunk_size=batch._options.chunk_size,

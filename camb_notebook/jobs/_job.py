@@ -284,6 +284,10 @@ class JobEngine:
         job._future.set_result(None)
         return True
 
+    def compact(self, result: Any) -> None:
+        """Swap a final job's result for an equal, smaller form (a batch packs the texts it recorded)."""
+        self._job._result = result
+
     @property
     def future(self) -> concurrent.futures.Future[None]:
         """Resolved once the job is final (for blocking waits in slices)."""

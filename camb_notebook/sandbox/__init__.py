@@ -2,10 +2,10 @@
 
 Speaks the wire API (translate, translated-tts, tts, tts-stream, transcribe, dub, story, languages, voices)
 under `/apis`, with time-based task lifecycles, credits, a per-key concurrency limit and scripted faults:
-header `x-sandbox-fault` (`429x2`, `503x3`, `reset`, `stall=2.5`, `malformed`, `cut`, `410` (streams only),
-`result404x2`, `pending_forever`, `error=SOURCE_NOT_FOUND`, `timeout`, `payment_required`),
-`Sandbox.fail_next()` or config; grammar and counting in `camb_notebook.sandbox._faults`. Imports nothing
-from the rest of camb_notebook.
+header `x-sandbox-fault` (`429x2`, `503x3`, `reset`, `stall=2.5`, `late=2`, `malformed`, `cut`,
+`410` (streams only), `result404x2`, `pending_forever`, `error=SOURCE_NOT_FOUND`, `timeout`,
+`payment_required`), `Sandbox.fail_next()` or config; grammar and counting in
+`camb_notebook.sandbox._faults`. Imports nothing from the rest of camb_notebook.
 Usage: `with Sandbox(SandboxConfig.fast()) as sb:`
 `    httpx.get(sb.base_url + "/list-voices", headers={"x-api-key": sb.api_key})`.
 """

@@ -107,10 +107,14 @@ def test_a_budget_stops_at_a_batch_boundary_and_a_larger_one_continues(
     assert camb_sandbox.stats.total_tasks == 3
     assert not dest.exists() and [p.name for p in (partial / "parts").iterdir()] == ["part-000000.parquet"]
 
-    # A budget too small for the next chunk sends nothing and keeps the written batch.
-    small = camb.translate_dataset(source, dest, max_characters=1, **call).result(timeout=60)
+    # The session's default budget applies when the call sets none; too small for the next chunk, it
+    # sends nothing and keeps the written batch.
+    camb.manager.max_characters = 1
+    small = camb.translate_dataset(source, dest, **call).result(timeout=60)
     assert (small.tasks_created, small.not_sent_rows, small.resumed_rows) == (0, 11, 3)
+    assert small.budget is not None and "max_characters=1 " in small.budget
     assert camb_sandbox.stats.total_tasks == 3
+    camb.manager.max_characters = None
 
     # A larger budget continues: batch 1's chunk sent before the stop comes from the result cache.
     rest = camb.translate_dataset(source, dest, max_tasks=100, **call).result(timeout=60)

@@ -130,3 +130,17 @@ def test_duplicate_index_labels_survive_both_layouts() -> None:
     outcome.translations["fr-fr"][:] = ["A", "B"]
     assert assemble_wide(df, "text", outcome).index.tolist() == [7, 7]
     assert assemble_long(df, "text", outcome)["camb_translation"].tolist() == ["A", "B"]
+
+
+def test_a_translation_arrow_cannot_hold_keeps_its_column_as_objects() -> None:
+    """A server answer with a lone surrogate is kept exactly; its column falls back to objects (Arrow needs
+    valid UTF-8), the other target's column keeps the source's dtype."""
+    dtype = ARROW_TEXT if ARROW_TEXT is not None else object
+    df = pd.DataFrame({"text": pd.Series(["hi", "yo", "hi"], dtype=dtype)})
+    plan = plan_texts(clean_texts(df["text"].tolist()))
+    outcome = BatchOutcome.empty(plan, ["fr-fr", "de-de"])
+    outcome.translations["fr-fr"][:] = ["salut \ud800", "yé"]
+    outcome.translations["de-de"][:] = ["hallo", "jo"]
+    wide = assemble_wide(df, "text", outcome)
+    assert wide["text_fr-fr"].tolist() == ["salut \ud800", "yé", "salut \ud800"]
+    assert wide["text_fr-fr"].dtype == object and wide["text_de-de"].dtype == dtype
