@@ -19,6 +19,7 @@ import asyncio
 import json
 import os
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -227,6 +228,7 @@ def main(argv: list[str] | None = None) -> None:
     load_after = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     result.update(seconds=time.perf_counter() - began, load_before=load_before, load_after=load_after)
     result["when"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    result["commit"] = _commit()
     for point, measured, ok in acceptance(result):
         print(f"{'holds' if ok else 'OPEN '} {point}: {measured}")
     if args.json:
@@ -237,6 +239,17 @@ def main(argv: list[str] | None = None) -> None:
         saved.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
         write_report(result, HERE)
         print(f"wrote {saved}, {HERE / 'RESULTS.md'} (Matrix section) and {HERE / 'matrix.png'}")
+
+
+def _commit() -> str:
+    """The checked-out commit (short), "" outside a git checkout."""
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True, text=True, check=True
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+    return out.stdout.strip()
 
 
 def _print_cell(cell: dict[str, Any]) -> None:

@@ -120,13 +120,19 @@ def write_rerun(result: dict[str, Any], folder: Path, title: str) -> None:
     page_path.write_text(page, encoding="utf-8")
 
 
+def _on(result: dict[str, Any]) -> str:
+    """ " (main <commit>)" when the run recorded the commit it measured."""
+    return f" (main {result['commit']})" if result.get("commit") else ""
+
+
 def section(result: dict[str, Any]) -> str:
     """The Markdown section, between its markers."""
     lines = [
         BEGIN,
         "## Matrix: ours vs the peer at the server's limit (issue 17)",
         "",
-        f"`python bench/matrix.py --full` on {result['when']}, {result['seconds'] / 60:.0f} min; load "
+        f"`python bench/matrix.py --full` on {result['when']}{_on(result)}, "
+        f"{result['seconds'] / 60:.0f} min; load "
         f"average (1/5/15 min) {result['load_before']} before, {result['load_after']} after "
         f"(2 cores shared with other engineers). {result['rows']:,} rows × {len(result['targets'])} "
         "targets, 30 % duplicates; "
@@ -137,6 +143,8 @@ def section(result: dict[str, Any]) -> str:
         "",
         *_cells_table(result),
     ]
+    if note := result.get("note"):
+        lines += ["", note]
     if over := result.get("oversubscribed"):
         lines += [
             "",
