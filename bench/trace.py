@@ -82,6 +82,11 @@ class Tracer:
         return found
 
 
+async def _thread_time() -> float:
+    """CPU seconds the engine's loop thread has used (run on that thread)."""
+    return time.thread_time()
+
+
 def _ms(values: list[float]) -> str:
     """Median / p90 / max of seconds, in ms."""
     if not values:
@@ -108,9 +113,11 @@ def trace_run(
             camb.manager.policy = dataclasses.replace(camb.manager.policy, **policy)
         tracer = Tracer(camb.manager.api)
         camb.manager.api = tracer
+        cpu = camb.manager.loop.spawn(_thread_time()).result()
         started = time.monotonic()
         translate_frame(frame, "text", to=list(TARGETS), session=camb).result()
         wall = time.monotonic() - started
+        cpu = camb.manager.loop.spawn(_thread_time()).result() - cpu
         stats = camb.manager.limit.stats
     accepted = [(s, a, t) for s, a, t in tracer.creates if t is not None]
     end_of = {t: s + processing for s, _, t in accepted}  # the earliest a task can have ended: sent + p
@@ -131,6 +138,7 @@ def trace_run(
     first_429 = min(refused, default=None)
     return {
         "wall": wall,
+        "engine_cpu": cpu,
         "limit": -(-len(accepted) // concurrency) * processing,
         "to_first_create": sends[0] - started,
         "creating": sends[-1] - sends[0],
@@ -159,7 +167,8 @@ def report(label: str, run: dict[str, Any]) -> None:
     """Print one traced run."""
     print(
         f"{label}: wall {run['wall']:.2f} s = {run['wall'] / run['limit']:.2f}× limit {run['limit']:g} s; "
-        f"{run['r429']} × 429; polls/task {run['polls_per_task']:.2f}"
+        f"{run['r429']} × 429; polls/task {run['polls_per_task']:.2f}; engine thread CPU "
+        f"{run['engine_cpu']:.2f} s = {run['engine_cpu'] / len(run['create_rtt']) * 1e3:.1f} ms per task"
     )
     print(
         f"  start → first create {run['to_first_create'] * 1e3:.0f} ms; creates spread "

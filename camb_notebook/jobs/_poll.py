@@ -11,11 +11,12 @@ without polling long tasks often. Runs on the engine's loop thread. See docs/des
   then poll densely (waits of (1 - lead) / 3 of it, growing with any overrun, never longer than the
   no-history wait). `lead` < 1 keeps the median stable: it includes our own detection delay, so sleeping
   to all of it would let it creep upwards.
-* A `PollGroup` (a batch's chunks, created under the same load): its oldest job leads on a denser first
-  wait (`group_first`), the others follow on stretched waits, and a chunk seen done after D s brings each
-  sibling's next poll forward to D s after that sibling began (`_poll_group`).
+* A `PollGroup` (a batch's chunks, created under the same load): its oldest job leads on denser waits
+  (`group_first`, growing by `group_factor`: it polls for all), the others follow on stretched waits, and a
+  chunk seen done after D s brings each sibling's next poll forward to D s after that sibling began
+  (`_poll_group`).
 * A `Timing` (this session's PENDING/SUCCESS ages of like tasks) overrides the schedule while it brackets
-  the end: one probe between the bounds, then a poll just after the shortest seen (`_poll_group`).
+  the end: probes between the bounds, then polls just after the shortest seen (`_poll_group`).
 
 `cap` bounds every wait, the long first one included, so it keeps meaning "longest pause". Jitter
 (±`jitter`, only downwards for the first wait with history) keeps many jobs from polling in lockstep.
@@ -81,6 +82,7 @@ class PollPolicy:
     jitter: float = 0.2
     lead: float = 0.85
     group_first: float = 0.1  # the first waits of a group's leader without history (it polls for all)
+    group_factor: float = 1.05  # and their growth: the first round's end is seen within ~5 % of its length
     deadline: float | None = DEFAULTS.deadline
     max_poll_failures: int = 10
     result_attempts: int = 3
@@ -218,7 +220,9 @@ def _delay(
     if group is None:
         return policy.delay(elapsed, expected), False
     if leads:
-        return replace(policy, first=min(policy.first, policy.group_first)).delay(elapsed, expected), False
+        first, factor = min(policy.first, policy.group_first), min(policy.factor, policy.group_factor)
+        dense = replace(policy, first=first, factor=factor)
+        return dense.delay(elapsed, expected), False
     return FOLLOW * policy.delay(elapsed, expected), False
 
 
