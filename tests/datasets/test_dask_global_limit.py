@@ -23,10 +23,14 @@ import pytest
 from distributed import Client, LocalCluster
 from suite_helpers import hold_tasks, release_tasks, wait_until
 
-import camb_notebook.frames  # noqa: F401  (registers df.camb, and ddf.camb since dask.dataframe is loaded)
+from camb_notebook.frames import register_dask_accessor
 from camb_notebook.jobs import PollPolicy
 from camb_notebook.sandbox import Sandbox, pseudo_localize
 from camb_notebook.sessions import Camb
+
+# Importing camb_notebook.frames registers ddf.camb only if dask.dataframe was loaded first; a module of the
+# same pytest process may have imported frames before dask (then this import is a no-op), so register here.
+register_dask_accessor()
 
 LIMIT = 8
 
