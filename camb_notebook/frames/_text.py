@@ -130,4 +130,9 @@ def spread_column(values: Sequence[Any], positions: np.ndarray, index: pd.Index,
     table[-1] = np.nan
     spread = table[positions]
     spread[pd.isna(spread)] = np.nan
+    if isinstance(values, TextStore):  # the column's strs hold the texts now: the store reads them, not packs
+        held = np.frombuffer(values.numbers(), dtype=np.int64) >= 0
+        where = array("q")
+        where.frombytes(np.where(held, np.arange(len(values), dtype=np.int64), -1).tobytes())
+        values.adopt(table, where)
     return pd.Series(spread, index=index, dtype=dtype)

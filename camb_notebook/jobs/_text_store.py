@@ -89,17 +89,18 @@ class PackedTexts(Sequence[str]):
 
 
 class ColumnTexts(Sequence[str]):
-    """Texts read from an Arrow `large_string` array the store does not own: the frame column it built."""
+    """Texts read from values the store does not own: the frame column it built (an Arrow `large_string`
+    array), or the per-text table of str objects an object column was spread from."""
 
-    __slots__ = ("array",)
-    valid = True
+    __slots__ = ("array", "valid")
 
     def __init__(self, array: Any) -> None:
-        """Read from `array` (never changed: Arrow arrays are immutable)."""
+        """Read from `array` (never changed: Arrow is immutable, the object table is nobody else's)."""
         self.array = array
+        self.valid = hasattr(array, "buffers")  # an object table reaches Arrow only by a frame's own path
 
     def __len__(self) -> int:
-        """How many values (rows of the column)."""
+        """How many values."""
         return len(self.array)
 
     @overload
@@ -112,15 +113,18 @@ class ColumnTexts(Sequence[str]):
         """Value `index`, or a list for a slice."""
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
-        return str(self.array[index].as_py())
+        value = self.array[index]
+        return str(value.as_py() if self.valid else value)
 
     def extend(self, texts: Iterable[str]) -> None:
         """Never grows: the store opens a pack of its own for new texts."""
         raise BufferError("a column the store reads from cannot grow")
 
     def arrow(self) -> Any:
-        """The array itself."""
-        return self.array
+        """The values as Arrow (the array itself; an object table is converted)."""
+        import pyarrow as pa
+
+        return self.array if self.valid else pa.array(self.array, type=pa.large_string(), from_pandas=True)
 
 
 class StoredTexts(Sequence[str]):
@@ -148,10 +152,6 @@ class StoredTexts(Sequence[str]):
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
         return self.store[self.indices[index]] or ""
-
-    def __repr__(self) -> str:
-        """`StoredTexts(3 texts)`."""
-        return f"StoredTexts({len(self)} texts)"
 
 
 class TextStore(Sequence["str | None"]):
@@ -252,8 +252,8 @@ class TextStore(Sequence["str | None"]):
         self._open = True
 
     def adopt(self, column: Any, where: array[int]) -> None:
-        """Read every entry from `column` from now on (an Arrow array holding entry i at row `where[i]`, -1:
-        None; the frame column built from this store) and let the packs go: the texts are held once."""
+        """Read every entry from `column` from now on (entry i at `column[where[i]]`, -1: None; the frame
+        column built from this store, or its object table) and let the packs go: each text is held once."""
         if len(where) != len(self._where):
             raise ValueError(f"{len(self._where)} entries, {len(where)} positions")
         self._packs, self._starts, self._open, self._where = [ColumnTexts(column)], [0], False, where

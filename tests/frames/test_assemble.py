@@ -9,6 +9,7 @@ import pytest
 from camb_notebook.frames import assemble_long, assemble_wide
 from camb_notebook.frames._text import ARROW_TEXT
 from camb_notebook.jobs._batch_plan import BatchOutcome, clean_texts, plan_texts
+from camb_notebook.jobs._text_store import ColumnTexts
 
 
 def _frame() -> pd.DataFrame:
@@ -147,8 +148,8 @@ def test_a_translation_arrow_cannot_hold_keeps_its_column_as_objects() -> None:
 
 
 def test_the_wide_frame_takes_the_translations_over_from_the_outcome() -> None:
-    """With Arrow columns, once the wide frame is built the outcome reads each translation from the frame's
-    column (held once, not beside it); the values read the same. Object columns leave the outcome as is."""
+    """Once the wide frame is built the outcome reads each translation from the frame's column (an Arrow
+    column's buffers, or the strs an object column holds): held once, not beside it; values read the same."""
     dtype = ARROW_TEXT if ARROW_TEXT is not None else object
     df = pd.DataFrame({"text": pd.Series(["hi", None, "yo", "hi", "new"], dtype=dtype)})
     plan = plan_texts(clean_texts(df["text"].tolist()))
@@ -157,14 +158,12 @@ def test_the_wide_frame_takes_the_translations_over_from_the_outcome() -> None:
     wide = assemble_wide(df, "text", outcome)
     store = outcome.translations["fr-fr"]
     assert store == ["salut", "yé", None] and store.missing() == [2]
-    chunks, _ = store.arrow_chunks()
-    column = wide["text_fr-fr"].array
-    if ARROW_TEXT is None:
-        assert len(chunks) == 1 and len(chunks[0]) == 2  # its own pack
+    source = store._packs[0]
+    assert len(store._packs) == 1 and isinstance(source, ColumnTexts)
+    if ARROW_TEXT is None:  # the per-text table the object column was spread from: the same str objects
+        assert source.array[0] is wide["text_fr-fr"].iat[0]
     else:
-        assert (
-            len(chunks) == 1
-            and chunks[0].buffers()[2].address == column._pa_array.chunk(0).buffers()[2].address
-        )
+        held = wide["text_fr-fr"].array._pa_array.chunk(0).buffers()[2].address
+        assert source.array.buffers()[2].address == held
     store[2] = "nouveau"  # a later write (a retry's copy, or a run still going) opens a pack of its own
     assert list(store) == ["salut", "yé", "nouveau"] and wide["text_fr-fr"].tolist()[4] is np.nan
