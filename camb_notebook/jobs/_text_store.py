@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from camb_notebook.jobs._batch_quality import RowResult
     from camb_notebook.jobs._job import Job
 
-__all__ = ["PackedTexts", "StoredTexts", "TextStore", "record_chunk"]
+__all__ = ["ColumnTexts", "PackedTexts", "StoredTexts", "TextStore", "record_chunk"]
 
 
 class PackedTexts(Sequence[str]):
@@ -88,6 +88,41 @@ class PackedTexts(Sequence[str]):
         return pa.Array.from_buffers(pa.large_string(), len(self), buffers)
 
 
+class ColumnTexts(Sequence[str]):
+    """Texts read from an Arrow `large_string` array the store does not own: the frame column it built."""
+
+    __slots__ = ("array",)
+    valid = True
+
+    def __init__(self, array: Any) -> None:
+        """Read from `array` (never changed: Arrow arrays are immutable)."""
+        self.array = array
+
+    def __len__(self) -> int:
+        """How many values (rows of the column)."""
+        return len(self.array)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        """Value `index`, or a list for a slice."""
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return str(self.array[index].as_py())
+
+    def extend(self, texts: Iterable[str]) -> None:
+        """Never grows: the store opens a pack of its own for new texts."""
+        raise BufferError("a column the store reads from cannot grow")
+
+    def arrow(self) -> Any:
+        """The array itself."""
+        return self.array
+
+
 class StoredTexts(Sequence[str]):
     """A chunk's translations read from its batch's store (what a recorded chunk job keeps as its result)."""
 
@@ -131,7 +166,7 @@ class TextStore(Sequence["str | None"]):
 
     def __init__(self, size: int) -> None:
         """`size` entries, all None."""
-        self._packs: list[PackedTexts] = []
+        self._packs: list[PackedTexts | ColumnTexts] = []
         self._starts: list[int] = []
         self._open = False  # whether the last pack takes more texts
         self._where = array("q", [-1]) * size
@@ -216,6 +251,13 @@ class TextStore(Sequence["str | None"]):
         self._packs.append(PackedTexts())
         self._open = True
 
+    def adopt(self, column: Any, where: array[int]) -> None:
+        """Read every entry from `column` from now on (an Arrow array holding entry i at row `where[i]`, -1:
+        None; the frame column built from this store) and let the packs go: the texts are held once."""
+        if len(where) != len(self._where):
+            raise ValueError(f"{len(self._where)} entries, {len(where)} positions")
+        self._packs, self._starts, self._open, self._where = [ColumnTexts(column)], [0], False, where
+
     def has(self, index: int) -> bool:
         """Whether entry `index` is set (without decoding it)."""
         return self._where[index] >= 0
@@ -240,6 +282,10 @@ class TextStore(Sequence["str | None"]):
         """The packs as Arrow arrays over their own memory (one, unless copied or read mid-run), and per entry
         its number across them (-1: None): a column is `take` by those numbers. Needs pyarrow."""
         return [pack.arrow() for pack in self._packs], self._where
+
+    def numbers(self) -> array[int]:
+        """Per entry its number across the packs (-1: None), as `arrow_chunks()` gives it."""
+        return self._where
 
     def arrow_ready(self) -> bool:
         """Whether every pack can be read by Arrow (no lone surrogate anywhere) and pyarrow is installed."""

@@ -144,3 +144,27 @@ def test_a_translation_arrow_cannot_hold_keeps_its_column_as_objects() -> None:
     wide = assemble_wide(df, "text", outcome)
     assert wide["text_fr-fr"].tolist() == ["salut \ud800", "yé", "salut \ud800"]
     assert wide["text_fr-fr"].dtype == object and wide["text_de-de"].dtype == dtype
+
+
+def test_the_wide_frame_takes_the_translations_over_from_the_outcome() -> None:
+    """With Arrow columns, once the wide frame is built the outcome reads each translation from the frame's
+    column (held once, not beside it); the values read the same. Object columns leave the outcome as is."""
+    dtype = ARROW_TEXT if ARROW_TEXT is not None else object
+    df = pd.DataFrame({"text": pd.Series(["hi", None, "yo", "hi", "new"], dtype=dtype)})
+    plan = plan_texts(clean_texts(df["text"].tolist()))
+    outcome = BatchOutcome.empty(plan, ["fr-fr"])
+    outcome.translations["fr-fr"][:2] = ["salut", "yé"]  # "new" still untranslated
+    wide = assemble_wide(df, "text", outcome)
+    store = outcome.translations["fr-fr"]
+    assert store == ["salut", "yé", None] and store.missing() == [2]
+    chunks, _ = store.arrow_chunks()
+    column = wide["text_fr-fr"].array
+    if ARROW_TEXT is None:
+        assert len(chunks) == 1 and len(chunks[0]) == 2  # its own pack
+    else:
+        assert (
+            len(chunks) == 1
+            and chunks[0].buffers()[2].address == column._pa_array.chunk(0).buffers()[2].address
+        )
+    store[2] = "nouveau"  # a later write (a retry's copy, or a run still going) opens a pack of its own
+    assert list(store) == ["salut", "yé", "nouveau"] and wide["text_fr-fr"].tolist()[4] is np.nan
