@@ -133,7 +133,8 @@ def test_a_recomputed_partition_does_not_resend_an_ambiguous_chunk(
         ddf = dd.from_pandas(frame, npartitions=4)  # 4 partitions, one chunk each
         camb_sandbox.fail_next("cut", route="POST translate")
         lazy = ddf.camb.translate("text", to="fr-fr", session=camb, chunk_size=10, qa=False)
-        assert (lazy.compute()["camb_status"] == "failed").sum() == 10
+        held = cluster.compute(lazy)  # the first run's partitions stay in the cluster during the rerun
+        assert (held.result(timeout=180)["camb_status"] == "failed").sum() == 10
         assert camb_sandbox.stats.total_tasks == 4  # the cut create made its task too
         rerun = ddf.camb.translate(
             "text", to="fr-fr", session=camb, chunk_size=10, qa=False
@@ -142,6 +143,7 @@ def test_a_recomputed_partition_does_not_resend_an_ambiguous_chunk(
         failed = again[again["camb_status"] == "failed"]
         assert len(failed) == 10 and failed["camb_error"].str.contains("resend_ambiguous=True").all()
         assert camb_sandbox.stats.total_tasks == 4  # not sent again unasked
+        del held
         sent = ddf.camb.translate(
             "text", to="fr-fr", session=camb, chunk_size=10, qa=False, resend_ambiguous=True
         )
