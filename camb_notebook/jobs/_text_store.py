@@ -266,8 +266,10 @@ class TextStore(Sequence["str | None"]):
         """How many entries are set."""
         return len(self._where) - self._where.count(-1)
 
-    def missing(self) -> list[int]:
-        """The indices of the entries still None, in order."""
+    def missing(self) -> Sequence[int]:
+        """The indices of the entries still None, in order (a range while none is set: no int per entry)."""
+        if self._where.count(-1) == len(self._where):
+            return range(len(self._where))
         return [i for i, number in enumerate(self._where) if number < 0]
 
     def copy(self) -> TextStore:
