@@ -128,6 +128,13 @@ class DatasetJob(BatchJob[DatasetResult]):
             counts += f", {self.not_sent_count:,} not_sent"
         return f"<DatasetJob {self.id}: {self.state} {counts}>"
 
+    def _summary(self) -> list[tuple[str, str]]:
+        """The batch's rows (rows, failed, budget, rate, eta, error) and, after a budget stop, its reason."""
+        rows = super()._summary()
+        if self._budget_stop is not None:
+            rows.append(("stopped", self._budget_stop))
+        return rows
+
     # -- the driver (its own thread: reading and writing block; the engine runs on the loop thread) -------
 
     def _start(self) -> DatasetJob:

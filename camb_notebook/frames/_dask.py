@@ -19,6 +19,7 @@ import asyncio
 import concurrent.futures
 import hashlib
 import threading
+import uuid
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -192,4 +193,8 @@ def translate_dask(
         options=tuple(sorted(options.items())),
         columns=tuple(meta.columns),
     )
-    return frame.map_partitions(_translate_partition, column, spec, meta=meta)
+    # A fresh token per call: Dask would otherwise name this graph after its arguments, and a rerun of the
+    # cell could be handed an earlier call's partitions still held by the cluster (stale failures
+    # included) instead of running them again through the journal and the result cache.
+    token = f"camb-translate-{uuid.uuid4().hex[:12]}"
+    return frame.map_partitions(_translate_partition, column, spec, meta=meta, token=token)

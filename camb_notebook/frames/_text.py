@@ -14,6 +14,7 @@ Usage: `column = spread_column(per_text, positions, df.index, text_dtype(df["tex
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
 from typing import Any
 
@@ -74,6 +75,18 @@ def _store_table(store: TextStore, positions: np.ndarray) -> tuple[Any, np.ndarr
     return pa.chunked_array(chunks, type=pa.large_string()), picks  # the take concatenates them first
 
 
+def _first_rows(store: TextStore, positions: np.ndarray) -> array[int]:
+    """Per entry of `store`, the first row showing it (-1: an entry with no text, or on no row)."""
+    first = np.full(len(store), -1, dtype=np.int64)
+    entries, rows = np.unique(positions, return_index=True)
+    keep = entries >= 0
+    first[entries[keep]] = rows[keep]
+    first[np.frombuffer(store.numbers(), dtype=np.int64) < 0] = -1
+    where = array("q")
+    where.frombytes(first.tobytes())
+    return where
+
+
 def _arrow_column(values: Sequence[Any], positions: np.ndarray, index: pd.Index) -> pd.Series:
     """Per row the value at its position (-1: NaN), as an Arrow `str` column built by one `take`.
 
@@ -89,8 +102,10 @@ def _arrow_column(values: Sequence[Any], positions: np.ndarray, index: pd.Index)
         table = _arrow_table(values)
         picks = np.where(positions < 0, len(values), positions)
     taken = pc.take(table, pa.array(picks, mask=picks < 0), memory_pool=pa.system_memory_pool())
-    taken = taken if isinstance(taken, pa.ChunkedArray) else pa.chunked_array([taken])
     del table
+    if isinstance(values, TextStore) and not isinstance(taken, pa.ChunkedArray):
+        values.adopt(taken, _first_rows(values, positions))  # the column holds the texts, the packs go
+    taken = taken if isinstance(taken, pa.ChunkedArray) else pa.chunked_array([taken])
     array_type = ARROW_TEXT.construct_array_type()
     try:
         array = array_type(taken, dtype=ARROW_TEXT)  # pandas 3
@@ -115,4 +130,9 @@ def spread_column(values: Sequence[Any], positions: np.ndarray, index: pd.Index,
     table[-1] = np.nan
     spread = table[positions]
     spread[pd.isna(spread)] = np.nan
+    if isinstance(values, TextStore):  # the column's strs hold the texts now: the store reads them, not packs
+        held = np.frombuffer(values.numbers(), dtype=np.int64) >= 0
+        where = array("q")
+        where.frombytes(np.where(held, np.arange(len(values), dtype=np.int64), -1).tobytes())
+        values.adopt(table, where)
     return pd.Series(spread, index=index, dtype=dtype)

@@ -180,7 +180,8 @@ class BatchJob(Job, Generic[T]):
                 continue
             done.append(index)
             self.done_count += self._weights[index]
-        record_chunk(outcome.translations[unit.target], job, done, translated, rows)
+        indices = unit.indices if len(done) == len(unit.indices) else done  # a range holds no ints
+        record_chunk(outcome.translations[unit.target], job, indices, translated, rows)
         self._engine.update()
 
     def _fail(self, unit: Unit, exc: BaseException) -> None:

@@ -108,7 +108,7 @@ def plan_units(plan: TextPlan, options: BatchOptions, outcome: BatchOutcome) -> 
     return [unit for row in itertools.zip_longest(*per_target) for unit in row if unit is not None]
 
 
-def _indices(todo: list[int], span: range) -> Sequence[int]:
+def _indices(todo: Sequence[int], span: range) -> Sequence[int]:
     """`todo[span]` as a range when those indices are consecutive, else as a tuple."""
     first, last = todo[span.start], todo[span.stop - 1]
     if last - first == len(span) - 1:

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from camb_notebook.jobs._batch_quality import RowResult
     from camb_notebook.jobs._job import Job
 
-__all__ = ["PackedTexts", "StoredTexts", "TextStore", "record_chunk"]
+__all__ = ["ColumnTexts", "PackedTexts", "StoredTexts", "TextStore", "record_chunk"]
 
 
 class PackedTexts(Sequence[str]):
@@ -88,6 +88,45 @@ class PackedTexts(Sequence[str]):
         return pa.Array.from_buffers(pa.large_string(), len(self), buffers)
 
 
+class ColumnTexts(Sequence[str]):
+    """Texts read from values the store does not own: the frame column it built (an Arrow `large_string`
+    array), or the per-text table of str objects an object column was spread from."""
+
+    __slots__ = ("array", "valid")
+
+    def __init__(self, array: Any) -> None:
+        """Read from `array` (never changed: Arrow is immutable, the object table is nobody else's)."""
+        self.array = array
+        self.valid = hasattr(array, "buffers")  # an object table reaches Arrow only by a frame's own path
+
+    def __len__(self) -> int:
+        """How many values."""
+        return len(self.array)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        """Value `index`, or a list for a slice."""
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        value = self.array[index]
+        return str(value.as_py() if self.valid else value)
+
+    def extend(self, texts: Iterable[str]) -> None:
+        """Never grows: the store opens a pack of its own for new texts."""
+        raise BufferError("a column the store reads from cannot grow")
+
+    def arrow(self) -> Any:
+        """The values as Arrow (the array itself; an object table is converted)."""
+        import pyarrow as pa
+
+        return self.array if self.valid else pa.array(self.array, type=pa.large_string(), from_pandas=True)
+
+
 class StoredTexts(Sequence[str]):
     """A chunk's translations read from its batch's store (what a recorded chunk job keeps as its result)."""
 
@@ -114,10 +153,6 @@ class StoredTexts(Sequence[str]):
             return [self[i] for i in range(*index.indices(len(self)))]
         return self.store[self.indices[index]] or ""
 
-    def __repr__(self) -> str:
-        """`StoredTexts(3 texts)`."""
-        return f"StoredTexts({len(self)} texts)"
-
 
 class TextStore(Sequence["str | None"]):
     """A fixed-length `str | None` per distinct text; the texts live in append-only UTF-8 packs.
@@ -131,7 +166,7 @@ class TextStore(Sequence["str | None"]):
 
     def __init__(self, size: int) -> None:
         """`size` entries, all None."""
-        self._packs: list[PackedTexts] = []
+        self._packs: list[PackedTexts | ColumnTexts] = []
         self._starts: list[int] = []
         self._open = False  # whether the last pack takes more texts
         self._where = array("q", [-1]) * size
@@ -216,6 +251,13 @@ class TextStore(Sequence["str | None"]):
         self._packs.append(PackedTexts())
         self._open = True
 
+    def adopt(self, column: Any, where: array[int]) -> None:
+        """Read every entry from `column` from now on (entry i at `column[where[i]]`, -1: None; the frame
+        column built from this store, or its object table) and let the packs go: each text is held once."""
+        if len(where) != len(self._where):
+            raise ValueError(f"{len(self._where)} entries, {len(where)} positions")
+        self._packs, self._starts, self._open, self._where = [ColumnTexts(column)], [0], False, where
+
     def has(self, index: int) -> bool:
         """Whether entry `index` is set (without decoding it)."""
         return self._where[index] >= 0
@@ -224,8 +266,10 @@ class TextStore(Sequence["str | None"]):
         """How many entries are set."""
         return len(self._where) - self._where.count(-1)
 
-    def missing(self) -> list[int]:
-        """The indices of the entries still None, in order."""
+    def missing(self) -> Sequence[int]:
+        """The indices of the entries still None, in order (a range while none is set: no int per entry)."""
+        if self._where.count(-1) == len(self._where):
+            return range(len(self._where))
         return [i for i, number in enumerate(self._where) if number < 0]
 
     def copy(self) -> TextStore:
@@ -240,6 +284,10 @@ class TextStore(Sequence["str | None"]):
         """The packs as Arrow arrays over their own memory (one, unless copied or read mid-run), and per entry
         its number across them (-1: None): a column is `take` by those numbers. Needs pyarrow."""
         return [pack.arrow() for pack in self._packs], self._where
+
+    def numbers(self) -> array[int]:
+        """Per entry its number across the packs (-1: None), as `arrow_chunks()` gives it."""
+        return self._where
 
     def arrow_ready(self) -> bool:
         """Whether every pack can be read by Arrow (no lone surrogate anywhere) and pyarrow is installed."""

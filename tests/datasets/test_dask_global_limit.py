@@ -23,10 +23,14 @@ import pytest
 from distributed import Client, LocalCluster
 from suite_helpers import hold_tasks, release_tasks, wait_until
 
-import camb_notebook.frames  # noqa: F401  (registers df.camb, and ddf.camb since dask.dataframe is loaded)
+from camb_notebook.frames import register_dask_accessor
 from camb_notebook.jobs import PollPolicy
 from camb_notebook.sandbox import Sandbox, pseudo_localize
 from camb_notebook.sessions import Camb
+
+# Importing camb_notebook.frames registers ddf.camb only if dask.dataframe was loaded first; a module of the
+# same pytest process may have imported frames before dask (then this import is a no-op), so register here.
+register_dask_accessor()
 
 LIMIT = 8
 
@@ -129,7 +133,8 @@ def test_a_recomputed_partition_does_not_resend_an_ambiguous_chunk(
         ddf = dd.from_pandas(frame, npartitions=4)  # 4 partitions, one chunk each
         camb_sandbox.fail_next("cut", route="POST translate")
         lazy = ddf.camb.translate("text", to="fr-fr", session=camb, chunk_size=10, qa=False)
-        assert (lazy.compute()["camb_status"] == "failed").sum() == 10
+        held = cluster.compute(lazy)  # the first run's partitions stay in the cluster during the rerun
+        assert (held.result(timeout=180)["camb_status"] == "failed").sum() == 10
         assert camb_sandbox.stats.total_tasks == 4  # the cut create made its task too
         rerun = ddf.camb.translate(
             "text", to="fr-fr", session=camb, chunk_size=10, qa=False
@@ -138,6 +143,7 @@ def test_a_recomputed_partition_does_not_resend_an_ambiguous_chunk(
         failed = again[again["camb_status"] == "failed"]
         assert len(failed) == 10 and failed["camb_error"].str.contains("resend_ambiguous=True").all()
         assert camb_sandbox.stats.total_tasks == 4  # not sent again unasked
+        del held
         sent = ddf.camb.translate(
             "text", to="fr-fr", session=camb, chunk_size=10, qa=False, resend_ambiguous=True
         )

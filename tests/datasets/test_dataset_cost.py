@@ -104,6 +104,8 @@ def test_a_budget_stops_at_a_batch_boundary_and_a_larger_one_continues(
     assert job.state == "succeeded" and "not_sent" in repr(job)
     assert (result.rows, result.not_sent_rows, result.tasks_created) == (3, 11, 3)
     assert result.budget is not None and result.budget.startswith("not_sent: the budget max_tasks=3")
+    shown = job._repr_html_()  # the static display says why the run stopped and how to continue
+    assert "stopped" in shown and "larger budget continues" in shown and "11 rows not_sent" in shown
     assert camb_sandbox.stats.total_tasks == 3
     assert not dest.exists() and [p.name for p in (partial / "parts").iterdir()] == ["part-000000.parquet"]
 

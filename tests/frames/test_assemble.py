@@ -9,6 +9,7 @@ import pytest
 from camb_notebook.frames import assemble_long, assemble_wide
 from camb_notebook.frames._text import ARROW_TEXT
 from camb_notebook.jobs._batch_plan import BatchOutcome, clean_texts, plan_texts
+from camb_notebook.jobs._text_store import ColumnTexts
 
 
 def _frame() -> pd.DataFrame:
@@ -144,3 +145,25 @@ def test_a_translation_arrow_cannot_hold_keeps_its_column_as_objects() -> None:
     wide = assemble_wide(df, "text", outcome)
     assert wide["text_fr-fr"].tolist() == ["salut \ud800", "yé", "salut \ud800"]
     assert wide["text_fr-fr"].dtype == object and wide["text_de-de"].dtype == dtype
+
+
+def test_the_wide_frame_takes_the_translations_over_from_the_outcome() -> None:
+    """Once the wide frame is built the outcome reads each translation from the frame's column (an Arrow
+    column's buffers, or the strs an object column holds): held once, not beside it; values read the same."""
+    dtype = ARROW_TEXT if ARROW_TEXT is not None else object
+    df = pd.DataFrame({"text": pd.Series(["hi", None, "yo", "hi", "new"], dtype=dtype)})
+    plan = plan_texts(clean_texts(df["text"].tolist()))
+    outcome = BatchOutcome.empty(plan, ["fr-fr"])
+    outcome.translations["fr-fr"][:2] = ["salut", "yé"]  # "new" still untranslated
+    wide = assemble_wide(df, "text", outcome)
+    store = outcome.translations["fr-fr"]
+    assert store == ["salut", "yé", None] and store.missing() == [2]
+    source = store._packs[0]
+    assert len(store._packs) == 1 and isinstance(source, ColumnTexts)
+    if ARROW_TEXT is None:  # the per-text table the object column was spread from: the same str objects
+        assert source.array[0] is wide["text_fr-fr"].iat[0]
+    else:
+        held = wide["text_fr-fr"].array._pa_array.chunk(0).buffers()[2].address
+        assert source.array.buffers()[2].address == held
+    store[2] = "nouveau"  # a later write (a retry's copy, or a run still going) opens a pack of its own
+    assert list(store) == ["salut", "yé", "nouveau"] and wide["text_fr-fr"].tolist()[4] is np.nan

@@ -31,7 +31,7 @@ def test_packed_texts_read_back_exactly_and_arrow_reads_the_same_bytes() -> None
 def test_store_behaves_like_a_list_of_optional_strings() -> None:
     """Index, slice-assign, overwrite, clear, iterate, compare with a list, copy independently."""
     store = TextStore(4)
-    assert store == [None] * 4 and store.missing() == [0, 1, 2, 3] and store.filled() == 0
+    assert store == [None] * 4 and list(store.missing()) == [0, 1, 2, 3] and store.filled() == 0
     store.put([2, 0], ["deux", "zéro"])
     store[1] = "un"
     assert list(store) == ["zéro", "un", "deux", None] and store[-2] == "deux"

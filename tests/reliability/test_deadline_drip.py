@@ -46,7 +46,7 @@ def test_a_dripping_create_or_result_still_ends_at_the_job_deadline(
 ) -> None:
     """Item 5: deadline=3 s: the job ends with the step's error, not after the drip (result() bound: 15 s)."""
     with RawServer(_dripping(step)) as server:
-        api = make_api(base_url=server.url, timeout=httpx.Timeout(5.0, read=0.3))
+        api = make_api(base_url=server.url, timeout=httpx.Timeout(5.0, read=2.0))
         manager = make_manager(api=api, policy=PollPolicy(first=0.01, jitter=0.0, deadline=3.0))
         job = manager.submit("translation", TRANSLATE)
         with pytest.raises(error) as info:
@@ -58,7 +58,7 @@ def test_a_dripping_create_or_result_still_ends_at_the_job_deadline(
 async def test_one_request_is_bounded_as_a_whole_not_only_per_read(make_api: MakeApi) -> None:
     """Item 5: a status answer dripping past `request_timeout` fails as a timeout, each read being quick."""
     with RawServer(_dripping("result")) as server:
-        async with make_api(base_url=server.url, timeout=httpx.Timeout(5.0, read=0.3)) as api:
+        async with make_api(base_url=server.url, timeout=httpx.Timeout(5.0, read=2.0)) as api:
             api.request_timeout = 0.5
             with pytest.raises(ApiTimeout) as info:
                 await api.result("translation", 7)
