@@ -144,6 +144,8 @@ def trace_run(
         "creating": sends[-1] - sends[0],
         "create_rtt": [a - s for s, a, _ in accepted],
         "r429": len(refused),
+        "r429_at": [a - started for a in refused],
+        "last_create": sends[-1] - started,
         "late_seen": [seen[t][0] - end_hi[t] for t in end_hi if t in seen],
         "poll_rtt": [a - s for s, a, _, _ in tracer.polls],
         "polls_per_task": len(tracer.polls) / len(accepted),
@@ -176,6 +178,8 @@ def report(label: str, run: dict[str, Any]) -> None:
     )
     if run["first_429"] is not None:
         print(f"  first 429 answered at {run['first_429']:.3f} s, next create at {run['after_429']:.3f} s")
+        at = ", ".join(f"{t:.1f}" for t in run["r429_at"])
+        print(f"  429s answered at {at} s; last create sent at {run['last_create']:.1f} s")
     print(
         f"  first task end (≥ send + p) {run['first_end']:.3f} s, first SUCCESS answered "
         f"{run['first_seen']:.3f} s; tail (last end ≤ answer + p → result) {run['tail'] * 1e3:.0f} ms"

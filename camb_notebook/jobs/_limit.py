@@ -180,7 +180,7 @@ class InFlightLimit:
         """Give a slot (and its lease) back; `active` when it held an accepted task (its status is final)."""
         if active:
             self._active -= 1
-            if self.waiting:  # a job takes this slot now: how long until its create goes out is idle time
+            if self.waiting and self._held <= self._window:  # a job takes it now: idle until its create
                 self._freed.append(self._clock())
         self._give_back()
         if self.lease is not None:

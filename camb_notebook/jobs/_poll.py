@@ -179,6 +179,9 @@ async def poll_until_terminal(
                         f"status polls failed {failures} time(s) in a row: {exc}", task_id=task_id, job=job
                     ) from exc
                 continue
+            finally:
+                if timing is not None:
+                    timing.release(me)  # its probe (if it was one) is answered: the next may probe
             failures = 0
             if timing is not None:  # as of sending the poll (the server saw it a moment later)
                 if status.status == "PENDING":
@@ -192,6 +195,8 @@ async def poll_until_terminal(
                     group.succeeded(me)
                 return _check(status, task_id, job)
     finally:
+        if timing is not None:
+            timing.release(me)  # cancelled while its probe was due
         if group is not None:
             group.leave(me)
 
@@ -211,8 +216,12 @@ def _delay(
     how long after its send the create was answered (polling began then)."""
     leads = group is None or group.leads(me)
     if timing is not None:
-        at = timing.next_poll(age, probed or not leads, lag)  # followers never probe
+        # Leader or not, a task probes the bracket only when no other task's probe is out (`claim`): each
+        # round then narrows it once (a round led by an older, still polling task used to narrow it never).
+        busy = timing.probing is not None and timing.probing is not me
+        at = timing.next_poll(age, probed or busy, lag)
         if at is not None:
+            timing.claim(me, at)
             return max(at - age, 0.0), True
         overrun = timing.overrun_wait(age)  # just past the ends seen: short waits, leaders and followers
         if overrun is not None:

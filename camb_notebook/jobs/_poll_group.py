@@ -10,7 +10,8 @@
   a create was. The next task polls first between them (once, while they are apart), then at `hi` after
   its send, then at `hi` after its answer (done by then unless it runs longer than any seen): for tasks of a
   steady length the end is seen within a few hundredths of a second without polling often. A task that runs
-  past them is polled every twentieth of its age.
+  past them is polled every twentieth of its age. One probe is out at a time (`probing`: whichever task asks
+  first, leader or not), so each round of a batch halves the bracket once until it is closed.
 
 Loop thread only. Usage: `group = PollGroup()`; `timing = Timings().get("translation", size)`.
 """
@@ -98,6 +99,7 @@ class Timing:
     lo: float = 0.0  # a task was still PENDING this long after its create was answered
     hi: float | None = None  # a task was SUCCESS this long after its create was sent (None: not known)
     end: float | None = None  # the last `hi` known (kept through an overrun)
+    probing: object | None = None  # the poller whose probe between the bounds is out (one at a time)
 
     def pending(self, age: float, lag: float = 0.0) -> None:
         """A poll at `age` saw PENDING: the task runs longer than `age - lag` (a slow create's own wait
@@ -127,6 +129,19 @@ class Timing:
             if at > elapsed + _AFTER:
                 return at
         return None
+
+    def claim(self, poller: object, at: float) -> bool:
+        """`poller` will poll at age `at`: True when that is a probe between the bounds, now its own (no other
+        task probes until `release`); a second probe while one is out would ask the same question."""
+        if self.hi is None or at >= self.hi or self.probing not in (None, poller):
+            return False
+        self.probing = poller
+        return True
+
+    def release(self, poller: object) -> None:
+        """`poller`'s probe was answered (or abandoned): the next task may probe the narrowed bracket."""
+        if self.probing is poller:
+            self.probing = None
 
     def overrun_wait(self, age: float) -> float | None:
         """The wait for a task just past the ends seen (up to twice the last): a twentieth of its age (at

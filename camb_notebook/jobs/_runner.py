@@ -196,9 +196,7 @@ class Runner:
         """
         started = time.monotonic()
         front = False
-        while True:
-            if front:  # refused: wait out the Retry-After without a slot (freed slots go on meanwhile)
-                await self.limit.gate()
+        while True:  # refused: first in line for a slot; one freed after the 429 passes the gate (limit.gate)
             freed = await self.limit.acquire(front=front)
             slot.take(active=False)
             await self.limit.gate(freed)

@@ -9,7 +9,8 @@ import pytest
 
 from camb_notebook.api import TaskStatus
 from camb_notebook.jobs import PollGroup, PollPolicy, poll_until_terminal
-from camb_notebook.jobs._poll_group import Timing
+from camb_notebook.jobs._poll import _delay
+from camb_notebook.jobs._poll_group import Sibling, Timing
 
 SLOW = PollPolicy(first=30.0, cap=30.0, jitter=0.0, group_first=30.0)  # polls only when woken
 
@@ -81,3 +82,31 @@ async def test_a_new_leader_takes_over_when_the_leader_stops() -> None:
     leader.cancel()  # the leader leaves (its job was cancelled)
     second.done = True
     assert (await asyncio.wait_for(follower, 30)).status == "SUCCESS" and second.polls == 1
+
+
+def test_one_probe_is_out_at_a_time_whichever_task_asks_first() -> None:
+    """A task that does not lead its group (an older one still polls) probes an open bracket when no other
+    probe is out; a sibling asking meanwhile polls just after `hi`; once answered, the next task may probe."""
+    policy = PollPolicy(jitter=0.0)
+    timing = Timing()
+    timing.pending(4.9)
+    timing.success(5.1)
+    group = PollGroup()
+    older, me, sibling = Sibling(0.0, 0.0), Sibling(5.0, 5.0), Sibling(5.0, 5.0)
+    for member in (older, me, sibling):
+        group.join(member)
+    assert not group.leads(me)
+    delay, timed = _delay(policy, 0.0, None, group, me, timing, False, 0.0, 0.0)
+    assert timed and delay == pytest.approx(5.0) and timing.probing is me  # the probe between 4.9 and 5.1
+    delay, timed = _delay(policy, 0.0, None, group, sibling, timing, False, 0.0, 0.0)
+    assert timed and delay == pytest.approx(5.105) and timing.probing is me  # one probe out: `hi` for it
+    timing.release(sibling)
+    assert timing.probing is me  # only the prober's answer frees the claim
+    timing.pending(5.0)  # the probe's answer narrows the bracket
+    timing.release(me)
+    delay, _ = _delay(policy, 0.0, None, group, sibling, timing, False, 0.0, 0.0)
+    assert delay == pytest.approx(5.05) and timing.probing is sibling  # the next task probes what is left
+    assert not timing.claim(me, 5.07)  # still out: no second probe
+    timing.release(sibling)
+    assert not timing.claim(me, 5.2)  # a poll at or past `hi` is no probe
+    assert timing.probing is None
