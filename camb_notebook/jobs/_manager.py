@@ -305,6 +305,7 @@ class JobManager:
         if tasks:
             await asyncio.wait(tasks)
         self._runner.memory.save(self.limit, force=True)
+        self._registry.writes.flush()  # rows and results still waiting for their group commit
         aclose = getattr(self.api, "aclose", None)
         if aclose is not None:
             await aclose()
