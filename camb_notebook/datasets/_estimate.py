@@ -28,13 +28,12 @@ from camb_notebook.jobs import Errors
 from camb_notebook.jobs._batch_options import BatchHost, BatchOptions
 from camb_notebook.jobs._budget import BudgetGate
 from camb_notebook.jobs._estimate import eta_range
+from camb_notebook.jobs._estimate_view import SHOWN_COLUMNS, estimate_html, estimate_repr, short_seconds
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["DatasetEstimate", "estimate_dataset"]
-
-_SHOWN_COLUMNS = ("texts", "free_texts", "billable_texts", "billable_characters", "tasks")
 
 
 @dataclass
@@ -83,7 +82,7 @@ class DatasetEstimate:
         """One row per target (texts, free texts, billable texts and characters, tasks), indexed by target."""
         import pandas as pd
 
-        frame = pd.DataFrame.from_dict(self.per_target, orient="index", columns=list(_SHOWN_COLUMNS))
+        frame = pd.DataFrame.from_dict(self.per_target, orient="index", columns=list(SHOWN_COLUMNS))
         frame.index.name = "target"
         return frame
 
@@ -97,7 +96,7 @@ class DatasetEstimate:
         """The ETA range in words (the batches run one after another), or "no history"."""
         if self.eta is None:
             return "no history (no measured tasks in the journal yet)"
-        return f"{_seconds(self.eta[0])} – {_seconds(self.eta[1])}"
+        return f"{short_seconds(self.eta[0])} – {short_seconds(self.eta[1])}"
 
     def lines(self) -> list[tuple[str, str]]:
         """Label/value pairs of the totals (the repr and the HTML table share them)."""
@@ -118,28 +117,19 @@ class DatasetEstimate:
 
     def __repr__(self) -> str:
         """`<DatasetEstimate (nothing sent): 1,000,000 rows, 700,000 distinct texts, ...>`."""
-        return (
-            f"<DatasetEstimate (nothing sent): {self.rows:,} rows, {self.distinct_texts:,} distinct texts,"
-            f" {self.billable_characters:,} billable characters in {self.tasks:,} tasks,"
-            f" eta {self.eta_text()}>"
+        return estimate_repr(
+            "DatasetEstimate",
+            self.rows,
+            self.distinct_texts,
+            self.billable_characters,
+            self.tasks,
+            self.eta_text(),
         )
 
     def _repr_html_(self) -> str:
         """A compact table: the totals, then one row per target (every value escaped)."""
-        totals = "".join(
-            f"<tr><th style='text-align:left'>{html.escape(k)}</th><td colspan='5'>{html.escape(v)}</td></tr>"
-            for k, v in self.lines()
-        )
-        head = "".join(f"<th>{html.escape(c.replace('_', ' '))}</th>" for c in ("target", *_SHOWN_COLUMNS))
-        body = "".join(
-            f"<tr><td>{html.escape(t)}</td>" + "".join(f"<td>{v:,}</td>" for v in row.values()) + "</tr>"
-            for t, row in self.per_target.items()
-        )
-        name = html.escape(Path(self.source).name)
-        caption = (
-            f"<caption style='text-align:left'><b>Dataset estimate</b> {name} (nothing was sent)</caption>"
-        )
-        return f"<table class='camb-estimate'>{caption}{totals}<tr>{head}</tr>{body}</table>"
+        title = f"<b>Dataset estimate</b> {html.escape(Path(self.source).name)}"
+        return estimate_html(title, self.lines(), self.per_target)
 
 
 def estimate_dataset(
@@ -147,7 +137,7 @@ def estimate_dataset(
 ) -> DatasetEstimate:
     """One pass over `source[column]` planning and pricing each batch as the run would; sends nothing."""
     est = DatasetEstimate(str(source.path), options.targets, batch_rows)
-    est.per_target = {t: dict.fromkeys(_SHOWN_COLUMNS, 0) for t in options.targets}
+    est.per_target = {t: dict.fromkeys(SHOWN_COLUMNS, 0) for t in options.targets}
     est.budget = BudgetGate(options.max_characters, options.max_tasks)
     est.rows_within_budget = 0 if est.budget.capped else None
     with tempfile.TemporaryDirectory(prefix="camb-dry-run-") as scratch:
@@ -188,13 +178,3 @@ def _within(est: DatasetEstimate) -> None:
     """After a batch: while the budget has refused nothing, a capped run writes this batch too."""
     if est.budget.capped and est.budget.stopped_by is None:
         est.rows_within_budget = est.rows
-
-
-def _seconds(value: float) -> str:
-    """Seconds in a short form (`0.4 s`, `12 s`, `3 min 5 s`)."""
-    if value < 10:
-        return f"{value:.1f} s"
-    if value < 120:
-        return f"{value:.0f} s"
-    minutes, seconds = divmod(round(value), 60)
-    return f"{minutes} min {seconds} s"

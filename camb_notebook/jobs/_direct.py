@@ -57,7 +57,7 @@ async def _drive(runner: Runner, job: Job, work: Work, use_cache: bool) -> None:
         try:
             runner.check_breaker(job)
             job._engine.update(state="creating")
-            registry.record(job)  # from here on the request may be billed: a kill leaves this row
+            await registry.record_durably(job)  # from here the request may be billed: a kill keeps this row
             deadline = runner.policy.deadline
             result = await within(
                 work(job.request),

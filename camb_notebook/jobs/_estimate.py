@@ -11,7 +11,6 @@ Usage: `est = translation_batch(manager, texts, to=["fr-fr"], dry_run=True)`; `e
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from camb_notebook.jobs._batch_options import BatchHost, BatchOptions, Unit
 from camb_notebook.jobs._batch_plan import TextPlan
 from camb_notebook.jobs._batch_quality import UnitWork
 from camb_notebook.jobs._budget import BudgetGate
+from camb_notebook.jobs._estimate_view import SHOWN_COLUMNS, estimate_html, estimate_repr, short_seconds
 from camb_notebook.jobs._journal import size_bucket
 from camb_notebook.jobs._request import describe
 
@@ -33,7 +33,6 @@ __all__ = ["Estimate", "UnitCost", "eta_range", "price_batch"]
 
 # The ETA range per chunk: the 10th to 90th percentile of measured durations of its size (nearest rank).
 _LOW_Q, _HIGH_Q = 0.1, 0.9
-_SHOWN_COLUMNS = ("texts", "free_texts", "billable_texts", "billable_characters", "tasks")
 
 
 @dataclass(frozen=True)
@@ -192,7 +191,7 @@ class Estimate:
 
     def per_target(self) -> dict[str, dict[str, int]]:
         """Per target: texts, free_texts, billable_texts, billable_characters, tasks."""
-        table = {t: dict.fromkeys(_SHOWN_COLUMNS, 0) for t in self.options.targets}
+        table = {t: dict.fromkeys(SHOWN_COLUMNS, 0) for t in self.options.targets}
         for cost in self.costs:
             row, count = table[cost.unit.target], len(cost.unit.indices)
             row["texts"] += count
@@ -206,7 +205,7 @@ class Estimate:
         """One row per target (texts, free texts, billable texts and characters, tasks), indexed by target."""
         import pandas as pd  # only here: the engine itself never needs pandas
 
-        frame = pd.DataFrame.from_dict(self.per_target(), orient="index", columns=list(_SHOWN_COLUMNS))
+        frame = pd.DataFrame.from_dict(self.per_target(), orient="index", columns=list(SHOWN_COLUMNS))
         frame.index.name = "target"
         return frame
 
@@ -222,7 +221,7 @@ class Estimate:
         if eta is None:
             return "no history (no measured tasks in the journal yet)"
         measured = f"{len(self.history)} measured tasks, {self.concurrency} at once"
-        return f"{_seconds(eta[0])} – {_seconds(eta[1])} ({measured})"
+        return f"{short_seconds(eta[0])} – {short_seconds(eta[1])} ({measured})"
 
     def lines(self) -> list[tuple[str, str]]:
         """Label/value pairs of the totals (the repr and the HTML table share them)."""
@@ -244,33 +243,11 @@ class Estimate:
         return rows
 
     def __repr__(self) -> str:
-        """`<Estimate: 7,000 distinct texts, 3 targets, 364,000 billable characters in 105 tasks, ...>`."""
-        return (
-            f"<Estimate (nothing sent): {self.rows:,} rows, {self.distinct_texts:,} distinct texts,"
-            f" {self.billable_characters:,} billable characters in {self.tasks:,} tasks,"
-            f" eta {self.eta_text()}>"
+        """`<Estimate (nothing sent): 10,000 rows, 7,000 distinct texts, ... in 140 tasks, eta ...>`."""
+        return estimate_repr(
+            "Estimate", self.rows, self.distinct_texts, self.billable_characters, self.tasks, self.eta_text()
         )
 
     def _repr_html_(self) -> str:
         """A compact table: the totals, then one row per target (every value escaped)."""
-        totals = "".join(
-            f"<tr><th style='text-align:left'>{html.escape(k)}</th><td colspan='5'>{html.escape(v)}</td></tr>"
-            for k, v in self.lines()
-        )
-        head = "".join(f"<th>{html.escape(c.replace('_', ' '))}</th>" for c in ("target", *_SHOWN_COLUMNS))
-        body = "".join(
-            f"<tr><td>{html.escape(t)}</td>" + "".join(f"<td>{v:,}</td>" for v in row.values()) + "</tr>"
-            for t, row in self.per_target().items()
-        )
-        caption = "<caption style='text-align:left'><b>Estimate</b> (nothing was sent)</caption>"
-        return f"<table class='camb-estimate'>{caption}{totals}<tr>{head}</tr>{body}</table>"
-
-
-def _seconds(value: float) -> str:
-    """Seconds in a short form (`0.4 s`, `12 s`, `3 min 5 s`)."""
-    if value < 10:
-        return f"{value:.1f} s"
-    if value < 120:
-        return f"{value:.0f} s"
-    minutes, seconds = divmod(round(value), 60)
-    return f"{minutes} min {seconds} s"
+        return estimate_html("<b>Estimate</b>", self.lines(), self.per_target())

@@ -267,8 +267,17 @@ class JobEngine:
         self._job.updated_at = time.time()
         self._job._publish()
 
-    def finish(self, state: JobState, *, result: Any = None, error: BaseException | None = None) -> bool:
-        """Move to a final state once (later calls are ignored); wakes waiters and notifies subscribers."""
+    def finish(
+        self,
+        state: JobState,
+        *,
+        result: Any = None,
+        error: BaseException | None = None,
+        before_wake: Callable[[], None] | None = None,
+    ) -> bool:
+        """Move to a final state once (later calls are ignored); wakes waiters and notifies subscribers.
+
+        `before_wake` runs once the final state is set and before anyone can see it (the journal row)."""
         job = self._job
         with job._lock:
             if job._final:
@@ -278,6 +287,8 @@ class JobEngine:
             job.state, job._result, job.error = state, result, error
             job._error_tb = None if error is None else error.__traceback__
             job.updated_at = job.finished_at = now
+        if before_wake is not None:
+            before_wake()
         # Queue the done callbacks before waking waiters, so a main-thread `result()` that drains the
         # dispatcher after waking always runs them (e.g. `-o`/`into=` assignment) before it returns.
         job._publish()

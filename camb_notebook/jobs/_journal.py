@@ -10,6 +10,7 @@ Use it from one thread (the engine's loop thread). Usage: `Journal().upsert(reco
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -17,7 +18,7 @@ import sqlite3
 import statistics
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -61,9 +62,13 @@ class JobRecord:
 
 
 _COLUMNS = tuple(f.name for f in fields(JobRecord))
+# A row whose `request` is '' keeps the stored one: the request is written once, later rows change state.
+_SET = {c: f"{c} = excluded.{c}" for c in _COLUMNS if c != "id"} | {
+    "request": "request = CASE excluded.request WHEN '' THEN jobs.request ELSE excluded.request END"
+}
 _UPSERT = (
     f"INSERT INTO jobs ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' for _ in _COLUMNS)})"
-    f" ON CONFLICT (id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in _COLUMNS if c != 'id')}"
+    f" ON CONFLICT (id) DO UPDATE SET {', '.join(_SET.values())}"
     " WHERE jobs.family = excluded.family AND jobs.created_at = excluded.created_at"
 )
 
@@ -139,6 +144,20 @@ class Journal:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """The writes inside commit together (one WAL commit), or none of them on an error."""
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:  # SQLite has already rolled back after some errors (full disk, I/O)
+                with contextlib.suppress(sqlite3.Error):
+                    db.execute("ROLLBACK")
+            raise
 
     def upsert(self, record: JobRecord) -> None:
         """Write one job row, committed at once; never overwrites another job's row (same id, other job)."""

@@ -1,8 +1,7 @@
 """JobManager: the engine's facade: submit, cancel, look up, wait for and resume the jobs of one session.
 
 `submit()` returns a Job at once; its task runs on the `camb-loop` thread (the only one using httpx/SQLite).
-The manager holds three collaborators: a `Registry` (jobs and their journal rows), a `Runner` (drives each
-job: limit, breaker, cache, poll, fetch) and a `Recovery` (rebuilds jobs from the journal).
+Collaborators: `Registry` (jobs, journal rows), `Runner` (drives jobs), `Recovery` (rebuilds from journal).
 Usage: `JobManager(api).submit("translation", request)`.
 """
 
@@ -305,6 +304,7 @@ class JobManager:
         if tasks:
             await asyncio.wait(tasks)
         self._runner.memory.save(self.limit, force=True)
+        self._registry.writes.flush()  # rows and results still waiting for their group commit
         aclose = getattr(self.api, "aclose", None)
         if aclose is not None:
             await aclose()

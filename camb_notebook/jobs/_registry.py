@@ -47,6 +47,7 @@ class Registry:
         self.cancel_reasons: dict[str, str | None] = {}
         # Jobs the user asked to create even if an earlier create of their request may have made a task.
         self.resend_ambiguous: set[str] = set()
+        self.described: set[str] = set()  # jobs whose row with the request went to `writes` (later: omitted)
         # Seconds a create's claim keeps retrying a locked journal before creating without it (a kernel
         # must not stall; a Dask worker, whose partitions may be rerun, waits longer instead).
         self.claim_patience = 2.0
@@ -72,6 +73,7 @@ class Registry:
                 self.infos.pop(job.id, None)
                 self.batch_of.pop(job.id, None)
                 self.resend_ambiguous.discard(job.id)
+                self.described.discard(job.id)
 
     def user_jobs(self) -> list[Job]:
         """The jobs as the user sees them, oldest first: each batch once, not the chunk jobs inside it."""
@@ -91,10 +93,12 @@ class Registry:
     def finish(
         self, job: Job, state: JobState, *, result: Any = None, error: BaseException | None = None
     ) -> None:
-        """Finalize a job and journal it (a shutdown leaves the row as it was, for resume())."""
-        finished = job._engine.finish(state, result=result, error=error)
-        if finished and not (self.closing and state == "cancelled"):
-            self.record(job)
+        """Finalize a job and journal it before anyone sees it final (a shutdown leaves the row as it was,
+        for resume())."""
+        keep = self.closing and state == "cancelled"
+        job._engine.finish(
+            state, result=result, error=error, before_wake=None if keep else lambda: self.record(job)
+        )
 
     def cancelled(self, job: Job) -> None:
         """Finalize a job whose task was cancelled; journal that only when a user asked for it.
@@ -108,14 +112,24 @@ class Registry:
         if finished and asked and not sent:  # a sent create keeps its row: resume() reports it
             self.record(job)
 
-    def record(self, job: Job) -> None:
-        """Write the job's row to the journal (nothing before its request was described)."""
-        row = self.row(job)
+    def record(self, job: Job, *, soon: bool = False) -> None:
+        """Write the job's row to the journal (nothing before its request was described): at once, or with
+        the loop iteration's group commit when `soon`."""
+        row = self.row(job, request=job.id not in self.described)
         if row is not None:
-            self.writes.upsert(row)
+            self.described.add(job.id)
+            self.writes.upsert(row, soon=soon)
 
-    def row(self, job: Job) -> JobRecord | None:
-        """The job's journal row as this process would write it now (None before it was described)."""
+    async def record_durably(self, job: Job) -> None:
+        """Write the job's row with the loop iteration's group commit and wait for it (a create's intent
+        must be on disk before the create is sent)."""
+        self.record(job, soon=True)
+        await self.writes.written()
+
+    def row(self, job: Job, *, request: bool = True) -> JobRecord | None:
+        """The job's journal row as this process would write it now (None before it was described).
+
+        Without `request` its request column is '' and the stored one stays (a chunk's texts, once)."""
         info = self.infos.get(job.id)
         if info is None:
             return None
@@ -123,7 +137,7 @@ class Registry:
             id=job.id,
             family=job.family,
             request_hash=info.hash,
-            request=json.dumps(info.summary, ensure_ascii=False),
+            request=json.dumps(info.summary, ensure_ascii=False) if request else "",
             size=info.size,
             state=job.state,
             server_status=job.server_status,

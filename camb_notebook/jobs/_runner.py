@@ -110,7 +110,7 @@ class Runner:
                 step = await settle_by_journal(registry, job, self.policy, lambda: self._reuse(job, key))
                 if step == "done":
                     return
-            registry.record(job)
+            registry.record(job, soon=True)
             registry.inflight.setdefault(key, job)
             slot = _Slot(self.limit)
             try:
@@ -226,7 +226,7 @@ class Runner:
         """Journal the intent, create the task, journal the task_id right away."""
         self.check_breaker(job)
         job._engine.update(state="creating")
-        self.registry.record(job)
+        await self.registry.record_durably(job)
         deadline = self.policy.deadline
         create = getattr(self.api, "create_or_429", self.api.create)  # 429s come back at once: we back off
         try:
@@ -242,7 +242,7 @@ class Runner:
         job._engine.update(
             state="pending", task_id=task_id, submitted_at=time.time(), server_status="PENDING"
         )
-        self.registry.record(job)
+        self.registry.record(job, soon=True)
 
     async def _poll_and_fetch(
         self,
@@ -275,7 +275,7 @@ class Runner:
             if slot is not None:
                 slot.free()
             job._engine.update(state="fetching", run_id=run_id)
-            self.registry.record(job)
+            self.registry.record(job, soon=True)
         step = (
             fetch_result(self.api, job.family, job.task_id, run_id, self.policy, job)
             if fetch is None

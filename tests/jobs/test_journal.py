@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import stat
 from pathlib import Path
 
 from camb_notebook.jobs import JobRecord, Journal, default_home
+from camb_notebook.jobs._durable import Writes
 
 
 def _record(job_id: str, **kw: object) -> JobRecord:
@@ -85,3 +87,31 @@ def test_median_duration_uses_the_same_size_bucket(tmp_path: Path) -> None:
     assert journal.median_duration("translation", 100) is None
     assert journal.median_duration("tts", 10) is None
     journal.close()
+
+
+def test_writes_of_one_loop_iteration_share_a_commit_and_a_request_is_written_once(
+    tmp_path: Path,
+) -> None:
+    """Rows written `soon` (and results) commit together at the end of the loop iteration; a later row with
+    an empty request keeps the stored one, also when both wait in memory for the same commit."""
+    journal = Journal(tmp_path)
+    commits: list[str] = []
+    journal.db.set_trace_callback(lambda sql: commits.append(sql) if sql == "COMMIT" else None)
+    writes = Writes(journal)
+
+    async def burst() -> None:
+        for i in range(20):
+            writes.upsert(_record(f"j{i}", request='{"texts": ["a"]}'), soon=True)
+        writes.upsert(_record("j0", request="", state="creating"), soon=True)
+        writes.store_result("j1", "translation", "h1", {"texts": ["b"]})
+        assert journal.get("j0") is None  # nothing is written before the iteration ends
+        await writes.written()
+
+    asyncio.run(burst())
+    assert commits == ["COMMIT"] and writes.pending == 0
+    row = journal.get("j0")
+    assert row is not None and (row.state, row.request) == ("creating", '{"texts": ["a"]}')
+    writes.upsert(_record("j0", request="", state="succeeded"))  # at once, outside any loop
+    row = journal.get("j0")
+    assert row is not None and (row.state, row.request) == ("succeeded", '{"texts": ["a"]}')
+    assert journal.load_result("j1") == {"texts": ["b"]}
