@@ -36,12 +36,25 @@ __all__ = ["main"]
 PROCESSING = 0.001  # the sandbox's smallest useful processing time: a task is done by its first poll
 
 
-def _timed(sb: SandboxProcess, concurrency: int, run: Any) -> float:
-    """Wall seconds of one run against a freshly set-up sandbox."""
+def _peer(sb: SandboxProcess, texts: list[str], concurrency: int) -> dict[str, float]:
+    """One peer run against a freshly set-up sandbox: wall, client and server CPU seconds, requests."""
     sb.setup(PROCESSING, concurrency)
-    started = time.perf_counter()
-    run()
-    return time.perf_counter() - started
+    server, cpu, started = sb.cpu_seconds(), time.process_time(), time.perf_counter()
+    asyncio.run(
+        translate_column(
+            texts, TARGETS, api_key=API_KEY, base_url=sb.base_url, concurrency=concurrency, poll=0.01
+        )
+    )
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    requests = sum(sb.stats()["requests"].values())
+    return {"wall": wall, "client_cpu": cpu, "server_cpu": sb.cpu_seconds() - server, "requests": requests}
+
+
+def _ours(sb: SandboxProcess, texts: list[str], concurrency: int) -> dict[str, float]:
+    """One run of ours at defaults (a fresh journal): the same figures."""
+    run = run_batch(sb, texts, processing=PROCESSING, concurrency=concurrency, max_in_flight=None)
+    figures = {k: float(run[k]) for k in ("wall", "client_cpu", "server_cpu", "tasks")}
+    return figures | {"requests": run["requests_per_task"] * run["tasks"]}
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
@@ -52,23 +65,27 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--rows", type=int, default=10_000)
     args = parser.parse_args(argv)
     texts = make_texts(args.rows)
-    walls: dict[str, list[float]] = {"peer": [], "ours": []}
+    runs: dict[str, list[dict[str, float]]] = {"peer": [], "ours": []}
     with SandboxProcess() as sb:
         for _ in range(args.runs):
-            peer = translate_column(
-                texts, TARGETS, api_key=API_KEY, base_url=sb.base_url, concurrency=args.concurrency, poll=0.01
-            )
-            walls["peer"].append(_timed(sb, args.concurrency, lambda: asyncio.run(peer)))  # noqa: B023
-            ours = run_batch(
-                sb, texts, processing=PROCESSING, concurrency=args.concurrency, max_in_flight=None
-            )
-            walls["ours"].append(ours["wall"])
-            tasks = ours["tasks"]
-    medians = {name: statistics.median(values) for name, values in walls.items()}
+            runs["peer"].append(_peer(sb, texts, args.concurrency))
+            runs["ours"].append(_ours(sb, texts, args.concurrency))
+    tasks = int(runs["ours"][0]["tasks"])
+    medians = {
+        name: {
+            k: statistics.median(r[k] for r in values)
+            for k in ("wall", "client_cpu", "server_cpu", "requests")
+        }
+        for name, values in runs.items()
+    }
     record = {"concurrency": args.concurrency, "rows": args.rows, "tasks": tasks, "runs": args.runs}
-    record |= {"median_wall": medians, "walls": walls}
-    for name, wall in medians.items():
-        print(f"{name:>5}: {wall:.2f} s for {tasks} tasks ({wall / tasks * 1e3:.1f} ms per task)")
+    record |= {"medians": medians, "all": runs}
+    for name, m in medians.items():
+        print(
+            f"{name:>5}: wall {m['wall']:.2f} s for {tasks} tasks; client CPU {m['client_cpu']:.2f} s,"
+            f" sandbox CPU {m['server_cpu']:.2f} s for {m['requests']:.0f} requests"
+            f" ({m['server_cpu'] / m['requests'] * 1e3:.2f} ms each)"
+        )
     (HERE / "floor.json").write_text(json.dumps(record, indent=2) + "\n")
     return record
 

@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 import re
+import subprocess
 import sys
 import tempfile
 import time
@@ -46,7 +47,8 @@ def section(result: dict[str, Any]) -> str:
         BEGIN,
         "## Memory at scale (issue 17)",
         "",
-        f"`python bench/memory.py` on {result['when']}, pandas {result['pandas']}, pyarrow "
+        f"`python bench/memory.py` on {result['when']} (commit {result.get('commit', '?')}), pandas "
+        f"{result['pandas']}, pyarrow "
         f"{result['pyarrow']}; load average {result['load']}. 2 targets, processing 0 s, 1,000 texts per "
         "chunk, each size in a fresh process; peak growth = VmHWM − RSS before the batch; frame sizes are "
         "`memory_usage(deep=True)` (an object column's shared strings are counted once per row).",
@@ -75,6 +77,9 @@ def main() -> None:
             print(_row(runs[-1]), flush=True)
     result = {
         "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "commit": subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=HERE
+        ).stdout.strip(),
         "pandas": version("pandas"),
         "pyarrow": version("pyarrow"),
         "load": load,

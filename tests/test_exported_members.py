@@ -131,6 +131,7 @@ LAYERS = {
         "is_not_sent",
         "poll_until_terminal",
         "quality_options",
+        "release_free_memory",
         "set_display_hook",
         "submit_direct",
         "transcription_batch",

@@ -21,7 +21,7 @@ from camb_notebook.frames._columns import (
 )
 from camb_notebook.frames._quality import qa_long, qa_wide
 from camb_notebook.frames._text import spread_column, text_dtype
-from camb_notebook.jobs import BatchOutcome, invalid_reason
+from camb_notebook.jobs import BatchOutcome, invalid_reason, release_free_memory
 
 __all__ = [
     "assemble_long",
@@ -67,6 +67,7 @@ def assemble_wide(df: pd.DataFrame, column: Hashable, outcome: BatchOutcome) -> 
     QA columns, and the row summary `camb_status` / `camb_error` over every target's status in the frame."""
     dtype = text_dtype(df[column])
     positions = np.asarray(outcome.plan.positions, dtype=np.intp)
+    release_free_memory()  # what the run's transients (answers, requests) left free, before the columns
     out = df.copy()
     for target in outcome.targets:
         out[f"{column}_{target}"] = spread_column(outcome.translations[target], positions, df.index, dtype)
@@ -93,6 +94,7 @@ def _interleave(parts: list[tuple[list[str | None], np.ndarray]]) -> tuple[list[
 def assemble_long(df: pd.DataFrame, column: Hashable, outcome: BatchOutcome) -> pd.DataFrame:
     """One row per (input row, target), row-major, with `camb_target`, `camb_translation`, status, error."""
     dtype = text_dtype(df[column])
+    release_free_memory()  # as in `assemble_wide`
     count = len(outcome.targets)
     repeated = df.iloc[np.repeat(np.arange(len(df)), count)]
     out = repeated.reset_index(drop=True)

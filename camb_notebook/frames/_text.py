@@ -21,11 +21,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from camb_notebook.jobs import TextStore
+from camb_notebook.jobs import TextStore, release_free_memory
 
 __all__ = ["ARROW_TEXT", "spread_column", "text_dtype"]
 
 _SLICE = 65_536  # distinct values encoded per slice: bounds the transient bytes objects
+_ROWS = 65_536  # rows taken per slice: Arrow's take grows its buffer by copying, ~2× the slice at its peak
 
 
 def _arrow_text_dtype() -> Any:
@@ -70,9 +71,9 @@ def _store_table(store: TextStore, positions: np.ndarray) -> tuple[Any, np.ndarr
     chunks, where = store.arrow_chunks()
     numbers = np.frombuffer(where, dtype=np.int64)
     picks = np.where(positions < 0, -1, numbers[np.maximum(positions, 0)])
-    if len(chunks) == 1:  # the usual case: one pack, so the take reads one contiguous array
-        return chunks[0], picks
-    return pa.chunked_array(chunks, type=pa.large_string()), picks  # the take concatenates them first
+    if len(chunks) <= 1:  # the usual case: one pack, so the take reads one contiguous array
+        return (chunks[0] if chunks else pa.array([], type=pa.large_string())), picks
+    return pa.concat_arrays(chunks, memory_pool=pa.system_memory_pool()), picks  # once, for every slice
 
 
 def _first_rows(store: TextStore, positions: np.ndarray) -> array[int]:
@@ -101,11 +102,16 @@ def _arrow_column(values: Sequence[Any], positions: np.ndarray, index: pd.Index)
     else:
         table = _arrow_table(values)
         picks = np.where(positions < 0, len(values), positions)
-    taken = pc.take(table, pa.array(picks, mask=picks < 0), memory_pool=pa.system_memory_pool())
-    del table
-    if isinstance(values, TextStore) and not isinstance(taken, pa.ChunkedArray):
+    parts: list[Any] = []
+    for start in range(0, len(picks), _ROWS):
+        rows = picks[start : start + _ROWS]
+        part = pc.take(table, pa.array(rows, mask=rows < 0), memory_pool=pa.system_memory_pool())
+        parts.extend(part.chunks if isinstance(part, pa.ChunkedArray) else [part])
+        release_free_memory()  # the take's grown-and-copied buffers, given back before the next slice
+    taken = pa.chunked_array(parts, type=pa.large_string())
+    del table, parts
+    if isinstance(values, TextStore):
         values.adopt(taken, _first_rows(values, positions))  # the column holds the texts, the packs go
-    taken = taken if isinstance(taken, pa.ChunkedArray) else pa.chunked_array([taken])
     array_type = ARROW_TEXT.construct_array_type()
     try:
         array = array_type(taken, dtype=ARROW_TEXT)  # pandas 3

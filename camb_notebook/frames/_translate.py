@@ -30,6 +30,15 @@ __all__ = ["Shape", "translate_frame"]
 Shape = Literal["wide", "long"]
 
 
+def _planning_values(column: pd.Series) -> Any:
+    """What the batch plans from: an Arrow-backed string column as its pyarrow array (deduped by Arrow, no
+    str per row), anything else as a list."""
+    dtype = column.dtype
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+        return column.array.__arrow_array__()
+    return column.tolist()
+
+
 def _assign_into(name: str) -> Any:
     """A done-callback that stores the batch's frame as `name` in the IPython user namespace."""
     from IPython import get_ipython
@@ -133,7 +142,7 @@ def translate_frame(
     assemble = assemble_wide if shape == "wide" else assemble_long
     batch = translation_batch(
         session.manager,
-        frame[column].tolist(),
+        _planning_values(frame[column]),
         labels=frame.index,  # read only to name bad rows: no list of a million labels
         to=to,
         source=source,

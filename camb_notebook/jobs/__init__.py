@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from camb_notebook.jobs._journal import JobRecord, Journal, default_home
     from camb_notebook.jobs._loop import LoopThread, wait_future
     from camb_notebook.jobs._manager import JobManager
+    from camb_notebook.jobs._memory import release_free_memory
     from camb_notebook.jobs._poll import PollGroup, PollPolicy, TaskApi, fetch_result, poll_until_terminal
     from camb_notebook.jobs._speech_batch import (
         SpeechAudio,
@@ -76,6 +77,7 @@ __all__ = [
     "is_not_sent",
     "poll_until_terminal",
     "quality_options",
+    "release_free_memory",
     "set_display_hook",
     "submit_direct",
     "transcription_batch",
@@ -101,6 +103,7 @@ _MODULES = (
     "_journal",
     "_loop",
     "_manager",
+    "_memory",
     "_poll",
     "_speech_batch",
     "_text_store",

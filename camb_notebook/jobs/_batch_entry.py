@@ -22,8 +22,7 @@ from camb_notebook.jobs._batch_plan import (
     Errors,
     TextPlan,
     chunk_texts,
-    clean_texts,
-    plan_texts,
+    plan_values,
 )
 from camb_notebook.jobs._batch_quality import QualityOptions
 from camb_notebook.jobs._budget import BudgetGate, check_budget
@@ -147,7 +146,7 @@ def translation_batch(
         resend_ambiguous=resend_ambiguous,
     )
     chunk_texts([], chunk_size=options.chunk_size, max_chars=options.max_chars)  # validates the bounds
-    plan = plan_texts(clean_texts(texts, labels=labels, errors=errors))
+    plan = plan_values(texts, labels=labels, errors=errors)
     done = finalize or _by_target
     estimate = _priced(manager, plan, options)
 

@@ -43,6 +43,8 @@ def _normalize(name: str, value: Any) -> Any:
         return _file(Path(value))
     if isinstance(value, Mapping):
         return {str(k): _normalize(str(k), v) for k, v in value.items()}
+    if isinstance(value, list) and all(type(v) is str for v in value):
+        return value  # a chunk's texts: the summary shares the request's list (read only), no second list
     if isinstance(value, (list, tuple)):
         return [_normalize(name, v) for v in value]
     if value is None or isinstance(value, (str, int, float, bool)):

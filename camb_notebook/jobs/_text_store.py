@@ -4,10 +4,10 @@ A million-row batch holds every translation until its frame is built; as Python 
 (a non-Latin-1 text is stored 2 bytes a character plus a 74-byte header), packed it is its UTF-8 length plus
 16 bytes. `TextStore` is `BatchOutcome.translations[target]`: a list-like `str | None` per distinct text
 (index, slice-assign, iterate, `==` a list) whose texts are appended, chunk after chunk, to one UTF-8 arena
-(`PackedTexts`: Arrow's large_string layout), so the output frame's column is one `take` from one contiguous
-array that Arrow reads without a copy (`arrow_chunks()`). A recorded chunk job keeps a view into the store
-(`StoredTexts`) as its result instead of the answer's strs. Hand-written: no library keeps a mutable,
-index-addressed sequence of strings as UTF-8; pyarrow (optional here) only reads the arenas.
+(`PackedTexts`: Arrow's large_string layout), so the output frame's column is taken from one array Arrow
+reads without a copy (`arrow_chunks()`). A recorded chunk job keeps a view into the store (`StoredTexts`) as
+its result, not the answer's strs. Hand-written: no library keeps a mutable, index-addressed sequence of
+strings as UTF-8; pyarrow (optional here) only reads the arenas.
 Usage: `store = TextStore(3)`; `store.put([0, 2], ["a", "b"])`; `store[2]` → "b"; `store.missing()` → [1].
 """
 
@@ -97,7 +97,7 @@ class ColumnTexts(Sequence[str]):
     def __init__(self, array: Any) -> None:
         """Read from `array` (never changed: Arrow is immutable, the object table is nobody else's)."""
         self.array = array
-        self.valid = hasattr(array, "buffers")  # an object table reaches Arrow only by a frame's own path
+        self.valid = hasattr(array, "buffers") or hasattr(array, "chunks")  # Arrow: an array or chunked one
 
     def __len__(self) -> int:
         """How many values."""
@@ -281,9 +281,9 @@ class TextStore(Sequence["str | None"]):
         return twin
 
     def arrow_chunks(self) -> tuple[list[Any], array[int]]:
-        """The packs as Arrow arrays over their own memory (one, unless copied or read mid-run), and per entry
-        its number across them (-1: None): a column is `take` by those numbers. Needs pyarrow."""
-        return [pack.arrow() for pack in self._packs], self._where
+        """The packs as Arrow arrays over their memory, and each entry's number across them (-1: None)."""
+        parts = [getattr(one, "chunks", [one]) for one in (pack.arrow() for pack in self._packs)]
+        return [part for chunks in parts for part in chunks], self._where
 
     def numbers(self) -> array[int]:
         """Per entry its number across the packs (-1: None), as `arrow_chunks()` gives it."""

@@ -163,7 +163,31 @@ def test_the_wide_frame_takes_the_translations_over_from_the_outcome() -> None:
     if ARROW_TEXT is None:  # the per-text table the object column was spread from: the same str objects
         assert source.array[0] is wide["text_fr-fr"].iat[0]
     else:
-        held = wide["text_fr-fr"].array._pa_array.chunk(0).buffers()[2].address
-        assert source.array.buffers()[2].address == held
+        held = [chunk.buffers()[2].address for chunk in wide["text_fr-fr"].array._pa_array.chunks]
+        assert [chunk.buffers()[2].address for chunk in source.array.chunks] == held
     store[2] = "nouveau"  # a later write (a retry's copy, or a run still going) opens a pack of its own
     assert list(store) == ["salut", "yé", "nouveau"] and wide["text_fr-fr"].tolist()[4] is np.nan
+
+
+def test_a_column_taken_in_slices_reads_the_same_and_is_taken_over(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Arrow column is taken a slice of rows at a time (bounding the take's transient); the outcome then
+    reads from those chunks, and a retry's copy (chunks plus a pack of its own) builds the same column."""
+    from camb_notebook.frames import _text
+
+    monkeypatch.setattr(_text, "_ROWS", 2)
+    texts = ["hi", None, "yo", "hi", "new", "yo", "hi"]
+    df = pd.DataFrame({"text": pd.Series(texts, dtype=ARROW_TEXT or object)})  # pandas 2.2: object
+    plan = plan_texts(clean_texts(df["text"].tolist()))
+    outcome = BatchOutcome.empty(plan, ["fr-fr"])
+    outcome.translations["fr-fr"][:2] = ["salut", "yé"]
+    wide = assemble_wide(df, "text", outcome)
+    expected = ["salut", np.nan, "yé", "salut", np.nan, "yé", "salut"]
+    assert wide["text_fr-fr"].tolist() == expected
+    if ARROW_TEXT is not None:
+        assert wide["text_fr-fr"].array._pa_array.num_chunks == 4
+    store = outcome.translations["fr-fr"]
+    assert isinstance(store._packs[0], ColumnTexts) and store == ["salut", "yé", None]
+    again = store.copy()
+    again[2] = "nouveau"
+    outcome.translations["fr-fr"] = again
+    assert assemble_wide(df, "text", outcome)["text_fr-fr"].tolist()[4] == "nouveau"

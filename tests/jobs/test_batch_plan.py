@@ -82,3 +82,24 @@ def test_outcome_rows_spread_distinct_results_over_positions() -> None:
     outcome.translations["fr-fr"][0] = "salut"
     outcome.errors["fr-fr"][1] = "JobFailed: boom"
     assert outcome.rows("fr-fr") == (["salut", None, None, "salut"], [None, None, "JobFailed: boom", None])
+
+
+@pytest.mark.parametrize("shape", ["array", "chunked", "sliced"])
+def test_an_arrow_column_is_planned_like_its_list(shape: str) -> None:
+    """pandas' Arrow `str` column is deduped by Arrow: the same distinct texts, first-seen order, and the same
+    positions as planning its `tolist()` (missing and blank texts, Unicode whitespace included, not sent)."""
+    import pyarrow as pa
+
+    from camb_notebook.jobs._batch_plan import plan_values
+
+    values = ["b", None, " ", "a", "b", "\x1c", "", "é", "\u3000", " x ", "a", None, "é"]
+    column = pa.array(values, type=pa.large_string())
+    if shape == "chunked":
+        column = pa.chunked_array([column.slice(0, 5), column.slice(5)])
+    elif shape == "sliced":
+        column, values = column.slice(2), values[2:]
+    planned = plan_values(column)
+    expected = plan_texts(clean_texts(values))
+    assert planned.unique == expected.unique == tuple(dict.fromkeys(v for v in values if v and v.strip()))
+    assert list(planned.positions) == list(expected.positions)
+    assert plan_values(pa.array([], type=pa.large_string())).unique == ()
