@@ -104,7 +104,9 @@ def test_a_429_shrinks_the_window_for_every_waiting_create_behind_one_gate(
     refused = _refused(camb_sandbox, 24)
     assert refused == limit.stats.throttled == len(gates) == len(refusals) >= 1
     assert refused <= 2 * START  # only creates already in flight when the first 429 came back
-    assert limit.found == limit.total == 4
+    # The window is what the server held at the first 429: 4, or a quarter less when answers come back so
+    # late (a loaded machine) that a second 429 arrives with no create accepted in between.
+    assert limit.found == limit.total and limit.found in (3, 4)
     assert camb_sandbox.stats.peak_concurrent_tasks <= 4 + START  # never far past the server's limit
     for answered, opened in gates:
         # While a gate was shut, a create went out only into a slot a task of ours freed after that 429.
