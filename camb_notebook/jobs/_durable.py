@@ -28,8 +28,8 @@ class Writes:
 
     Writes that may wait a moment (`soon=True`) are committed together at the end of the loop's current
     iteration: at high concurrency many jobs' rows share one SQLite transaction (one WAL commit) instead
-    of one commit each, which was a third of the engine's CPU per task. A write that must be on disk
-    before the next step (a create's intent, a job's final row) commits at once, with whatever is pending.
+    of one commit each. A write that must be on disk before the next step either awaits that group
+    (`written()`: a create's intent) or commits at once with whatever is pending (a job's final row).
     """
 
     def __init__(self, journal: Journal) -> None:

@@ -160,7 +160,8 @@ class Journal:
             raise
 
     def upsert(self, record: JobRecord) -> None:
-        """Write one job row, committed at once; never overwrites another job's row (same id, other job)."""
+        """Write one job row (committed at once, or with the `transaction()` it runs in); never overwrites
+        another job's row (same id, other job)."""
         # Flat fields read straight off the record (asdict() would deep-copy them on every write).
         cursor = self.db.execute(_UPSERT, [getattr(record, c) for c in _COLUMNS])
         if cursor.rowcount == 0:
